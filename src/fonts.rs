@@ -1,0 +1,154 @@
+//! The bundled fonts: one font file per [`FontRole`], compiled into the binary, parsed once
+//! per process and shared by every thread; glyph lookup with per-character fallback.
+//!
+//! Files (built by `fonts/build-fonts.sh`, licences in `fonts/LICENSES/`):
+//! `GongwenTitle.ttf` (Noto Serif SC Bold, 小标宋 role), `GongwenFangSong.ttf` (FandolFang, 仿宋),
+//! `GongwenHei.ttf` (Noto Sans SC, 黑体), `GongwenKai.ttf` (LXGW WenKai renamed, 楷体),
+//! `GongwenSong.ttf` (Noto Serif SC Regular, 宋体 and the fallback for every role).
+
+use crate::model::FontRole;
+use std::sync::OnceLock;
+
+/// Every role, in a fixed order (index = [`role_index`]).
+pub const ROLES: [FontRole; 5] =
+    [FontRole::Title, FontRole::FangSong, FontRole::Hei, FontRole::Kai, FontRole::Song];
+
+/// The role whose font every other role falls back to, character by character.
+pub const FALLBACK: FontRole = FontRole::Song;
+
+pub fn role_index(role: FontRole) -> usize {
+    match role {
+        FontRole::Title => 0,
+        FontRole::FangSong => 1,
+        FontRole::Hei => 2,
+        FontRole::Kai => 3,
+        FontRole::Song => 4,
+    }
+}
+
+static DATA: [&[u8]; 5] = [
+    include_bytes!("../fonts/GongwenTitle.ttf"),
+    include_bytes!("../fonts/GongwenFangSong.ttf"),
+    include_bytes!("../fonts/GongwenHei.ttf"),
+    include_bytes!("../fonts/GongwenKai.ttf"),
+    include_bytes!("../fonts/GongwenSong.ttf"),
+];
+
+/// The raw bytes of a role's font file (what the PDF writer embeds, subset).
+pub fn font_bytes(role: FontRole) -> &'static [u8] {
+    DATA[role_index(role)]
+}
+
+/// A parsed font: metrics and character map.
+pub struct FontFace {
+    pub role: FontRole,
+    pub face: ttf_parser::Face<'static>,
+    pub units_per_em: f32,
+    /// Ascender / descender in em (descender negative).
+    pub ascender: f32,
+    pub descender: f32,
+}
+
+/// A glyph found for a character: which font, which glyph, how wide (in em, unscaled).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GlyphHit {
+    pub font: FontRole,
+    pub glyph: u16,
+    pub advance_em: f32,
+}
+
+/// All bundled fonts, parsed.
+pub struct FontSet {
+    faces: Vec<FontFace>,
+}
+
+/// The process-wide font set (parsed on first use).
+pub fn fonts() -> &'static FontSet {
+    static SET: OnceLock<FontSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let faces = ROLES
+            .iter()
+            .map(|&role| {
+                let face = ttf_parser::Face::parse(font_bytes(role), 0)
+                    .unwrap_or_else(|e| panic!("bundled font for {role:?} is unreadable: {e}"));
+                let upem = face.units_per_em() as f32;
+                FontFace {
+                    role,
+                    units_per_em: upem,
+                    ascender: face.ascender() as f32 / upem,
+                    descender: face.descender() as f32 / upem,
+                    face,
+                }
+            })
+            .collect();
+        FontSet { faces }
+    })
+}
+
+impl FontSet {
+    pub fn face(&self, role: FontRole) -> &FontFace {
+        &self.faces[role_index(role)]
+    }
+
+    /// The glyph for `ch` in the role's font, else in the fallback font; `None` when no
+    /// bundled font has it (the caller reports it and draws the fallback's .notdef).
+    pub fn lookup(&self, role: FontRole, ch: char) -> Option<GlyphHit> {
+        self.lookup_in(role, ch).or_else(|| if role == FALLBACK { None } else { self.lookup_in(FALLBACK, ch) })
+    }
+
+    fn lookup_in(&self, role: FontRole, ch: char) -> Option<GlyphHit> {
+        let f = self.face(role);
+        let gid = f.face.glyph_index(ch)?;
+        let adv = f.face.glyph_hor_advance(gid).unwrap_or(0) as f32 / f.units_per_em;
+        Some(GlyphHit { font: role, glyph: gid.0, advance_em: adv })
+    }
+
+    /// Does any bundled font have `ch`? (Line breaks and tabs count as present.)
+    pub fn covers(&self, ch: char) -> bool {
+        ch.is_control() || self.lookup(FontRole::FangSong, ch).is_some()
+    }
+
+    /// The characters of `text` that no bundled font can draw, in order, without repeats.
+    pub fn missing_chars(&self, text: &str) -> Vec<char> {
+        let mut out: Vec<char> = Vec::new();
+        for ch in text.chars() {
+            if !self.covers(ch) && !out.contains(&ch) {
+                out.push(ch);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_draws_common_chinese_and_digits() {
+        let f = fonts();
+        for role in ROLES {
+            for ch in "工作联系函〔2026〕12号，。".chars() {
+                assert!(f.lookup(role, ch).is_some(), "{role:?} lacks {ch}");
+            }
+        }
+    }
+
+    #[test]
+    fn missing_glyph_falls_back_to_song() {
+        let f = fonts();
+        // ✂ is not in FandolFang; the fallback (Noto Serif SC) has it.
+        let hit = f.lookup(FontRole::FangSong, '✂').expect("fallback has ✂");
+        assert_eq!(hit.font, FontRole::Song);
+        // A CJK Extension B character no bundled font has.
+        assert!(f.lookup(FontRole::FangSong, '\u{20000}').is_none());
+        assert_eq!(f.missing_chars("甲\u{20000}乙\u{20000}"), vec!['\u{20000}']);
+    }
+
+    #[test]
+    fn ideographs_are_one_em_wide() {
+        let f = fonts();
+        let hit = f.lookup(FontRole::FangSong, '函').unwrap();
+        assert!((hit.advance_em - 1.0).abs() < 0.01, "{hit:?}");
+    }
+}

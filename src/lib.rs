@@ -1,0 +1,11 @@
+//! gongwen: rows of an Excel workbook in, Chinese official-style documents out (DOCX + PDF).
+//!
+//! Flow: `workbook` reads and validates the rows into `request` values; `forms` turns one
+//! request into a format-neutral `model::Document` using the form definitions in `forms/`;
+//! `docx` and `pdf` (with its `layout` engine) render that document; `output` names, writes
+//! and lists the files; `cli` ties it together.
+
+pub mod fonts;
+pub mod layout;
+pub mod model;
+pub mod request;

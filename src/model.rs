@@ -1,0 +1,329 @@
+//! The format-neutral document model: what a form produces and what both writers render.
+//!
+//! A [`Document`] is a page setup plus a flat list of [`Block`]s (paragraphs, tables, rules,
+//! seal blocks, cut lines and keep-together groups such as the reply slip). Nothing here knows
+//! about letters (that is `forms`) or about PDF/DOCX bytes (that is `pdf` / `docx`).
+//! All lengths are in PostScript points (1/72 inch) unless a name says otherwise.
+
+/// Millimetres to points.
+pub const MM: f32 = 72.0 / 25.4;
+
+/// A whole document: one section, one page setup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Document title (PDF /Title, docProps/core.xml dc:title).
+    pub title: String,
+    /// Author (PDF /Author, dc:creator): the sending department.
+    pub author: String,
+    /// Creation date as `YYYY-MM-DD` taken from the data (keeps output deterministic).
+    pub date: Option<chrono::NaiveDate>,
+    pub page: PageSetup,
+    pub page_numbers: PageNumbers,
+    pub blocks: Vec<Block>,
+}
+
+/// Paper and margins. `width`/`height` are the sheet as it lies (landscape: width > height).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageSetup {
+    pub width: f32,
+    pub height: f32,
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_left: f32,
+    pub margin_right: f32,
+}
+
+impl PageSetup {
+    /// A4 portrait with the GB/T 9704 margins: 37 / 35 / 28 / 26 mm → a 156 × 225 mm type area.
+    pub fn a4_official() -> Self {
+        PageSetup {
+            width: 210.0 * MM,
+            height: 297.0 * MM,
+            margin_top: 37.0 * MM,
+            margin_bottom: 35.0 * MM,
+            margin_left: 28.0 * MM,
+            margin_right: 26.0 * MM,
+        }
+    }
+
+    /// A4 landscape with the official type area turned (225 × 156 mm).
+    pub fn a4_landscape_official() -> Self {
+        PageSetup {
+            width: 297.0 * MM,
+            height: 210.0 * MM,
+            margin_top: 28.0 * MM,
+            margin_bottom: 26.0 * MM,
+            margin_left: 37.0 * MM,
+            margin_right: 35.0 * MM,
+        }
+    }
+
+    pub fn is_landscape(&self) -> bool {
+        self.width > self.height
+    }
+
+    /// Width of the type area.
+    pub fn text_width(&self) -> f32 {
+        self.width - self.margin_left - self.margin_right
+    }
+
+    /// Height of the type area.
+    pub fn text_height(&self) -> f32 {
+        self.height - self.margin_top - self.margin_bottom
+    }
+}
+
+/// How pages are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageNumbers {
+    None,
+    /// `— N —`, 14 pt 宋体-style, 7 mm below the type area; odd pages at the right and even
+    /// pages at the left, one character in from the edge of the type area (GB/T 9704 §7.5).
+    Dash,
+    /// `第 N 页 共 M 页`, centred below the type area.
+    OfTotal,
+}
+
+/// The typeface roles of Chinese official documents. Each maps to one bundled font (PDF) and
+/// one font name a Chinese Windows/WPS machine has (DOCX); see `fonts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FontRole {
+    /// 小标宋: the title.
+    Title,
+    /// 仿宋: body text.
+    FangSong,
+    /// 黑体: 一、 headings, table labels.
+    Hei,
+    /// 楷体: （一） headings.
+    Kai,
+    /// 宋体: page numbers, symbols; also the per-character fallback.
+    Song,
+}
+
+/// Horizontal alignment of a paragraph's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Justified; the last line of a paragraph (and a line ended by a hard break) is left-aligned.
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// Paragraph formatting. Indents are in characters of the paragraph's own size (`size`), as
+/// Chinese typesetting counts them ("indented two characters").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParaStyle {
+    pub role: FontRole,
+    /// Font size in points (三号 = 16, 四号 = 14, 小四 = 12, 二号 = 22).
+    pub size: f32,
+    /// Exact distance between baselines of consecutive lines, in points.
+    pub line_pitch: f32,
+    /// Extra space between characters in points (negative squeezes: −0.25 pt fits 28
+    /// 三号 characters into the 156 mm type area, as Word's character grid does).
+    pub char_spacing: f32,
+    pub align: Align,
+    /// First-line indent in characters (negative = hanging).
+    pub first_indent: f32,
+    /// Left indent of every line, in characters.
+    pub left_indent: f32,
+    /// Right indent of every line, in characters.
+    pub right_indent: f32,
+    /// Space before / after the paragraph in points.
+    pub space_before: f32,
+    pub space_after: f32,
+    /// Keep on the same page as the next block (headings).
+    pub keep_with_next: bool,
+    pub bold: bool,
+}
+
+impl ParaStyle {
+    /// 三号 仿宋 body on the 28.95 pt official line pitch, justified, indented two characters.
+    pub fn body() -> Self {
+        ParaStyle {
+            role: FontRole::FangSong,
+            size: 16.0,
+            line_pitch: 28.95,
+            char_spacing: -0.25,
+            align: Align::Justify,
+            first_indent: 2.0,
+            left_indent: 0.0,
+            right_indent: 0.0,
+            space_before: 0.0,
+            space_after: 0.0,
+            keep_with_next: false,
+            bold: false,
+        }
+    }
+}
+
+/// A run of inline content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Text; `'\n'` inside it is a hard line break. `role` overrides the paragraph's font.
+    Text { text: String, role: Option<FontRole> },
+    /// An underlined blank to write in by hand, `width` characters wide.
+    Blank { width: f32 },
+}
+
+impl Inline {
+    pub fn text(s: impl Into<String>) -> Self {
+        Inline::Text { text: s.into(), role: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    pub style: ParaStyle,
+    pub content: Vec<Inline>,
+}
+
+impl Paragraph {
+    pub fn new(style: ParaStyle, text: impl Into<String>) -> Self {
+        Paragraph { style, content: vec![Inline::text(text)] }
+    }
+
+    /// The paragraph's text with blanks left out (for tests and metadata).
+    pub fn plain_text(&self) -> String {
+        self.content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Text { text, .. } => Some(text.as_str()),
+                Inline::Blank { .. } => None,
+            })
+            .collect()
+    }
+}
+
+/// Grey levels: 0.0 black … 1.0 white.
+pub type Gray = f32;
+
+/// Vertical alignment of a cell's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VAlign {
+    Top,
+    Center,
+    Bottom,
+}
+
+/// A table cell. Cells are listed left to right; a cell spanning `col_span` grid columns
+/// takes that many. A cell with `row_span` > 1 also covers the same columns of the next
+/// `row_span - 1` rows, which then list no cell there (writers create the continuation
+/// cells themselves, e.g. DOCX `vMerge`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub paragraphs: Vec<Paragraph>,
+    pub col_span: usize,
+    pub row_span: usize,
+    /// Background fill (label cells: light grey, e.g. 0.9).
+    pub shade: Option<Gray>,
+    pub valign: VAlign,
+}
+
+impl Cell {
+    pub fn new(paragraphs: Vec<Paragraph>) -> Self {
+        Cell { paragraphs, col_span: 1, row_span: 1, shade: None, valign: VAlign::Center }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// Minimum height in points (space to write or stamp in); the row grows with its text.
+    pub min_height: f32,
+    /// May this row break across pages (between lines of text, never through one)?
+    /// Rows that may not split move whole to the next page, unless taller than a page.
+    pub can_split: bool,
+}
+
+/// Table borders: the outer frame is heavier than the inner grid. `None` widths = no line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Borders {
+    pub outer: Option<f32>,
+    pub inner: Option<f32>,
+}
+
+impl Borders {
+    pub const NONE: Borders = Borders { outer: None, inner: None };
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Grid column widths in points; they add up to the table width.
+    pub columns: Vec<f32>,
+    pub rows: Vec<Row>,
+    /// The first `header_rows` rows repeat at the top of every page the table runs onto.
+    pub header_rows: usize,
+    pub borders: Borders,
+    /// Inner cell padding, left/right and top/bottom, in points.
+    pub pad_x: f32,
+    pub pad_y: f32,
+}
+
+/// A seal area: the signature lines (name, date) with room above for a round stamp of
+/// `diameter` mm centred on them, kept together on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealBlock {
+    /// Blank space above the first line, in points (room for the upper half of the seal).
+    pub space_above: f32,
+    /// The signature lines, e.g. `行政部（盖章）` and `2026年3月5日`.
+    pub lines: Vec<Paragraph>,
+    /// Seal diameter in millimetres (42 mm is the usual round 公章).
+    pub diameter_mm: f32,
+}
+
+/// One block of the document flow.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Paragraph(Paragraph),
+    Table(Table),
+    /// A horizontal rule across the type area: `height` points of vertical space, with a line
+    /// `thickness` points thick at its vertical middle.
+    Rule { height: f32, thickness: f32 },
+    Seal(SealBlock),
+    /// The dashed tear-off line across the type area with a ✂ in the middle, `height` points tall.
+    CutLine { height: f32 },
+    /// Blocks that must stay on one page (the reply slip, the closing + signature): if they do
+    /// not fit in what is left of the page they move whole to the next page.
+    KeepTogether(Vec<Block>),
+    /// Start a new page.
+    PageBreak,
+}
+
+impl Document {
+    /// All text of the document in reading order (paragraphs and table cells), one
+    /// paragraph per line. Used for metadata, tests and the glyph-coverage check.
+    pub fn plain_text(&self) -> String {
+        fn walk(blocks: &[Block], out: &mut String) {
+            for b in blocks {
+                match b {
+                    Block::Paragraph(p) => {
+                        out.push_str(&p.plain_text());
+                        out.push('\n');
+                    }
+                    Block::Table(t) => {
+                        for r in &t.rows {
+                            for c in &r.cells {
+                                for p in &c.paragraphs {
+                                    out.push_str(&p.plain_text());
+                                    out.push('\n');
+                                }
+                            }
+                        }
+                    }
+                    Block::Seal(s) => {
+                        for p in &s.lines {
+                            out.push_str(&p.plain_text());
+                            out.push('\n');
+                        }
+                    }
+                    Block::KeepTogether(inner) => walk(inner, out),
+                    Block::Rule { .. } | Block::CutLine { .. } | Block::PageBreak => {}
+                }
+            }
+        }
+        let mut s = String::new();
+        walk(&self.blocks, &mut s);
+        s
+    }
+}

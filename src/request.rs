@@ -1,0 +1,149 @@
+//! Validated rows of the workbook: a collaboration [`Request`] (sheet 协作需求) and its
+//! [`Task`]s (sheet 任务拆分), and how each field is printed in a document.
+//!
+//! Reading and validating cells is `workbook`; this module only holds the checked values.
+//! [`Request::field`] is the one place that maps a form placeholder (`{工作名称}`) to text.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Print a date the official way: Arabic numerals, no zero padding: `2026年3月5日`.
+pub fn format_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// One row of 协作需求, checked. Optional text fields are `None` when the cell is blank.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Request {
+    /// 1-based worksheet row number (as Excel shows it), for messages and the manifest.
+    pub row: u32,
+    /// 编号, e.g. `协作函〔2026〕12号`.
+    pub id: String,
+    /// 发函部门
+    pub from_dept: String,
+    /// 收函部门, split into one entry per receiving department.
+    pub to_depts: Vec<String>,
+    /// 发函日期
+    pub date: NaiveDate,
+    /// 工作名称
+    pub work_name: String,
+    /// 工作性质
+    pub work_kind: Option<String>,
+    /// 核心目标
+    pub objective: String,
+    /// 计划完成日期
+    pub planned_finish: NaiveDate,
+    /// 预期成效
+    pub expected_effect: Option<String>,
+    /// 协作内容
+    pub collab_content: String,
+    /// 交付标准
+    pub delivery_criteria: String,
+    /// 完成时限
+    pub due_date: NaiveDate,
+    /// 对接人
+    pub contact: String,
+    /// 联系电话, as written (never `1.38e10`).
+    pub phone: String,
+    /// 电子邮箱
+    pub email: Option<String>,
+    /// 协商截止日期
+    pub consult_by: Option<NaiveDate>,
+    /// 附件: annex titles, one per entry.
+    pub annex: Vec<String>,
+    /// 协作背景
+    pub background: Option<String>,
+    /// 协作目标
+    pub goal: Option<String>,
+    /// 所需资源
+    pub resources: Option<String>,
+    /// 期望时间节点
+    pub milestones: Option<String>,
+    /// 发起人
+    pub requester: Option<String>,
+    /// 紧急程度
+    pub urgency: Option<String>,
+}
+
+impl Request {
+    /// The printed value of a placeholder, by its Chinese header name (or English alias).
+    /// `to_dept` is the receiving department of the letter being made (a request with two
+    /// receiving departments makes two letters); forms with one document per request pass
+    /// all departments joined with `、`.
+    ///
+    /// Returns `None` for an unknown name, `Some("")` for a known but empty field.
+    pub fn field(&self, name: &str, to_dept: &str) -> Option<String> {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        Some(match name {
+            "编号" | "id" => self.id.clone(),
+            "发函部门" | "from_dept" => self.from_dept.clone(),
+            "收函部门" | "to_dept" => to_dept.to_string(),
+            "发函日期" | "date" => format_date(self.date),
+            "工作名称" | "work_name" => self.work_name.clone(),
+            "工作性质" | "work_kind" => opt(&self.work_kind),
+            "核心目标" | "objective" => self.objective.clone(),
+            "计划完成日期" | "planned_finish" => format_date(self.planned_finish),
+            "预期成效" | "expected_effect" => opt(&self.expected_effect),
+            "协作内容" | "collab_content" => self.collab_content.clone(),
+            "交付标准" | "delivery_criteria" => self.delivery_criteria.clone(),
+            "完成时限" | "due_date" => format_date(self.due_date),
+            "对接人" | "contact" => self.contact.clone(),
+            "联系电话" | "phone" => self.phone.clone(),
+            "电子邮箱" | "email" => opt(&self.email),
+            "协商截止日期" | "consult_by" => self.consult_by.map(format_date).unwrap_or_default(),
+            "附件" | "annex" => self.annex.join("\n"),
+            "协作背景" | "background" => opt(&self.background),
+            "协作目标" | "goal" => opt(&self.goal),
+            "所需资源" | "resources" => opt(&self.resources),
+            "期望时间节点" | "milestones" => opt(&self.milestones),
+            "发起人" | "requester" => opt(&self.requester),
+            "紧急程度" | "urgency" => opt(&self.urgency),
+            _ => return None,
+        })
+    }
+
+    /// Every placeholder name [`Request::field`] knows (Chinese headers), for form validation.
+    pub const FIELD_NAMES: &'static [&'static str] = &[
+        "编号", "发函部门", "收函部门", "发函日期", "工作名称", "工作性质", "核心目标",
+        "计划完成日期", "预期成效", "协作内容", "交付标准", "完成时限", "对接人", "联系电话",
+        "电子邮箱", "协商截止日期", "附件", "协作背景", "协作目标", "所需资源", "期望时间节点",
+        "发起人", "紧急程度",
+    ];
+}
+
+/// One row of 任务拆分, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// 1-based worksheet row number.
+    pub row: u32,
+    /// 编号 of the request this task belongs to.
+    pub request_id: String,
+    /// 序号 within the request.
+    pub seq: u32,
+    /// 任务名称
+    pub name: String,
+    /// 承办部门
+    pub owner_dept: String,
+    /// 承办人
+    pub owner: Option<String>,
+    /// 任务描述
+    pub description: Option<String>,
+    /// 前置任务: 序号 of tasks that must finish first.
+    pub depends_on: Vec<u32>,
+    /// 开始日期
+    pub start: Option<NaiveDate>,
+    /// 完成日期
+    pub finish: NaiveDate,
+    /// 备注
+    pub remark: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_print_without_zero_padding() {
+        assert_eq!(format_date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()), "2026年3月5日");
+        assert_eq!(format_date(NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()), "2026年12月25日");
+    }
+}
