@@ -5,7 +5,13 @@
 //! `docx` and `pdf` (with its `layout` engine) render that document; `output` names, writes
 //! and lists the files; `cli` ties it together.
 
+pub mod docx;
 pub mod fonts;
+pub mod generate;
+pub mod forms;
 pub mod layout;
 pub mod model;
+pub mod output;
+pub mod pdf;
 pub mod request;
+pub mod workbook;

@@ -1,3 +1,173 @@
-fn main() {
-    println!("gongwen");
+//! The `gongwen` command line: `generate` and `check`, exit statuses, and the messages users
+//! read (in Chinese, on stderr).
+//!
+//! Exit status: 0 every row produced; 1 some rows had problems (good rows still produced;
+//! with `--strict` nothing is written); 2 cannot run (unreadable file, missing sheet or
+//! column, bad arguments, bad form file).
+
+use clap::{Parser, Subcommand};
+use gongwen::generate::{self, Format};
+use gongwen::output::OutDir;
+use gongwen::workbook::{self, Severity, Workbook};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "gongwen", version, about = "把工作簿的每一行生成公文（工作联系函等），输出 Word (.docx) 与 PDF")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 生成文件：每条协作需求 → 工作联系函（每个收函部门一份）等，.docx 与 .pdf
+    Generate {
+        /// 工作簿（.xlsx / .xls / .ods）
+        workbook: PathBuf,
+        /// 输出文件夹
+        #[arg(short = 'o', long = "out", default_value = "out")]
+        out: PathBuf,
+        /// 要生成的表单，逗号分隔：letter（工作联系函）
+        #[arg(long, value_delimiter = ',', default_value = "letter")]
+        forms: Vec<String>,
+        /// 输出格式，逗号分隔：docx,pdf
+        #[arg(long, value_delimiter = ',', default_value = "docx,pdf")]
+        format: Vec<String>,
+        /// 并行线程数（默认：CPU 核数）
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// 有任何错误时不写任何文件
+        #[arg(long)]
+        strict: bool,
+        /// 使用此文件夹中的表单定义（letter.toml 等）代替内置表单
+        #[arg(long = "forms-dir")]
+        forms_dir: Option<PathBuf>,
+    },
+    /// 只检查工作簿，列出所有问题，不写任何文件
+    Check {
+        /// 工作簿（.xlsx / .xls / .ods）
+        workbook: PathBuf,
+    },
+}
+
+/// The forms `--forms` may name, with their Chinese names; those not yet built say so.
+const FORM_KEYS: &[(&str, &str, bool)] =
+    &[("letter", "工作联系函", true), ("application", "协作需求申请表", false), ("tasks", "协作任务拆分清单", false)];
+
+fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(2)
+}
+
+/// Read the workbook and print every problem, one per line. `None` = cannot run.
+fn read(path: &Path) -> Result<Workbook, ExitCode> {
+    let wb = workbook::read_workbook(path).map_err(cannot_run)?;
+    for p in &wb.problems {
+        eprintln!("{p}");
+    }
+    Ok(wb)
+}
+
+fn errors(wb: &Workbook) -> usize {
+    wb.problems.iter().filter(|p| p.severity == Severity::Error).count()
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check { workbook } => {
+            let wb = match read(&workbook) {
+                Ok(wb) => wb,
+                Err(code) => return code,
+            };
+            let n = errors(&wb);
+            let warnings = wb.problems.len() - n;
+            if n == 0 {
+                eprintln!("检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条", wb.requests.len(), wb.tasks.len());
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len());
+                ExitCode::from(1)
+            }
+        }
+        Command::Generate { workbook, out, forms, format, jobs, strict, forms_dir } => {
+            let started = Instant::now();
+            let mut keys = Vec::new();
+            for f in &forms {
+                match FORM_KEYS.iter().find(|(k, _, _)| k == f) {
+                    Some((_, name, false)) => return cannot_run(format!("表单“{f}”（{name}）尚未提供，目前可用：letter")),
+                    Some((k, _, true)) => keys.push(*k),
+                    None => return cannot_run(format!("未知的表单“{f}”，可用：letter、application、tasks")),
+                }
+            }
+            let mut formats = Vec::new();
+            for f in &format {
+                match f.as_str() {
+                    "docx" => formats.push(Format::Docx),
+                    "pdf" => formats.push(Format::Pdf),
+                    other => return cannot_run(format!("未知的格式“{other}”，可用：docx、pdf")),
+                }
+            }
+            formats.sort();
+            formats.dedup();
+            let all_forms = match gongwen::forms::load(forms_dir.as_deref()) {
+                Ok(f) => f,
+                Err(errs) => {
+                    for e in &errs {
+                        eprintln!("表单定义有误：{e}");
+                    }
+                    return ExitCode::from(2);
+                }
+            };
+            let chosen: Vec<_> = all_forms.into_iter().filter(|f| keys.contains(&f.key.as_str())).collect();
+            let wb = match read(&workbook) {
+                Ok(wb) => wb,
+                Err(code) => return code,
+            };
+            let n_err = errors(&wb);
+            if strict && n_err > 0 {
+                eprintln!("发现 {n_err} 个错误；因使用 --strict，未写任何文件");
+                return ExitCode::from(1);
+            }
+            let out = match OutDir::create(&out) {
+                Ok(o) => o,
+                Err(e) => return cannot_run(format!("无法创建输出文件夹 {}：{e}", out.display())),
+            };
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let report = match generate::run(&wb, &chosen, &formats, &out, jobs) {
+                Ok(r) => r,
+                Err(e) => return cannot_run(format!("无法写入 {}：{}", e.file, e.error)),
+            };
+            let made: Vec<String> = report
+                .counts
+                .iter()
+                .map(|(form, fmt, n)| format!("{form} {} {n} 份", fmt.ext().to_uppercase()))
+                .collect();
+            let skipped = if wb.rejected.is_empty() {
+                String::new()
+            } else {
+                format!("；跳过 {} 行（{n_err} 个错误）", wb.rejected.len())
+            };
+            eprintln!(
+                "完成：{}{skipped}；用时 {:.1} 秒；清单：{}",
+                if made.is_empty() { "未生成文件".to_string() } else { made.join("，") },
+                started.elapsed().as_secs_f64(),
+                report.manifest.display()
+            );
+            if n_err > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
 }

@@ -7,6 +7,13 @@
 
 use crate::model::{Document, FontRole, Gray};
 
+mod breaking;
+mod flow;
+mod paragraph;
+mod table;
+
+pub use breaking::{forbidden_at_line_end, forbidden_at_line_start};
+
 /// One glyph placed on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedGlyph {
@@ -64,8 +71,61 @@ pub struct Laid {
     pub seals: Vec<SealPlace>,
 }
 
-/// Lay out a document into pages.
+impl Item {
+    /// The same item moved by (dx, dy).
+    pub fn shifted(mut self, dx: f32, dy: f32) -> Item {
+        match &mut self {
+            Item::Text(r) => {
+                r.x += dx;
+                r.baseline += dy;
+            }
+            Item::Line { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Item::Fill { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+        }
+        self
+    }
+}
+
+impl TextRun {
+    /// Sum of the glyph advances: where the run ends, relative to `x`.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+
+    /// The run's text (for tests and debugging).
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.text.as_str()).collect()
+    }
+}
+
+/// Lay out a document into pages. Never panics on content; always at least one page.
 pub fn layout(doc: &Document) -> Laid {
-    let _ = doc;
-    todo!("layout engine")
+    flow::layout_document(doc)
+}
+
+/// Debug helper: the text of each visual line of a page, top to bottom, joining the runs
+/// that share a baseline (left to right).
+pub fn lines_text(page: &Page) -> Vec<String> {
+    let mut runs: Vec<&TextRun> = page
+        .items
+        .iter()
+        .filter_map(|i| if let Item::Text(r) = i { Some(r) } else { None })
+        .collect();
+    runs.sort_by(|a, b| a.baseline.total_cmp(&b.baseline).then(a.x.total_cmp(&b.x)));
+    let mut out: Vec<(f32, String)> = Vec::new();
+    for r in runs {
+        match out.last_mut() {
+            Some((b, s)) if (*b - r.baseline).abs() < 0.5 => s.push_str(&r.text()),
+            _ => out.push((r.baseline, r.text())),
+        }
+    }
+    out.into_iter().map(|(_, s)| s).collect()
 }

@@ -1,0 +1,604 @@
+//! word/document.xml: the block flow (paragraphs, tables, rules, cut lines, seals,
+//! keep-together groups, page breaks) and the section properties.
+//!
+//! Every `w:pPr`, `w:rPr`, `w:tblPr`, `w:tcPr` and `w:sectPr` child is written in the order
+//! ECMA-376 Part 1 (wml.xsd) prescribes; the functions below follow that order top to bottom.
+
+use super::xml::Xml;
+use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry, DEFAULT_ROLE};
+use crate::model::{
+    Align, Block, Borders, Cell, Document, FontRole, Inline, Paragraph, ParaStyle, SealBlock, Table,
+    VAlign,
+};
+
+pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// The ideographic space: an underlined run of these is a blank to write in.
+const IDEOGRAPHIC_SPACE: char = '\u{3000}';
+/// The scissors on the cut line.
+const SCISSORS: &str = "✂";
+/// Size of the cut line's dashes and scissors.
+const CUT_LINE_SIZE: f32 = 12.0;
+/// Exact height of the invisible paragraphs placed between two tables (Word would merge them)
+/// and after a final table; as small as Word allows so they do not move anything.
+const SPACER_HEIGHT: f32 = 1.0;
+
+/// Paragraph properties that come from where the paragraph sits, not from its style.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Placement {
+    keep_next: bool,
+    keep_lines: bool,
+    page_break_before: bool,
+    /// Added to the style's space before (the seal's room for the stamp), points.
+    extra_space_before: f32,
+}
+
+/// Placement inside a keep-together group: `chain` says whether this paragraph must also
+/// stay with what follows it.
+fn kept(chain: Option<bool>) -> Placement {
+    Placement {
+        keep_next: chain == Some(true),
+        keep_lines: chain.is_some(),
+        ..Placement::default()
+    }
+}
+
+/// A tab stop: `w:val` (center/right), position in twips, leader (hyphen, dot, none).
+pub(super) struct TabStop {
+    kind: &'static str,
+    pos: i64,
+    leader: &'static str,
+}
+
+/// Everything that goes into one `w:pPr`.
+pub(super) struct ParaProps<'a> {
+    pub style: &'a ParaStyle,
+    pub placement: Placement,
+    /// A bottom border of this width in points (rules).
+    pub bottom_border: Option<f32>,
+    pub tabs: &'a [TabStop],
+}
+
+/// Run formatting: what goes into one `w:rPr`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RunProps {
+    pub role: FontRole,
+    pub size: f32,
+    pub char_spacing: f32,
+    pub bold: bool,
+    pub underline: bool,
+}
+
+impl RunProps {
+    pub fn of(style: &ParaStyle) -> Self {
+        RunProps {
+            role: style.role,
+            size: style.size,
+            char_spacing: style.char_spacing,
+            bold: style.bold,
+            underline: false,
+        }
+    }
+}
+
+/// Writes the body; holds the state that crosses blocks.
+struct BodyWriter<'a> {
+    x: Xml,
+    geometry: &'a Geometry,
+    /// A page break was asked for and not yet placed on a paragraph.
+    pending_page_break: bool,
+    /// The last thing written is a table (the next table needs a spacer paragraph first).
+    after_table: bool,
+}
+
+/// The complete word/document.xml.
+pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart]) -> String {
+    let mut w = BodyWriter { x: Xml::new(), geometry, pending_page_break: false, after_table: false };
+    w.x.open("w:document", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]).open("w:body", &[]);
+    w.blocks(&doc.blocks, None);
+    if w.after_table {
+        // Word needs a paragraph between the last table and the section properties.
+        w.spacer(false);
+    }
+    w.section_properties(footers);
+    w.x.close("w:body").close("w:document");
+    w.x.finish()
+}
+
+impl BodyWriter<'_> {
+    /// `chain`: `None` outside keep-together groups; inside one, whether the last paragraph of
+    /// `blocks` must keep with what follows (true when the enclosing group goes on after it).
+    fn blocks(&mut self, blocks: &[Block], chain: Option<bool>) {
+        for (i, block) in blocks.iter().enumerate() {
+            let more_in_group = i + 1 < blocks.len();
+            let child_chain = chain.map(|c| c || more_in_group);
+            match block {
+                Block::Paragraph(p) => self.paragraph(p, kept(child_chain)),
+                Block::Table(t) => self.table(t, child_chain),
+                Block::Rule { height, thickness } => self.rule(*height, *thickness, kept(child_chain)),
+                Block::CutLine { height } => self.cut_line(*height, kept(child_chain)),
+                Block::Seal(seal) => self.seal(seal, child_chain),
+                Block::KeepTogether(inner) => self.blocks(inner, Some(child_chain.unwrap_or(false))),
+                Block::PageBreak => self.pending_page_break = true,
+            }
+        }
+    }
+
+    /// Fold a pending page break into the placement of the paragraph about to be written.
+    fn take_page_break(&mut self, mut placement: Placement) -> Placement {
+        placement.page_break_before |= std::mem::take(&mut self.pending_page_break);
+        placement
+    }
+
+    /// A body paragraph (not in a table cell).
+    fn paragraph(&mut self, p: &Paragraph, placement: Placement) {
+        let placement = self.take_page_break(placement);
+        self.after_table = false;
+        write_paragraph(&mut self.x, p, placement);
+    }
+
+    /// The signature lines, kept together (keepNext on all but the last, keepLines on all),
+    /// with the room for the stamp as space before the first line.
+    fn seal(&mut self, seal: &SealBlock, chain: Option<bool>) {
+        let n = seal.lines.len();
+        for (i, line) in seal.lines.iter().enumerate() {
+            let placement = Placement {
+                keep_next: i + 1 < n || chain == Some(true),
+                keep_lines: true,
+                page_break_before: false,
+                extra_space_before: if i == 0 { seal.space_above } else { 0.0 },
+            };
+            self.paragraph(line, placement);
+        }
+    }
+
+    /// A rule: an empty paragraph `height` tall whose bottom border (drawn under its first
+    /// half) is the line, so the line sits at the vertical middle.
+    fn rule(&mut self, height: f32, thickness: f32, placement: Placement) {
+        let half = height / 2.0;
+        let style = ParaStyle { line_pitch: half, space_after: height - half, ..mark_style(DEFAULT_ROLE, 1.0) };
+        let placement = self.take_page_break(placement);
+        self.after_table = false;
+        let props = ParaProps { style: &style, placement, bottom_border: Some(thickness), tabs: &[] };
+        self.x.open("w:p", &[]);
+        paragraph_properties(&mut self.x, &props);
+        self.x.close("w:p");
+    }
+
+    /// The tear-off line: dashes (tab leaders) from the left edge of the type area to a centred
+    /// ✂ and on to the right edge.
+    fn cut_line(&mut self, height: f32, placement: Placement) {
+        let width = self.geometry.text_width();
+        let tabs = [
+            TabStop { kind: "center", pos: width / 2, leader: "hyphen" },
+            TabStop { kind: "right", pos: width, leader: "hyphen" },
+        ];
+        let style = ParaStyle { line_pitch: height, ..mark_style(FontRole::Song, CUT_LINE_SIZE) };
+        let placement = self.take_page_break(placement);
+        self.after_table = false;
+        let props = ParaProps { style: &style, placement, bottom_border: None, tabs: &tabs };
+        let rpr = RunProps::of(&style);
+        self.x.open("w:p", &[]);
+        paragraph_properties(&mut self.x, &props);
+        run(&mut self.x, &rpr, "\t");
+        run(&mut self.x, &rpr, SCISSORS);
+        run(&mut self.x, &rpr, "\t");
+        self.x.close("w:p");
+    }
+
+    /// An invisible paragraph of SPACER_HEIGHT, optionally carrying a page break.
+    fn spacer(&mut self, page_break_before: bool) {
+        let style = ParaStyle { line_pitch: SPACER_HEIGHT, ..mark_style(DEFAULT_ROLE, 1.0) };
+        let placement = Placement { page_break_before, ..Placement::default() };
+        self.x.open("w:p", &[]);
+        paragraph_properties(&mut self.x, &ParaProps { style: &style, placement, bottom_border: None, tabs: &[] });
+        self.x.close("w:p");
+        self.after_table = false;
+    }
+
+    /// A table. Inside a keep-together group (`chain` is Some) no row may split and every row
+    /// keeps with the next (the last one only if the group goes on).
+    fn table(&mut self, t: &Table, chain: Option<bool>) {
+        if self.after_table || self.pending_page_break {
+            // Word merges adjacent tables, and ignores pageBreakBefore inside a table.
+            let page_break = std::mem::take(&mut self.pending_page_break);
+            self.spacer(page_break);
+        }
+        let x = &mut self.x;
+        x.open("w:tbl", &[]);
+        table_properties(x, t);
+        x.open("w:tblGrid", &[]);
+        for &col in &t.columns {
+            x.empty("w:gridCol", &[("w:w", &twips(col))]);
+        }
+        x.close("w:tblGrid");
+        let rows = grid_rows(t);
+        let n = rows.len();
+        for (i, slots) in rows.iter().enumerate() {
+            let row = &t.rows[i];
+            let keep_row = chain.map(|c| c || i + 1 < n);
+            x.open("w:tr", &[]);
+            x.open("w:trPr", &[]);
+            if !row.can_split || chain.is_some() {
+                x.empty("w:cantSplit", &[]);
+            }
+            if row.min_height > 0.0 {
+                x.empty("w:trHeight", &[("w:val", &twips(row.min_height)), ("w:hRule", &"atLeast")]);
+            }
+            if i < t.header_rows {
+                x.empty("w:tblHeader", &[]);
+            }
+            x.close("w:trPr");
+            for slot in slots {
+                table_cell(x, t, slot, kept(keep_row));
+            }
+            x.close("w:tr");
+        }
+        x.close("w:tbl");
+        self.after_table = true;
+    }
+
+    fn section_properties(&mut self, footers: &[FooterPart]) {
+        let g = self.geometry;
+        let x = &mut self.x;
+        x.open("w:sectPr", &[]);
+        for f in footers {
+            x.empty("w:footerReference", &[("w:type", &f.kind.reference_type()), ("r:id", &f.rel_id)]);
+        }
+        if g.landscape {
+            x.empty("w:pgSz", &[("w:w", &g.width), ("w:h", &g.height), ("w:orient", &"landscape")]);
+        } else {
+            x.empty("w:pgSz", &[("w:w", &g.width), ("w:h", &g.height)]);
+        }
+        x.empty(
+            "w:pgMar",
+            &[
+                ("w:top", &g.top),
+                ("w:right", &g.right),
+                ("w:bottom", &g.bottom),
+                ("w:left", &g.left),
+                ("w:header", &g.header),
+                ("w:footer", &g.footer),
+                ("w:gutter", &0),
+            ],
+        );
+        x.empty("w:cols", &[("w:space", &425)]);
+        x.close("w:sectPr");
+    }
+}
+
+/// A style for paragraphs that only draw (rules, cut lines, spacers): no indent, left-aligned,
+/// `size` for the paragraph mark.
+pub(super) fn mark_style(role: FontRole, size: f32) -> ParaStyle {
+    ParaStyle {
+        role,
+        size,
+        line_pitch: size,
+        char_spacing: 0.0,
+        align: Align::Left,
+        first_indent: 0.0,
+        left_indent: 0.0,
+        right_indent: 0.0,
+        space_before: 0.0,
+        space_after: 0.0,
+        keep_with_next: false,
+        bold: false,
+    }
+}
+
+/// One `w:p` with its runs. A paragraph with no content still gets its properties (and
+/// so its exact height).
+fn write_paragraph(x: &mut Xml, p: &Paragraph, placement: Placement) {
+    x.open("w:p", &[]);
+    paragraph_properties(x, &ParaProps { style: &p.style, placement, bottom_border: None, tabs: &[] });
+    for inline in &p.content {
+        match inline {
+            Inline::Text { text, role } => {
+                let rpr = RunProps { role: role.unwrap_or(p.style.role), ..RunProps::of(&p.style) };
+                run(x, &rpr, text);
+            }
+            Inline::Blank { width } => {
+                let rpr = RunProps { underline: true, ..RunProps::of(&p.style) };
+                let n = width.round().max(1.0) as usize;
+                run(x, &rpr, &IDEOGRAPHIC_SPACE.to_string().repeat(n));
+            }
+        }
+    }
+    x.close("w:p");
+}
+
+/// `w:pPr`, children in CT_PPrBase order: keepNext, keepLines, pageBreakBefore, pBdr, tabs,
+/// spacing, ind, jc, rPr (paragraph mark).
+pub(super) fn paragraph_properties(x: &mut Xml, props: &ParaProps) {
+    let style = props.style;
+    let placement = props.placement;
+    x.open("w:pPr", &[]);
+    if placement.keep_next || style.keep_with_next {
+        x.empty("w:keepNext", &[]);
+    }
+    if placement.keep_lines {
+        x.empty("w:keepLines", &[]);
+    }
+    if placement.page_break_before {
+        x.empty("w:pageBreakBefore", &[]);
+    }
+    if let Some(width) = props.bottom_border {
+        x.open("w:pBdr", &[]);
+        x.empty(
+            "w:bottom",
+            &[("w:val", &"single"), ("w:sz", &eighth_points(width)), ("w:space", &0), ("w:color", &"auto")],
+        );
+        x.close("w:pBdr");
+    }
+    if !props.tabs.is_empty() {
+        x.open("w:tabs", &[]);
+        for tab in props.tabs {
+            x.empty("w:tab", &[("w:val", &tab.kind), ("w:leader", &tab.leader), ("w:pos", &tab.pos)]);
+        }
+        x.close("w:tabs");
+    }
+    x.empty(
+        "w:spacing",
+        &[
+            ("w:before", &twips(style.space_before + placement.extra_space_before).max(0)),
+            ("w:after", &twips(style.space_after).max(0)),
+            ("w:line", &twips(style.line_pitch).max(1)),
+            ("w:lineRule", &"exact"),
+        ],
+    );
+    indentation(x, style);
+    let jc = match style.align {
+        Align::Justify => "both",
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    };
+    x.empty("w:jc", &[("w:val", &jc)]);
+    x.open("w:rPr", &[]);
+    run_fonts(x, style.role);
+    x.empty("w:sz", &[("w:val", &half_points(style.size))]);
+    x.empty("w:szCs", &[("w:val", &half_points(style.size))]);
+    x.close("w:rPr");
+    x.close("w:pPr");
+}
+
+/// `w:ind`: indents in characters as `*Chars` (hundredths of a character, what Word and WPS
+/// use) and as twips (chars × size, for renderers that ignore `*Chars`, e.g. LibreOffice 7).
+fn indentation(x: &mut Xml, style: &ParaStyle) {
+    if style.left_indent == 0.0 && style.right_indent == 0.0 && style.first_indent == 0.0 {
+        return;
+    }
+    let chars = |n: f32| (n * 100.0).round() as i64;
+    let length = |n: f32| twips(n * style.size);
+    let left = length(style.left_indent);
+    let left_chars = chars(style.left_indent);
+    let right = length(style.right_indent);
+    let right_chars = chars(style.right_indent);
+    let first = style.first_indent.abs();
+    let (first_name, first_chars_name) =
+        if style.first_indent < 0.0 { ("w:hanging", "w:hangingChars") } else { ("w:firstLine", "w:firstLineChars") };
+    // Attribute order as in CT_Ind (any order is valid; this is Word's).
+    x.empty(
+        "w:ind",
+        &[
+            ("w:leftChars", &left_chars),
+            ("w:left", &left),
+            ("w:rightChars", &right_chars),
+            ("w:right", &right),
+            (first_chars_name, &chars(first)),
+            (first_name, &length(first)),
+        ],
+    );
+}
+
+/// `w:rFonts`: one face for every script, with the East Asian hint.
+pub(super) fn run_fonts(x: &mut Xml, role: FontRole) {
+    let name = font_face(role).name;
+    x.empty(
+        "w:rFonts",
+        &[("w:ascii", &name), ("w:hAnsi", &name), ("w:eastAsia", &name), ("w:cs", &name), ("w:hint", &"eastAsia")],
+    );
+}
+
+/// `w:rPr` in EG_RPrBase order: rFonts, b, bCs, spacing, sz, szCs, u.
+fn run_properties(x: &mut Xml, rpr: &RunProps) {
+    x.open("w:rPr", &[]);
+    run_fonts(x, rpr.role);
+    if rpr.bold {
+        x.empty("w:b", &[]).empty("w:bCs", &[]);
+    }
+    let spacing = twips(rpr.char_spacing);
+    if spacing != 0 {
+        x.empty("w:spacing", &[("w:val", &spacing)]);
+    }
+    x.empty("w:sz", &[("w:val", &half_points(rpr.size))]);
+    x.empty("w:szCs", &[("w:val", &half_points(rpr.size))]);
+    if rpr.underline {
+        x.empty("w:u", &[("w:val", &"single")]);
+    }
+    x.close("w:rPr");
+}
+
+/// One `w:r`: `'\n'` becomes `w:br`, `'\t'` `w:tab`; `'\r'` and characters XML cannot hold are
+/// dropped.
+pub(super) fn run(x: &mut Xml, rpr: &RunProps, text: &str) {
+    x.open("w:r", &[]);
+    run_properties(x, rpr);
+    let mut piece = String::new();
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => {
+                text_element(x, &piece);
+                piece.clear();
+                x.empty(if c == '\n' { "w:br" } else { "w:tab" }, &[]);
+            }
+            '\r' => {}
+            c => piece.push(c),
+        }
+    }
+    text_element(x, &piece);
+    x.close("w:r");
+}
+
+/// A field (`PAGE`, `NUMPAGES`): begin, instruction, separate, a placeholder result, end —
+/// each its own run with the same formatting.
+pub(super) fn field(x: &mut Xml, rpr: &RunProps, instruction: &str, placeholder: &str) {
+    let field_char = |x: &mut Xml, kind: &str| {
+        x.open("w:r", &[]);
+        run_properties(x, rpr);
+        x.empty("w:fldChar", &[("w:fldCharType", &kind)]);
+        x.close("w:r");
+    };
+    field_char(x, "begin");
+    x.open("w:r", &[]);
+    run_properties(x, rpr);
+    x.text_element("w:instrText", &[("xml:space", &"preserve")], &format!(" {instruction} "));
+    x.close("w:r");
+    field_char(x, "separate");
+    run(x, rpr, placeholder);
+    field_char(x, "end");
+}
+
+/// `w:t`, preserving leading/trailing spaces; nothing for empty text.
+fn text_element(x: &mut Xml, text: &str) {
+    let text = super::xml::clean_xml_text(text);
+    if text.is_empty() {
+        return;
+    }
+    let edges_blank = text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace);
+    if edges_blank {
+        x.text_element("w:t", &[("xml:space", &"preserve")], &text);
+    } else {
+        x.text_element("w:t", &[], &text);
+    }
+}
+
+/// `w:tblPr` in CT_TblPrBase order: tblW, tblBorders, tblLayout, tblCellMar.
+fn table_properties(x: &mut Xml, t: &Table) {
+    let width: i64 = t.columns.iter().map(|&c| twips(c)).sum();
+    x.open("w:tblPr", &[]);
+    x.empty("w:tblW", &[("w:w", &width), ("w:type", &"dxa")]);
+    table_borders(x, &t.borders);
+    x.empty("w:tblLayout", &[("w:type", &"fixed")]);
+    x.open("w:tblCellMar", &[]);
+    let (pad_x, pad_y) = (twips(t.pad_x), twips(t.pad_y));
+    for (side, pad) in [("w:top", pad_y), ("w:left", pad_x), ("w:bottom", pad_y), ("w:right", pad_x)] {
+        x.empty(side, &[("w:w", &pad), ("w:type", &"dxa")]);
+    }
+    x.close("w:tblCellMar");
+    x.close("w:tblPr");
+}
+
+/// `w:tblBorders`: the outer frame and the inner grid; a missing width is no line.
+fn table_borders(x: &mut Xml, borders: &Borders) {
+    x.open("w:tblBorders", &[]);
+    let sides = [
+        ("w:top", borders.outer),
+        ("w:left", borders.outer),
+        ("w:bottom", borders.outer),
+        ("w:right", borders.outer),
+        ("w:insideH", borders.inner),
+        ("w:insideV", borders.inner),
+    ];
+    for (side, width) in sides {
+        match width {
+            Some(w) => x.empty(
+                side,
+                &[("w:val", &"single"), ("w:sz", &eighth_points(w)), ("w:space", &0), ("w:color", &"auto")],
+            ),
+            None => x.empty(side, &[("w:val", &"nil")]),
+        };
+    }
+    x.close("w:tblBorders");
+}
+
+/// A cell as placed on the grid: the model's cell, or the continuation of a cell from a row
+/// above that spans down (`vMerge` continue).
+#[derive(Debug, Clone, Copy)]
+struct Slot<'a> {
+    cell: &'a Cell,
+    /// First grid column.
+    col: usize,
+    continuation: bool,
+}
+
+/// Place every row's cells on the grid: a cell takes `col_span` columns starting at the first
+/// column not covered by a `row_span` from above; covered columns get continuation slots.
+fn grid_rows(t: &Table) -> Vec<Vec<Slot<'_>>> {
+    let ncols = t.columns.len();
+    // covering[col] = (rows still to cover, the spanning cell) for a cell starting at col.
+    let mut covering: Vec<Option<(usize, &Cell)>> = vec![None; ncols];
+    let mut rows = Vec::with_capacity(t.rows.len());
+    for row in &t.rows {
+        let mut slots = Vec::new();
+        let mut cells = row.cells.iter();
+        let mut col = 0;
+        loop {
+            if col < ncols {
+                if let Some((left, cell)) = covering[col] {
+                    slots.push(Slot { cell, col, continuation: true });
+                    covering[col] = if left > 1 { Some((left - 1, cell)) } else { None };
+                    col += cell.col_span.max(1);
+                    continue;
+                }
+            }
+            let Some(cell) = cells.next() else { break };
+            slots.push(Slot { cell, col, continuation: false });
+            if cell.row_span > 1 && col < ncols {
+                covering[col] = Some((cell.row_span - 1, cell));
+            }
+            col += cell.col_span.max(1);
+        }
+        rows.push(slots);
+    }
+    rows
+}
+
+/// One `w:tc`: tcPr (tcW, gridSpan, vMerge, shd, vAlign) and at least one paragraph.
+fn table_cell(x: &mut Xml, t: &Table, slot: &Slot, placement: Placement) {
+    let cell = slot.cell;
+    let span = cell.col_span.max(1);
+    let end = (slot.col + span).min(t.columns.len());
+    let width: i64 = t.columns.get(slot.col..end).unwrap_or(&[]).iter().map(|&c| twips(c)).sum();
+    x.open("w:tc", &[]);
+    x.open("w:tcPr", &[]);
+    x.empty("w:tcW", &[("w:w", &width), ("w:type", &"dxa")]);
+    if span > 1 {
+        x.empty("w:gridSpan", &[("w:val", &span)]);
+    }
+    if slot.continuation {
+        x.empty("w:vMerge", &[]);
+    } else if cell.row_span > 1 {
+        x.empty("w:vMerge", &[("w:val", &"restart")]);
+    }
+    if let Some(gray) = cell.shade {
+        x.empty("w:shd", &[("w:val", &"clear"), ("w:color", &"auto"), ("w:fill", &gray_hex(gray))]);
+    }
+    let valign = match cell.valign {
+        VAlign::Top => "top",
+        VAlign::Center => "center",
+        VAlign::Bottom => "bottom",
+    };
+    x.empty("w:vAlign", &[("w:val", &valign)]);
+    x.close("w:tcPr");
+    // A continuation holds one empty paragraph in the spanning cell's style.
+    let empty;
+    let paragraphs: &[Paragraph] = if slot.continuation || cell.paragraphs.is_empty() {
+        let style = cell.paragraphs.first().map(|p| p.style).unwrap_or_else(ParaStyle::body);
+        empty = [Paragraph { style, content: Vec::new() }];
+        &empty
+    } else {
+        &cell.paragraphs
+    };
+    for p in paragraphs {
+        write_paragraph(x, p, placement);
+    }
+    x.close("w:tc");
+}
+
+/// A grey level as a `w:shd` fill: 0.9 → "E6E6E6".
+fn gray_hex(gray: f32) -> String {
+    let v = (gray.clamp(0.0, 1.0) * 255.0).round() as u8;
+    format!("{v:02X}{v:02X}{v:02X}")
+}

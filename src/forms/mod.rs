@@ -1,0 +1,537 @@
+//! Forms as data: the form files in `forms/` (built into the binary, overridable from a
+//! folder) and how one form turns a validated request into a format-neutral
+//! [`Document`]. The wording lives in the `.toml` files; the typography in [`styles`]; the
+//! template language in [`template`]. The format is documented in `forms/README.md`.
+
+pub mod styles;
+pub mod template;
+
+use crate::model::{
+    Align, Block, Borders, Cell, Document, Inline, PageNumbers, PageSetup, ParaStyle, Paragraph, Row,
+    SealBlock, Table, VAlign, MM,
+};
+use crate::request::{Request, Task};
+use serde::Deserialize;
+use std::path::Path;
+use template::Template;
+use toml::Spanned;
+
+/// The three built-in forms: (key used by `--forms`, file name, text).
+pub const BUILT_IN: &[(&str, &str, &str)] = &[
+    ("letter", "letter.toml", include_str!("../../forms/letter.toml")),
+];
+
+/// What a form is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Per {
+    /// One document per request and receiving department (the letter).
+    Receiver,
+    /// One document per request (the application form).
+    Request,
+    /// One document per request that has tasks (the task list).
+    RequestWithTasks,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormFile {
+    form: Header,
+    #[serde(default)]
+    block: Vec<BlockDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    name: String,
+    per: Per,
+    file_name: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default = "default_page")]
+    page: Spanned<String>,
+    #[serde(default = "default_numbers")]
+    page_numbers: Spanned<String>,
+}
+
+fn default_page() -> Spanned<String> {
+    Spanned::new(0..0, "a4".into())
+}
+fn default_numbers() -> Spanned<String> {
+    Spanned::new(0..0, "dash".into())
+}
+
+/// One `[[block]]` of a form file, as written. Which keys apply depends on `type`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockDef {
+    #[serde(rename = "type")]
+    kind: Spanned<String>,
+    text: Option<Spanned<String>>,
+    style: Option<Spanned<String>>,
+    keep: Option<String>,
+    cells: Option<Vec<Spanned<String>>>,
+    lines: Option<Vec<Spanned<String>>>,
+    label: Option<Spanned<String>>,
+    field: Option<Spanned<String>>,
+}
+
+/// A checked, parsed form definition.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// `letter`, `application` or `tasks`.
+    pub key: String,
+    /// The form's Chinese name, e.g. 工作联系函.
+    pub name: String,
+    pub per: Per,
+    file_name: Template,
+    title: Template,
+    page: PageSetup,
+    page_numbers: PageNumbers,
+    blocks: Vec<(Option<String>, Item)>,
+}
+
+/// A block of a form, parsed.
+#[derive(Debug, Clone)]
+enum Item {
+    Title(Template),
+    Fields(Vec<Template>),
+    Rule,
+    Text { style: ParaStyle, text: Template },
+    Annex { label: Template, field: String },
+    Seal { style: ParaStyle, lines: Vec<Template> },
+    CutLine,
+    PageBreak,
+}
+
+/// A form file that cannot be used: which file, which line, what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    src: &'a str,
+    known_fields: &'a [&'a str],
+}
+
+impl Parser<'_> {
+    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> FormError {
+        FormError { file: self.file.to_string(), line: line_of(self.src, span.start), message: message.into() }
+    }
+
+    fn template(&self, s: &Spanned<String>) -> Result<Template, FormError> {
+        let t = Template::parse(s.get_ref()).map_err(|e| self.err(s.span(), e.message))?;
+        for f in t.fields() {
+            if !self.known_fields.contains(&f) {
+                return Err(self.err(
+                    s.span(),
+                    format!("未知的占位符“{{{f}}}”（可用的字段：{}）", self.known_fields.join("、")),
+                ));
+            }
+        }
+        Ok(t)
+    }
+
+    fn required<'b, T>(&self, v: &'b Option<T>, kind: &Spanned<String>, key: &str) -> Result<&'b T, FormError> {
+        v.as_ref().ok_or_else(|| self.err(kind.span(), format!("“{}”块缺少必需的 {key}", kind.get_ref())))
+    }
+
+    fn style(&self, s: &Option<Spanned<String>>, default: &str) -> Result<ParaStyle, FormError> {
+        match s {
+            None => Ok(styles::style(default).expect("default style exists")),
+            Some(s) => styles::style(s.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = styles::STYLE_NAMES.iter().map(|(n, _)| *n).collect();
+                self.err(s.span(), format!("未知的样式“{}”（可用：{}）", s.get_ref(), names.join("、")))
+            }),
+        }
+    }
+
+    fn block(&self, b: &BlockDef) -> Result<Item, FormError> {
+        let kind = &b.kind;
+        Ok(match kind.get_ref().as_str() {
+            "title" => Item::Title(self.template(self.required(&b.text, kind, "text")?)?),
+            "fields" => Item::Fields(
+                self.required(&b.cells, kind, "cells")?.iter().map(|c| self.template(c)).collect::<Result<_, _>>()?,
+            ),
+            "rule" => Item::Rule,
+            "text" => Item::Text { style: self.style(&b.style, "body")?, text: self.template(self.required(&b.text, kind, "text")?)? },
+            "heading" => {
+                Item::Text { style: self.style(&b.style, "heading")?, text: self.template(self.required(&b.text, kind, "text")?)? }
+            }
+            "annex" => {
+                let field = self.required(&b.field, kind, "field")?;
+                if !self.known_fields.contains(&field.get_ref().as_str()) {
+                    return Err(self.err(field.span(), format!("未知的字段“{}”", field.get_ref())));
+                }
+                Item::Annex {
+                    label: b.label.as_ref().map(|l| self.template(l)).transpose()?.unwrap_or_else(|| Template::parse("附件：").unwrap()),
+                    field: field.get_ref().clone(),
+                }
+            }
+            "seal" => Item::Seal {
+                style: self.style(&b.style, "signature")?,
+                lines: self.required(&b.lines, kind, "lines")?.iter().map(|l| self.template(l)).collect::<Result<_, _>>()?,
+            },
+            "cut-line" => Item::CutLine,
+            "page-break" => Item::PageBreak,
+            other => {
+                return Err(self.err(
+                    kind.span(),
+                    format!("未知的块类型“{other}”（可用：title、fields、rule、text、heading、annex、seal、cut-line、page-break）"),
+                ))
+            }
+        })
+    }
+}
+
+impl Form {
+    /// Parse and check a form file. `file` names it in error messages.
+    pub fn parse(key: &str, file: &str, src: &str) -> Result<Form, FormError> {
+        let parsed: FormFile = toml::from_str(src).map_err(|e| FormError {
+            file: file.to_string(),
+            line: e.span().map(|s| line_of(src, s.start)).unwrap_or(1),
+            message: format!("格式错误：{}", e.message()),
+        })?;
+        let p = Parser { file, src, known_fields: Request::FIELD_NAMES };
+        let h = &parsed.form;
+        let page = match h.page.get_ref().as_str() {
+            "a4" => PageSetup::a4_official(),
+            "a4-landscape" => PageSetup::a4_landscape_official(),
+            other => return Err(p.err(h.page.span(), format!("未知的纸张“{other}”（可用：a4、a4-landscape）"))),
+        };
+        let page_numbers = match h.page_numbers.get_ref().as_str() {
+            "dash" => PageNumbers::Dash,
+            "of-total" => PageNumbers::OfTotal,
+            "none" => PageNumbers::None,
+            other => {
+                return Err(p.err(h.page_numbers.span(), format!("未知的页码样式“{other}”（可用：dash、of-total、none）")))
+            }
+        };
+        if parsed.block.is_empty() {
+            return Err(FormError { file: file.into(), line: 1, message: "表单没有任何内容块（[[block]]）".into() });
+        }
+        let blocks = parsed.block.iter().map(|b| Ok((b.keep.clone(), p.block(b)?))).collect::<Result<_, FormError>>()?;
+        Ok(Form {
+            key: key.to_string(),
+            name: h.name.clone(),
+            per: h.per,
+            file_name: p.template(&h.file_name)?,
+            title: p.template(&h.title)?,
+            page,
+            page_numbers,
+            blocks,
+        })
+    }
+
+    /// The file name stem (before sanitising) for a request and receiving department.
+    pub fn file_stem(&self, req: &Request, to_dept: &str) -> String {
+        self.file_name.render_text(&|f| req.field(f, to_dept).unwrap_or_default())
+    }
+
+    /// Build the document for one request (and one receiving department for letters; forms
+    /// made once per request pass all departments joined with `、`).
+    pub fn build(&self, req: &Request, to_dept: &str, _tasks: &[&Task]) -> Document {
+        let value = |f: &str| req.field(f, to_dept).unwrap_or_default();
+        let width = self.page.text_width();
+        let mut out: Vec<Block> = Vec::new();
+        let mut group: Option<(String, Vec<Block>)> = None;
+        for (keep, item) in &self.blocks {
+            let made = self.make(item, &value, width);
+            if made.is_empty() {
+                continue;
+            }
+            match (keep, &mut group) {
+                (Some(k), Some((g, blocks))) if g == k => blocks.extend(made),
+                _ => {
+                    if let Some((_, blocks)) = group.take() {
+                        out.push(Block::KeepTogether(blocks));
+                    }
+                    match keep {
+                        Some(k) => group = Some((k.clone(), made)),
+                        None => out.extend(made),
+                    }
+                }
+            }
+        }
+        if let Some((_, blocks)) = group.take() {
+            out.push(Block::KeepTogether(blocks));
+        }
+        Document {
+            title: self.title.render_text(&value),
+            author: req.from_dept.clone(),
+            date: Some(req.date),
+            page: self.page,
+            page_numbers: self.page_numbers,
+            blocks: out,
+        }
+    }
+
+    fn make(&self, item: &Item, value: &dyn Fn(&str) -> String, width: f32) -> Vec<Block> {
+        let para = |style: ParaStyle, t: &Template| Paragraph { style, content: t.render(value) };
+        match item {
+            Item::Title(t) => vec![Block::Paragraph(para(styles::style("title").unwrap(), t))],
+            Item::Fields(cells) => {
+                let style = styles::style("field").unwrap();
+                let rows = cells
+                    .chunks(2)
+                    .map(|pair| Row {
+                        cells: pair
+                            .iter()
+                            .map(|t| Cell { valign: VAlign::Top, ..Cell::new(vec![para(style, t)]) })
+                            .collect(),
+                        min_height: style.line_pitch,
+                        can_split: false,
+                    })
+                    .collect();
+                vec![Block::Table(Table {
+                    columns: vec![width * 0.54, width * 0.46],
+                    rows,
+                    header_rows: 0,
+                    borders: Borders::NONE,
+                    pad_x: 0.0,
+                    pad_y: 0.0,
+                })]
+            }
+            Item::Rule => vec![Block::Rule { height: 0.5 * styles::PITCH, thickness: 1.0 }],
+            Item::Text { style, text } => {
+                let p = para(*style, text);
+                if p.plain_text().trim().is_empty() && !p.content.iter().any(|i| matches!(i, Inline::Blank { .. })) {
+                    return vec![];
+                }
+                vec![Block::Paragraph(p)]
+            }
+            Item::Annex { label, field } => annex(&label.render_text(value), &value(field)),
+            Item::Seal { style, lines } => {
+                let texts: Vec<String> = lines.iter().map(|l| l.render_text(value)).collect();
+                vec![Block::Seal(seal(*style, &texts))]
+            }
+            Item::CutLine => vec![Block::CutLine { height: styles::PITCH }],
+            Item::PageBreak => vec![Block::PageBreak],
+        }
+    }
+}
+
+/// The 附件 lines: `附件：1. 甲` / `2. 乙` aligned under `1.` (no number when there is only
+/// one annex), one line below the body, indented two characters. Empty → nothing.
+fn annex(label: &str, items: &str) -> Vec<Block> {
+    let items: Vec<&str> = items.lines().map(str::trim).filter(|s| !s.is_empty()).collect();
+    let label_chars = label.chars().count() as f32;
+    let base = styles::style("body").unwrap();
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let number = if items.len() > 1 { format!("{}. ", i + 1) } else { String::new() };
+            let first = i == 0;
+            Block::Paragraph(Paragraph {
+                style: ParaStyle {
+                    left_indent: 2.0 + label_chars,
+                    first_indent: if first { -label_chars } else { 0.0 },
+                    space_before: if first { styles::PITCH } else { 0.0 },
+                    align: Align::Left,
+                    keep_with_next: i + 1 < items.len(),
+                    ..base
+                },
+                content: vec![Inline::text(if first { format!("{label}{number}{item}") } else { format!("{number}{item}") })],
+            })
+        })
+        .collect()
+}
+
+/// Width of `text` in ems of the role's font (character spacing included).
+fn text_ems(style: &ParaStyle, text: &str) -> f32 {
+    let f = crate::fonts::fonts();
+    text.chars()
+        .map(|c| f.lookup(style.role, c).map_or(1.0, |g| g.advance_em) + style.char_spacing / style.size)
+        .sum()
+}
+
+/// A seal block: room above for half a seal, then the signature lines. With a right-aligned
+/// style (the sender's signature) each line is centred on the longest one, whose right edge
+/// sits `right_indent` characters from the margin — the name centred over the date (GB/T 9704
+/// §7.3.5.1). Other styles keep their own alignment (the reply slip's left-aligned lines).
+fn seal(style: ParaStyle, lines: &[String]) -> SealBlock {
+    let diameter_mm = 42.0;
+    let widths: Vec<f32> = lines.iter().map(|l| text_ems(&style, l)).collect();
+    let widest = widths.iter().cloned().fold(0.0, f32::max);
+    let paragraphs = lines
+        .iter()
+        .zip(&widths)
+        .map(|(l, w)| {
+            let style = if style.align == Align::Right {
+                ParaStyle { right_indent: style.right_indent + (widest - w) / 2.0, ..style }
+            } else {
+                style
+            };
+            Paragraph::new(ParaStyle { keep_with_next: true, ..style }, l.clone())
+        })
+        .collect::<Vec<_>>();
+    // The seal's centre sits slightly above the middle of the lines; its upper half needs
+    // room above the first line so it does not cover the body.
+    let lines_height = style.line_pitch * lines.len() as f32;
+    let radius = diameter_mm * MM / 2.0;
+    let space_above = (radius - lines_height / 2.0 + 0.1 * radius).max(style.line_pitch);
+    SealBlock { space_above, lines: paragraphs, diameter_mm }
+}
+
+/// The set of forms in use: the built-in definitions, each replaced by a file of the same name
+/// in `dir` when one is given.
+pub fn load(dir: Option<&Path>) -> Result<Vec<Form>, Vec<FormError>> {
+    let mut forms = Vec::new();
+    let mut errors = Vec::new();
+    for (key, file, text) in BUILT_IN {
+        let (name, src) = match dir.map(|d| d.join(file)).filter(|p| p.exists()) {
+            Some(path) => match std::fs::read_to_string(&path) {
+                Ok(s) => (path.display().to_string(), s),
+                Err(e) => {
+                    errors.push(FormError { file: path.display().to_string(), line: 0, message: format!("无法读取：{e}") });
+                    continue;
+                }
+            },
+            None => (format!("forms/{file}"), text.to_string()),
+        };
+        match Form::parse(key, &name, &src) {
+            Ok(f) => forms.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(forms)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    pub(crate) fn request() -> Request {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        Request {
+            row: 2,
+            id: "协作函〔2026〕3号".into(),
+            from_dept: "行政部".into(),
+            to_depts: vec!["采购中心".into()],
+            date: d(3, 8),
+            work_name: "供应商管理流程优化".into(),
+            work_kind: Some("日常运营重点任务".into()),
+            objective: "完成供应商管理流程的梳理与资源整合".into(),
+            planned_finish: d(5, 7),
+            expected_effect: Some("流程效率提升20%".into()),
+            collab_content: "请采购中心提供近两年业务数据报表".into(),
+            delivery_criteria: "数据准确完整".into(),
+            due_date: d(3, 22),
+            contact: "杨磊".into(),
+            phone: "13800000003".into(),
+            email: Some("contact3@example.com".into()),
+            consult_by: Some(d(3, 15)),
+            annex: vec!["工作方案".into(), "任务清单".into()],
+            ..Default::default()
+        }
+    }
+
+    fn letter() -> Form {
+        load(None).unwrap().into_iter().find(|f| f.key == "letter").unwrap()
+    }
+
+    #[test]
+    fn letter_has_every_fixed_sentence_and_the_fields() {
+        let doc = letter().build(&request(), "采购中心", &[]);
+        let text = doc.plain_text();
+        for s in [
+            "行政部工作联系函",
+            "采购中心：",
+            "为顺利推进供应商管理流程优化（以下简称“该工作”）的实施",
+            "该工作为公司日常运营重点任务，涉及完成供应商管理流程的梳理与资源整合",
+            "为确保该工作于2026年5月7日前按计划完成，实现流程效率提升20%目标",
+            "联系电话：13800000003，电子邮箱：contact3@example.com。",
+            "请于2026年3月15日前与我部门对接人协商调整方案",
+            "特此函告。",
+            "附件：1. 工作方案",
+            "2. 任务清单",
+            "行政部（盖章）",
+            "回  执",
+        ] {
+            assert!(text.contains(s), "missing {s:?} in\n{text}");
+        }
+        assert_eq!(doc.title, "行政部工作联系函");
+    }
+
+    #[test]
+    fn empty_optional_fields_drop_their_phrase() {
+        let mut r = request();
+        r.email = None;
+        r.consult_by = None;
+        r.work_kind = None;
+        r.expected_effect = None;
+        r.annex.clear();
+        let text = letter().build(&r, "采购中心", &[]).plain_text();
+        assert!(text.contains("联系电话：13800000003。贵部门"), "{text}");
+        assert!(text.contains("请与我部门对接人协商调整方案"));
+        assert!(text.contains("该工作涉及完成供应商"));
+        assert!(text.contains("按计划完成，需贵部门"));
+        for bad in ["电子邮箱", "于前", "附件", "公司，", "实现目标"] {
+            assert!(!text.contains(bad), "{bad:?} left in\n{text}");
+        }
+    }
+
+    #[test]
+    fn reply_slip_and_closing_are_kept_together() {
+        let doc = letter().build(&request(), "采购中心", &[]);
+        let groups: Vec<&Vec<Block>> =
+            doc.blocks.iter().filter_map(|b| if let Block::KeepTogether(g) = b { Some(g) } else { None }).collect();
+        assert_eq!(groups.len(), 2);
+        assert!(matches!(groups[1][0], Block::CutLine { .. }));
+        assert!(groups[0].iter().any(|b| matches!(b, Block::Seal(_))));
+    }
+
+    #[test]
+    fn unknown_placeholder_is_rejected_with_its_line() {
+        let src = include_str!("../../forms/letter.toml").replace("{工作名称}（以下简称", "{工作明称}（以下简称");
+        let err = Form::parse("letter", "letter.toml", &src).unwrap_err();
+        let expected_line = src.lines().position(|l| l.contains("{工作明称}")).unwrap() + 1;
+        assert_eq!(err.line, expected_line, "{err}");
+        assert!(err.message.contains("工作明称"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_and_missing_parts_are_rejected() {
+        let err = Form::parse("x", "x.toml", "[form\nname=1").unwrap_err();
+        assert!(err.message.starts_with("格式错误"), "{err}");
+        let err = Form::parse("x", "x.toml", "[form]\nname = \"x\"\nper = \"request\"\nfile_name = \"a\"\ntitle = \"b\"\n\n[[block]]\ntype = \"text\"\n").unwrap_err();
+        assert_eq!(err.line, 8, "{err}");
+        assert!(err.message.contains("text"), "{err}");
+    }
+
+    #[test]
+    fn signature_name_is_centred_over_the_date() {
+        let doc = letter().build(&request(), "采购中心", &[]);
+        let seal = doc
+            .blocks
+            .iter()
+            .flat_map(|b| if let Block::KeepTogether(g) = b { g.clone() } else { vec![b.clone()] })
+            .find_map(|b| if let Block::Seal(s) = b { Some(s) } else { None })
+            .unwrap();
+        let (name, date) = (&seal.lines[0].style, &seal.lines[1].style);
+        // 行政部（盖章） is 7 em; 2026年3月8日 is narrower (digits are half-width).
+        assert!(date.right_indent > 4.0 - 1e-3 && name.right_indent >= 4.0 - 1e-3);
+        assert!(seal.space_above >= 28.0);
+    }
+}

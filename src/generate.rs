@@ -1,0 +1,176 @@
+//! The generation run: from a read workbook and the chosen forms to files in the output
+//! folder, in parallel, one document at a time per thread (nothing is held for the whole
+//! batch but the manifest lines), then the manifest.
+
+use crate::forms::{Form, Per};
+use crate::output::{ManifestEntry, NameBook, OutDir};
+use crate::request::{Request, Task};
+use crate::workbook::Workbook;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// One document to make: a form applied to a request (and one receiving department).
+struct Job<'a> {
+    form: &'a Form,
+    request: &'a Request,
+    to_dept: String,
+    tasks: Vec<&'a Task>,
+    /// File names per format, decided up front so they are unique and independent of threads.
+    names: Vec<(Format, String)>,
+}
+
+/// What a run produced.
+pub struct Report {
+    pub entries: Vec<ManifestEntry>,
+    pub manifest: PathBuf,
+    /// Files written per (form name, format).
+    pub counts: Vec<(String, Format, usize)>,
+}
+
+/// A file that could not be written (disk full, permissions …).
+#[derive(Debug)]
+pub struct WriteError {
+    pub file: String,
+    pub error: std::io::Error,
+}
+
+/// Render one document in one format. Returns the bytes and the page count (as laid out).
+pub fn render(form: &Form, request: &Request, to_dept: &str, tasks: &[&Task], formats: &[Format]) -> Vec<(Format, Vec<u8>, usize)> {
+    let doc = form.build(request, to_dept, tasks);
+    let laid = crate::layout::layout(&doc);
+    let pages = laid.pages.len();
+    formats
+        .iter()
+        .map(|&f| {
+            let bytes = match f {
+                Format::Docx => crate::docx::write_docx(&doc),
+                Format::Pdf => crate::pdf::write_pdf(&doc, &laid),
+            };
+            (f, bytes, pages)
+        })
+        .collect()
+}
+
+fn source(request: &Request) -> String {
+    format!("协作需求!{}", request.row)
+}
+
+/// Make every document of `forms` for the valid rows of `wb` into `out`, `jobs` threads wide.
+/// Rows that were rejected are listed in the manifest with their reasons.
+pub fn run(wb: &Workbook, forms: &[Form], formats: &[Format], out: &OutDir, jobs: usize) -> Result<Report, WriteError> {
+    let mut tasks_of: HashMap<&str, Vec<&Task>> = HashMap::new();
+    for t in &wb.tasks {
+        tasks_of.entry(t.request_id.as_str()).or_default().push(t);
+    }
+    let mut book = NameBook::default();
+    let mut work: Vec<Job> = Vec::new();
+    let mut skipped: Vec<ManifestEntry> = Vec::new();
+    for request in &wb.requests {
+        for form in forms {
+            let tasks = tasks_of.get(request.id.as_str()).cloned().unwrap_or_default();
+            let depts: Vec<String> = match form.per {
+                Per::Receiver => request.to_depts.clone(),
+                Per::Request => vec![request.to_depts.join("、")],
+                Per::RequestWithTasks => {
+                    let why = if let Some(why) = wb.tasks_blocked.get(&request.id) {
+                        Some(format!("任务拆分有误，未生成：{why}"))
+                    } else if tasks.is_empty() {
+                        Some("该需求在任务拆分表中没有任务，不生成清单".to_string())
+                    } else {
+                        None
+                    };
+                    if let Some(note) = why {
+                        skipped.push(ManifestEntry {
+                            form: form.name.clone(),
+                            source: source(request),
+                            id: request.id.clone(),
+                            status: "未生成".into(),
+                            note,
+                            ..Default::default()
+                        });
+                        continue;
+                    }
+                    vec![request.to_depts.join("、")]
+                }
+            };
+            for to_dept in depts {
+                let stem = form.file_stem(request, &to_dept);
+                let names = formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
+                work.push(Job { form, request, to_dept, tasks: tasks.clone(), names });
+            }
+        }
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().expect("thread pool");
+    let made: Vec<Result<Vec<ManifestEntry>, WriteError>> = pool.install(|| {
+        work.par_iter()
+            .map(|job| {
+                let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
+                render(job.form, job.request, &job.to_dept, &job.tasks, &formats)
+                    .into_iter()
+                    .zip(&job.names)
+                    .map(|((format, bytes, pages), (_, name))| {
+                        let sha256 = out.write(name, &bytes).map_err(|error| WriteError { file: name.clone(), error })?;
+                        Ok(ManifestEntry {
+                            file: name.clone(),
+                            form: job.form.name.clone(),
+                            format: format.ext().into(),
+                            source: source(job.request),
+                            id: job.request.id.clone(),
+                            to_dept: job.to_dept.clone(),
+                            pages: Some(pages),
+                            sha256,
+                            status: "已生成".into(),
+                            note: String::new(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+
+    let mut entries = Vec::new();
+    let mut counts: Vec<(String, Format, usize)> = Vec::new();
+    for r in made {
+        for e in r? {
+            let format = if e.format == "pdf" { Format::Pdf } else { Format::Docx };
+            match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == format) {
+                Some(c) => c.2 += 1,
+                None => counts.push((e.form.clone(), format, 1)),
+            }
+            entries.push(e);
+        }
+    }
+    entries.extend(skipped);
+    for r in &wb.rejected {
+        entries.push(ManifestEntry {
+            source: format!("协作需求!{}", r.row),
+            id: r.id.clone().unwrap_or_default(),
+            status: "未生成".into(),
+            note: r.reasons.join("；"),
+            ..Default::default()
+        });
+    }
+    let manifest = crate::output::write_manifest(out, &entries).map_err(|error| WriteError {
+        file: crate::output::MANIFEST_NAME.into(),
+        error,
+    })?;
+    Ok(Report { entries, manifest, counts })
+}

@@ -1,0 +1,121 @@
+//! Where a line of Chinese text may break: UAX #14 break opportunities (`unicode-linebreak`)
+//! tightened by an explicit kinsoku table (GB/T 15834 / clreq): no line starts with closing or
+//! "attached" punctuation, none ends with opening punctuation, `——` and `……` never split, and
+//! runs of Latin letters / digits (phone numbers, e-mail addresses, years) stay together.
+
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+
+/// Characters that must not begin a line.
+const NO_START: &str = "，。、；：？！）】」』”’》%．,.;:?!)〕…—‥・ー〉］｝〗〙〛｠»›％‰℃°′″·～ゝゞ々〻ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ";
+/// Characters that must not end a line.
+const NO_END: &str = "（【「『“‘《〔(〈［｛〖〘〚｟«‹[{";
+
+pub fn forbidden_at_line_start(c: char) -> bool {
+    NO_START.contains(c)
+}
+
+pub fn forbidden_at_line_end(c: char) -> bool {
+    NO_END.contains(c)
+}
+
+/// Part of a Latin "word" that must not be broken: letters, digits and the joiners of
+/// e-mail addresses, URLs, phone numbers and decimals.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '+' | '/' | '#' | '&' | '=' | '~' | '%')
+}
+
+/// Kinsoku alone (no UAX #14): may a line end after `prev` and the next begin with `next`?
+/// Used for forced breaks inside text longer than a line.
+pub fn kinsoku_allows(prev: char, next: char) -> bool {
+    !(forbidden_at_line_start(next)
+        || forbidden_at_line_end(prev)
+        || (prev == next && matches!(prev, '—' | '…' | '‥')))
+}
+
+/// For a text of one char per laid-out atom, set `allowed[k]` = "a line may begin at char k"
+/// (k ≥ 1; `allowed[0]` is always false). Hard breaks (`'\n'`) are the caller's business; the
+/// char after one is simply marked allowed. `allowed` is cleared and refilled (reuse it).
+pub fn break_opportunities(text: &str, allowed: &mut Vec<bool>) {
+    allowed.clear();
+    let chars: Vec<char> = text.chars().collect();
+    allowed.resize(chars.len(), false);
+    // Map the byte offsets UAX #14 reports to char indices, walking both in step.
+    let mut byte = 0usize;
+    let mut idx = 0usize;
+    for (at, op) in linebreaks(text) {
+        while byte < at && idx < chars.len() {
+            byte += chars[idx].len_utf8();
+            idx += 1;
+        }
+        if idx < chars.len() && idx > 0 {
+            allowed[idx] = matches!(op, BreakOpportunity::Allowed | BreakOpportunity::Mandatory);
+        }
+    }
+    for k in 1..chars.len() {
+        let (prev, next) = (chars[k - 1], chars[k]);
+        if !allowed[k] {
+            // UAX #14 forbids some breaks Chinese allows (e.g. after "：" before a blank);
+            // we only tighten, except between two ideographic-width atoms around a blank.
+            if prev == OBJECT || next == OBJECT {
+                allowed[k] = kinsoku_allows(prev, next);
+            }
+            continue;
+        }
+        if !kinsoku_allows(prev, next) || (is_word_char(prev) && is_word_char(next)) {
+            allowed[k] = false;
+        }
+    }
+}
+
+/// The stand-in character for an inline object (a fill-in blank) in the text given to
+/// [`break_opportunities`].
+pub const OBJECT: char = '\u{FFFC}';
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn breaks(s: &str) -> Vec<usize> {
+        let mut v = Vec::new();
+        break_opportunities(s, &mut v);
+        v.iter().enumerate().filter(|(_, &b)| b).map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn ideographs_break_anywhere_but_not_before_closing_punctuation() {
+        // 甲乙，丙 : breaks before 乙 and before 丙, never before ，
+        assert_eq!(breaks("甲乙，丙"), vec![1, 3]);
+        // never after an opening bracket
+        assert_eq!(breaks("甲（乙）丙"), vec![1, 4]);
+    }
+
+    #[test]
+    fn dashes_ellipses_and_latin_runs_stay_together() {
+        let b = breaks("甲——乙……丙");
+        assert!(!b.contains(&2) && !b.contains(&5), "{b:?}");
+        let s = "电话13800138000邮箱a.b@c.com";
+        let b = breaks(s);
+        let chars: Vec<char> = s.chars().collect();
+        for k in b {
+            assert!(!(is_word_char(chars[k - 1]) && is_word_char(chars[k])), "break inside word at {k}");
+        }
+    }
+
+    #[test]
+    fn blanks_break_like_ideographs() {
+        // "指定" + blank + "为": both sides of the blank may break; before "，" may not.
+        let s = format!("指定{OBJECT}为{OBJECT}，");
+        assert_eq!(breaks(&s), vec![1, 2, 3, 4]);
+    }
+}
+#[cfg(test)]
+mod dbg {
+    #[test]
+    fn dbg_quotes() {
+        for s in ["事事“事事", "事”事事", "事。事事"] {
+            let mut v = Vec::new();
+            super::break_opportunities(s, &mut v);
+            eprintln!("{s} {v:?} {:?}", unicode_linebreak::linebreaks(s).collect::<Vec<_>>());
+        }
+    }
+}

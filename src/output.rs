@@ -1,0 +1,215 @@
+//! The output folder: safe file names, complete-or-absent writes (temporary file, then
+//! rename) that never leave the folder, and `manifest.csv` (FORMS.md §6).
+
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Longest file name we write, in bytes (FORMS.md §6), extension included.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Make `stem` + `.ext` safe as a file name on Windows, macOS and Linux: characters Windows
+/// forbids become their full-width twins (`/` → `／`, `:` → `：` …) so the name still reads the
+/// same; control characters go; no leading dots or spaces, no trailing dots or spaces; Windows
+/// device names (CON, NUL, COM1 …) get a `_` prefix; at most [`MAX_NAME_BYTES`] bytes.
+/// The result never contains a path separator, so it can never leave the output folder.
+pub fn safe_file_name(stem: &str, ext: &str) -> String {
+    let mut s: String = stem
+        .chars()
+        .filter_map(|c| match c {
+            '/' => Some('／'),
+            '\\' => Some('＼'),
+            ':' => Some('：'),
+            '*' => Some('＊'),
+            '?' => Some('？'),
+            '"' => Some('＂'),
+            '<' => Some('＜'),
+            '>' => Some('＞'),
+            '|' => Some('｜'),
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    s = s.trim_start_matches(['.', ' ', '\u{3000}']).trim_end_matches(['.', ' ', '\u{3000}']).to_string();
+    if s.is_empty() {
+        s = "未命名".into();
+    }
+    let device = s.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&device.as_str())
+        || ((device.starts_with("COM") || device.starts_with("LPT"))
+            && device.len() == 4
+            && device.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        s.insert(0, '_');
+    }
+    let budget = MAX_NAME_BYTES - ext.len() - 1;
+    if s.len() > budget {
+        let mut cut = budget;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s = s.trim_end_matches(['.', ' ']).to_string();
+    }
+    format!("{s}.{ext}")
+}
+
+/// Hands out distinct file names: a second document whose name comes out the same gets
+/// `_2`, `_3` … before the extension (in the order names are asked for).
+#[derive(Default)]
+pub struct NameBook {
+    taken: HashSet<String>,
+}
+
+impl NameBook {
+    pub fn claim(&mut self, stem: &str, ext: &str) -> String {
+        let first = safe_file_name(stem, ext);
+        if self.taken.insert(first.to_lowercase()) {
+            return first;
+        }
+        (2..)
+            .map(|n| safe_file_name(&format!("{stem}_{n}"), ext))
+            .find(|name| self.taken.insert(name.to_lowercase()))
+            .expect("an unused name exists")
+    }
+}
+
+/// The output folder.
+pub struct OutDir {
+    root: PathBuf,
+}
+
+impl OutDir {
+    /// Create the folder (and its parents) if needed.
+    pub fn create(root: &Path) -> std::io::Result<OutDir> {
+        std::fs::create_dir_all(root)?;
+        Ok(OutDir { root: root.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// Write `bytes` as `name` inside the folder: first to a temporary file in the same
+    /// folder, then renamed, so the file is complete or absent. Returns the SHA-256 (hex).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<String> {
+        assert!(!name.contains(['/', '\\']) && name != ".." && name != ".", "unsafe file name {name:?}");
+        let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(&self.root)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_data().ok();
+        tmp.persist(self.root.join(name)).map_err(|e| e.error)?;
+        Ok(sha256_hex(bytes))
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One line of the manifest.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManifestEntry {
+    /// File name in the output folder; empty for a row that was not generated.
+    pub file: String,
+    /// Form name (工作联系函 …).
+    pub form: String,
+    /// `docx` / `pdf`; empty for a row that was not generated.
+    pub format: String,
+    /// Sheet and row, e.g. `协作需求!7`.
+    pub source: String,
+    pub id: String,
+    pub to_dept: String,
+    pub pages: Option<usize>,
+    pub sha256: String,
+    /// `已生成` or `未生成`.
+    pub status: String,
+    /// Why it was not generated.
+    pub note: String,
+}
+
+pub const MANIFEST_NAME: &str = "manifest.csv";
+const MANIFEST_HEADER: [&str; 10] = ["文件", "表单", "格式", "来源行", "编号", "收函部门", "页数", "SHA-256", "状态", "说明"];
+
+/// Write `manifest.csv` (UTF-8 with BOM so Excel opens it right), atomically.
+pub fn write_manifest(out: &OutDir, entries: &[ManifestEntry]) -> std::io::Result<PathBuf> {
+    let mut buf: Vec<u8> = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        w.write_record(MANIFEST_HEADER)?;
+        for e in entries {
+            let pages = e.pages.map(|p| p.to_string()).unwrap_or_default();
+            w.write_record([
+                &e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note,
+            ])?;
+        }
+        w.flush()?;
+    }
+    out.write(MANIFEST_NAME, &buf)?;
+    Ok(out.path().join(MANIFEST_NAME))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe_everywhere() {
+        assert_eq!(safe_file_name("协作函〔2026〕3号_采购中心_工作联系函", "pdf"), "协作函〔2026〕3号_采购中心_工作联系函.pdf");
+        assert_eq!(safe_file_name("../../etc/passwd", "pdf"), "／..／etc／passwd.pdf");
+        assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h\\i", "docx"), "a：b＊c？d＂e＜f＞g｜h＼i.docx");
+        assert_eq!(safe_file_name("..hidden", "pdf"), "hidden.pdf");
+        assert_eq!(safe_file_name("x\u{1}y\nz", "pdf"), "xy z.pdf");
+        assert_eq!(safe_file_name("CON", "pdf"), "_CON.pdf");
+        assert_eq!(safe_file_name("...", "pdf"), "未命名.pdf");
+        let long = "长".repeat(300);
+        let n = safe_file_name(&long, "docx");
+        assert!(n.len() <= MAX_NAME_BYTES && n.ends_with(".docx"), "{}", n.len());
+    }
+
+    #[test]
+    fn traversal_never_leaves_the_folder() {
+        let name = safe_file_name("../x", "pdf");
+        assert!(!name.contains('/') && !name.starts_with('.'), "{name}");
+    }
+
+    #[test]
+    fn clashing_names_get_numbered() {
+        let mut book = NameBook::default();
+        assert_eq!(book.claim("a/b", "pdf"), "a／b.pdf");
+        assert_eq!(book.claim("a／b", "pdf"), "a／b_2.pdf");
+        assert_eq!(book.claim("A／B", "pdf"), "A／B_3.pdf");
+    }
+
+    #[test]
+    fn writes_are_complete_and_manifest_has_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::create(&dir.path().join("o")).unwrap();
+        let sha = out.write("x.pdf", b"abc").unwrap();
+        assert_eq!(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let e = ManifestEntry {
+            file: "x.pdf".into(),
+            form: "工作联系函".into(),
+            format: "pdf".into(),
+            source: "协作需求!2".into(),
+            id: "协作函〔2026〕1号".into(),
+            to_dept: "财务部".into(),
+            pages: Some(2),
+            sha256: sha,
+            status: "已生成".into(),
+            note: String::new(),
+        };
+        let path = write_manifest(&out, &[e]).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("x.pdf,工作联系函,pdf,协作需求!2,协作函〔2026〕1号,财务部,2,ba78"));
+        let leftovers: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+}

@@ -1,0 +1,410 @@
+//! The PDF byte writer: turns laid-out pages ([`Laid`], from `layout`) into PDF bytes with
+//! krilla. It owns the krilla font objects (built once per process, shared by every thread),
+//! the drawing of glyph runs, lines and fills, and the document metadata. It does no layout:
+//! every glyph arrives already chosen and positioned.
+//!
+//! Fonts are embedded as subsets (krilla always subsets) with a ToUnicode map built from each
+//! glyph's `text`, so the text can be searched and copied. Output is deterministic: krilla
+//! derives the file IDs from the content, and the creation date comes from the document's data
+//! (or `SOURCE_DATE_EPOCH`), never from the clock.
+
+use crate::fonts::{font_bytes, role_index, ROLES};
+use crate::layout::{Item, Laid, Page, TextRun};
+use crate::model::{Document, FontRole, Gray};
+use krilla::color::luma;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, LineCap, Stroke, StrokeDash};
+use krilla::surface::Surface;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::SerializeSettings;
+use std::sync::OnceLock;
+
+/// Written as the PDF /Creator.
+const CREATOR: &str = "gongwen";
+/// Main language of every document (PDF /Lang).
+const LANGUAGE: &str = "zh-CN";
+
+/// Write laid-out pages as a PDF: fonts embedded as subsets with ToUnicode, title/author
+/// metadata, deterministic bytes (no wall-clock dates: creation date from `doc.date` or
+/// `SOURCE_DATE_EPOCH` or none).
+pub fn write_pdf(doc: &Document, laid: &Laid) -> Vec<u8> {
+    let mut pdf = krilla::Document::new_with(serialize_settings());
+    if laid.pages.is_empty() {
+        // A PDF needs at least one page; an empty document is one blank sheet.
+        let blank = Page { width: doc.page.width, height: doc.page.height, items: Vec::new() };
+        write_page(&mut pdf, &blank);
+    }
+    for page in &laid.pages {
+        write_page(&mut pdf, page);
+    }
+    pdf.set_metadata(metadata(doc));
+    // Without a validator krilla fails only on bad input it was given (e.g. a zero-sized
+    // page), which the layout engine never produces.
+    pdf.finish().unwrap_or_else(|e| panic!("krilla could not write the PDF: {e:?}"))
+}
+
+/// krilla's defaults, spelled out: compressed streams, XMP metadata (its IDs are hashes of the
+/// content, so deterministic), no tagging (we have no structure tree to give it).
+fn serialize_settings() -> SerializeSettings {
+    SerializeSettings {
+        compress_content_streams: true,
+        pretty: false,
+        ascii_compatible: false,
+        xmp_metadata: true,
+        enable_tagging: false,
+        ..SerializeSettings::default()
+    }
+}
+
+/// The krilla font of a role. Parsed once per process; `Font` is an `Arc`, so handing out
+/// clones is cheap, and the `static` proves it is `Send + Sync`.
+fn krilla_font(role: FontRole) -> Font {
+    static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            ROLES
+                .iter()
+                .map(|&role| {
+                    Font::new(font_bytes(role).into(), 0)
+                        .unwrap_or_else(|| panic!("bundled font for {role:?} is unreadable"))
+                })
+                .collect()
+        })[role_index(role)]
+        .clone()
+}
+
+fn metadata(doc: &Document) -> Metadata {
+    let mut meta = Metadata::new()
+        .title(doc.title.clone())
+        .authors(if doc.author.is_empty() { Vec::new() } else { vec![doc.author.clone()] })
+        .creator(CREATOR.to_string())
+        .language(LANGUAGE.to_string());
+    if let Some(date) = creation_date(doc) {
+        meta = meta.creation_date(date);
+    }
+    meta
+}
+
+/// The document's own date (midnight, no zone), else `SOURCE_DATE_EPOCH` (UTC), else none.
+fn creation_date(doc: &Document) -> Option<DateTime> {
+    use chrono::{Datelike, Timelike};
+    if let Some(d) = doc.date {
+        return Some(DateTime::new(d.year() as u16).month(d.month() as u8).day(d.day() as u8));
+    }
+    let epoch: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let t = chrono::DateTime::from_timestamp(epoch, 0)?;
+    Some(
+        DateTime::new(t.year() as u16)
+            .month(t.month() as u8)
+            .day(t.day() as u8)
+            .hour(t.hour() as u8)
+            .minute(t.minute() as u8)
+            .second(t.second() as u8)
+            .utc_offset_hour(0)
+            .utc_offset_minute(0),
+    )
+}
+
+fn write_page(pdf: &mut krilla::Document, page: &Page) {
+    let settings = PageSettings::from_wh(page.width, page.height)
+        .unwrap_or_else(|| panic!("invalid page size {} × {}", page.width, page.height));
+    let mut pdf_page = pdf.start_page_with(settings);
+    let mut surface = pdf_page.surface();
+    for item in &page.items {
+        match item {
+            Item::Text(run) => draw_run(&mut surface, run),
+            Item::Line { x1, y1, x2, y2, width, gray, dash } => {
+                draw_line(&mut surface, (*x1, *y1), (*x2, *y2), *width, *gray, *dash)
+            }
+            Item::Fill { x, y, w, h, gray } => draw_fill(&mut surface, *x, *y, *w, *h, *gray),
+        }
+    }
+    surface.finish();
+    pdf_page.finish();
+}
+
+/// A grey level (0 black … 1 white) as a PDF DeviceGray colour.
+fn luma(gray: Gray) -> luma::Color {
+    luma::Color::new((gray.clamp(0.0, 1.0) * 255.0).round() as u8)
+}
+
+/// One run of glyphs. Each glyph's `text` becomes its ToUnicode entry (krilla falls back to
+/// /ActualText when one glyph stands for different texts in one document).
+fn draw_run(surface: &mut Surface, run: &TextRun) {
+    if run.glyphs.is_empty() || run.size <= 0.0 {
+        return;
+    }
+    let mut text = String::new();
+    let glyphs: Vec<KrillaGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| {
+            let start = text.len();
+            text.push_str(&g.text);
+            // krilla wants advances in em (it multiplies by the font size).
+            KrillaGlyph::new(GlyphId::new(g.glyph.into()), g.advance / run.size, 0.0, 0.0, 0.0, start..text.len(), None)
+        })
+        .collect();
+    surface.set_fill(Some(Fill::default()));
+    surface.set_stroke(None);
+    surface.draw_glyphs(Point::from_xy(run.x, run.baseline), &glyphs, krilla_font(run.font), &text, run.size, false);
+}
+
+/// A straight line. Solid lines get square caps so that table borders meeting at a corner
+/// close it; dashed lines get butt caps so each dash is exactly its `on` length.
+fn draw_line(surface: &mut Surface, from: (f32, f32), to: (f32, f32), width: f32, gray: Gray, dash: Option<(f32, f32)>) {
+    if width <= 0.0 {
+        return;
+    }
+    let mut pb = PathBuilder::new();
+    pb.move_to(from.0, from.1);
+    pb.line_to(to.0, to.1);
+    let Some(path) = pb.finish() else { return };
+    surface.set_fill(None);
+    surface.set_stroke(Some(Stroke {
+        paint: luma(gray).into(),
+        width,
+        line_cap: if dash.is_some() { LineCap::Butt } else { LineCap::Square },
+        dash: dash.map(|(on, off)| StrokeDash { array: vec![on, off], offset: 0.0 }),
+        ..Stroke::default()
+    }));
+    surface.draw_path(&path);
+    surface.set_stroke(None);
+}
+
+fn draw_fill(surface: &mut Surface, x: f32, y: f32, w: f32, h: f32, gray: Gray) {
+    let Some(rect) = Rect::from_xywh(x, y, w, h) else { return };
+    let mut pb = PathBuilder::new();
+    pb.push_rect(rect);
+    let Some(path) = pb.finish() else { return };
+    surface.set_stroke(None);
+    surface.set_fill(Some(Fill { paint: luma(gray).into(), ..Fill::default() }));
+    surface.draw_path(&path);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::fonts;
+    use crate::layout::PlacedGlyph;
+    use crate::model::{PageSetup, PageNumbers};
+    use std::path::Path;
+    use std::process::Command;
+
+    /// Text runs for `text` set from `x` on `baseline`, one run per stretch of characters that
+    /// come from the same font (what the layout engine does with fallback glyphs).
+    fn runs(role: FontRole, size: f32, x: f32, baseline: f32, text: &str) -> Vec<Item> {
+        let mut out: Vec<TextRun> = Vec::new();
+        let mut pen = x;
+        for ch in text.chars() {
+            let hit = fonts().lookup(role, ch).unwrap_or_else(|| panic!("no glyph for {ch}"));
+            let glyph = PlacedGlyph { glyph: hit.glyph, advance: hit.advance_em * size, text: ch.to_string() };
+            match out.last_mut() {
+                Some(run) if run.font == hit.font => run.glyphs.push(glyph),
+                _ => out.push(TextRun { font: hit.font, size, x: pen, baseline, glyphs: vec![glyph] }),
+            }
+            pen += hit.advance_em * size;
+        }
+        out.into_iter().map(Item::Text).collect()
+    }
+
+    fn doc(title: &str, date: Option<chrono::NaiveDate>) -> Document {
+        Document {
+            title: title.to_string(),
+            author: "行政部".to_string(),
+            date,
+            page: PageSetup::a4_official(),
+            page_numbers: PageNumbers::None,
+            blocks: Vec::new(),
+        }
+    }
+
+    const PAGE1_TITLE: &str = "工作联系函";
+    const PAGE1_BODY: &str = "关于协作事项的函✂请沿此线剪下";
+    const PAGE2_BODY: &str = "第二页：特此函告。";
+
+    /// Two A4 pages: a title and a body line with a Song fallback ✂ on page 1, a solid rule,
+    /// a dashed cut line and a grey fill; one line of text on page 2.
+    fn sample() -> Laid {
+        let a4 = PageSetup::a4_official();
+        let left = a4.margin_left;
+        let mut p1 = vec![Item::Fill { x: left, y: 150.0, w: 200.0, h: 30.0, gray: 0.85 }];
+        p1.extend(runs(FontRole::FangSong, 22.0, left, 130.0, PAGE1_TITLE));
+        p1.extend(runs(FontRole::FangSong, 16.0, left, 171.0, PAGE1_BODY));
+        p1.push(Item::Line { x1: left, y1: 200.0, x2: left + a4.text_width(), y2: 200.0, width: 1.0, gray: 0.0, dash: None });
+        p1.push(Item::Line {
+            x1: left,
+            y1: 240.0,
+            x2: left + a4.text_width(),
+            y2: 240.0,
+            width: 0.75,
+            gray: 0.0,
+            dash: Some((4.0, 3.0)),
+        });
+        let p2 = runs(FontRole::FangSong, 16.0, left, a4.margin_top + 16.0, PAGE2_BODY);
+        Laid {
+            pages: vec![
+                Page { width: a4.width, height: a4.height, items: p1 },
+                Page { width: a4.width, height: a4.height, items: p2 },
+            ],
+            seals: Vec::new(),
+        }
+    }
+
+    /// Runs a poppler/qpdf tool (`{}` in `args` stands for the PDF's path); `None`, with the
+    /// reason printed, when the tool is not installed.
+    fn tool(name: &str, args: &[&str], pdf: &Path) -> Option<std::process::Output> {
+        let args = args.iter().map(|&a| if a == "{}" { pdf.as_os_str() } else { a.as_ref() });
+        match Command::new(name).args(args).output() {
+            Ok(out) => Some(out),
+            Err(e) => {
+                eprintln!("skipping {name} check: cannot run {name}: {e}");
+                None
+            }
+        }
+    }
+
+    fn stdout(out: &std::process::Output) -> String {
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn write_sample(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("sample.pdf");
+        std::fs::write(&path, write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample())).unwrap();
+        path
+    }
+
+    #[test]
+    fn same_input_gives_identical_bytes() {
+        let d = doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
+        let a = write_pdf(&d, &sample());
+        let b = write_pdf(&d, &sample());
+        assert!(a.starts_with(b"%PDF-"));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn text_extracts_exactly_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = write_sample(dir.path());
+        let Some(out) = tool("pdftotext", &["-enc", "UTF-8", "{}", "-"], &pdf) else { return };
+        assert!(out.status.success(), "{out:?}");
+        let text = stdout(&out);
+        let pages: Vec<String> =
+            text.split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).collect();
+        assert_eq!(pages[0], format!("{PAGE1_TITLE}{PAGE1_BODY}"), "page 1 text: {text:?}");
+        assert_eq!(pages[1], PAGE2_BODY, "page 2 text: {text:?}");
+    }
+
+    #[test]
+    fn every_font_is_embedded_subset_with_tounicode() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = write_sample(dir.path());
+        let Some(out) = tool("pdffonts", &["{}"], &pdf) else { return };
+        assert!(out.status.success(), "{out:?}");
+        let listing = stdout(&out);
+        // Header, ruler, then one line per font: name type encoding emb sub uni object ID.
+        let fonts: Vec<&str> = listing.lines().skip(2).collect();
+        assert_eq!(fonts.len(), 2, "FangSong and the Song fallback:\n{listing}");
+        for line in fonts {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let n = cols.len();
+            assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb/sub/uni in: {line}");
+            assert!(cols[0].as_bytes()[6] == b'+', "subset tag in name: {line}");
+        }
+    }
+
+    #[test]
+    fn info_has_pages_size_title_author_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = write_sample(dir.path());
+        let Some(out) = tool("pdfinfo", &["-isodates", "{}"], &pdf) else { return };
+        assert!(out.status.success(), "{out:?}");
+        let info = stdout(&out);
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}:")).map(|v| v.trim().to_string()))
+                .unwrap_or_else(|| panic!("no {name} in:\n{info}"))
+        };
+        assert_eq!(field("Pages"), "2");
+        assert!(field("Page size").starts_with("595.276 x 841.89 pts"), "{info}");
+        assert_eq!(field("Title"), "协作函样张");
+        assert_eq!(field("Author"), "行政部");
+        assert_eq!(field("Creator"), "gongwen");
+        assert!(field("CreationDate").starts_with("2026-03-05"), "{info}");
+    }
+
+    #[test]
+    fn qpdf_finds_no_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = write_sample(dir.path());
+        let Some(out) = tool("qpdf", &["--check", "{}"], &pdf) else { return };
+        assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// The 千字文 opening: ~400 mostly distinct characters, so a page of it needs a few
+    /// hundred glyphs in the subset (more than a typical letter).
+    const QIANZIWEN: &str = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩一体率宾归王鸣凤在竹白驹食场化被草木赖及万方盖此身发四大五常恭惟鞠养岂敢毁伤女慕贞洁男效才良知过必改得能莫忘罔谈彼短靡恃己长信使可覆器欲难量墨悲丝染诗赞羔羊景行维贤克念作圣德建名立形端表正空谷传声虚堂习听祸因恶积福缘善庆尺璧非宝寸阴是竞资父事君曰严与敬孝当竭力忠则尽命临深履薄夙兴温凊似兰斯馨如松之盛川流不息渊澄取映容止若思言辞安定笃初诚美慎终宜令荣业所基籍甚无竟学优登仕摄职从政存以甘棠去而益咏乐殊贵贱礼别尊卑上和下睦夫唱妇随外受傅训入奉母仪诸姑伯叔犹子比儿孔怀兄弟同气连枝交友投分切磨箴规仁慈隐恻造次弗离节义廉退颠沛匪亏性静情逸心动神疲守真志满逐物意移坚持雅操好爵自縻";
+
+    /// One A4 page of body text: 22 lines × 28 characters (616) of 三号 仿宋 on the official
+    /// 28.95 pt pitch, 16 pt characters squeezed by 0.25 pt as the body style does.
+    fn full_page() -> Laid {
+        let a4 = PageSetup::a4_official();
+        let chars: Vec<char> = QIANZIWEN.chars().cycle().take(22 * 28).collect();
+        let items = chars
+            .chunks(28)
+            .enumerate()
+            .flat_map(|(i, line)| {
+                let text: String = line.iter().collect();
+                let baseline = a4.margin_top + 16.0 + i as f32 * 28.95;
+                runs(FontRole::FangSong, 16.0, a4.margin_left, baseline, &text)
+            })
+            .map(|item| match item {
+                Item::Text(mut run) => {
+                    run.glyphs.iter_mut().for_each(|g| g.advance -= 0.25);
+                    Item::Text(run)
+                }
+                other => other,
+            })
+            .collect();
+        Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() }
+    }
+
+    /// Where the ignored tests leave their PDFs for a look (pdftoppm, checkdocs).
+    fn samples_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join("gongwen-pdf-samples");
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// `cargo test --release --lib pdf::tests::bench -- --ignored --nocapture`
+    #[test]
+    #[ignore = "benchmark: run in release with --ignored --nocapture"]
+    fn bench_full_page_pdfs() {
+        let d = doc("满页测试", chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
+        let laid = full_page();
+        let t0 = std::time::Instant::now();
+        let first = write_pdf(&d, &laid);
+        let first_time = t0.elapsed();
+        std::fs::write(samples_dir().join("full_page.pdf"), &first).unwrap();
+        write_sample(&samples_dir());
+        let n = 200;
+        let t = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..n {
+            bytes += write_pdf(&d, &laid).len();
+        }
+        let secs = t.elapsed().as_secs_f64();
+        eprintln!(
+            "one page, {} chars: {} bytes; first write (font parse) {:?}; {n} PDFs in {secs:.2} s = {:.1} PDFs/s ({:.1} ms each)",
+            22 * 28,
+            first.len(),
+            first_time,
+            n as f64 / secs,
+            secs * 1000.0 / n as f64
+        );
+        assert_eq!(bytes, first.len() * n);
+    }
+}

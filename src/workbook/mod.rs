@@ -1,0 +1,162 @@
+//! The input workbook (FORMS.md §1): open an .xlsx/.xls/.ods file, find the 协作需求 and
+//! 任务拆分 sheets, read every row and check it, and hand back the valid [`Request`]s and
+//! [`Task`]s together with every problem found, each with its cell (`协作需求!D7`).
+//!
+//! Parts: `columns` (the one list of sheets and columns), `cells` (cell → value),
+//! `sheet` (header row and per-cell reading), `validate` (workbook-wide rules),
+//! `problem` (what is reported).
+
+mod cells;
+pub mod columns;
+mod problem;
+mod sheet;
+mod validate;
+
+pub use problem::{Fatal, Problem, Severity};
+
+use crate::request::{Request, Task};
+use calamine::{open_workbook_auto, Data, Range, Reader};
+use columns::{REQUESTS, TASKS};
+use sheet::{Problems, SheetReader};
+use std::collections::BTreeMap;
+use std::path::Path;
+use validate::SheetName;
+
+/// Everything read from the workbook.
+#[derive(Debug, Clone, Default)]
+pub struct Workbook {
+    /// Valid request rows, in sheet order.
+    pub requests: Vec<Request>,
+    /// Valid task rows whose request is valid and whose task list is not blocked, in sheet order.
+    pub tasks: Vec<Task>,
+    /// Request rows not generated, with why.
+    pub rejected: Vec<Rejected>,
+    /// Request 编号 → why its task list is blocked (errors in its task rows). The request's
+    /// letter and application form are still made; its tasks are not in [`Workbook::tasks`].
+    pub tasks_blocked: BTreeMap<String, String>,
+    /// Every error and warning, in sheet / row / column order.
+    pub problems: Vec<Problem>,
+}
+
+/// A request row that is not generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// 1-based sheet row.
+    pub row: u32,
+    /// Its 编号, when the cell could be read.
+    pub id: Option<String>,
+    /// Each error of the row, naming the column: `发函日期：“2026-02-30”不是有效日期（…）`.
+    pub reasons: Vec<String>,
+}
+
+impl Workbook {
+    /// The tasks of one request, in sheet order.
+    pub fn tasks_of<'a>(&'a self, request_id: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks.iter().filter(move |t| t.request_id == request_id)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+}
+
+/// File extensions calamine can open.
+const SUPPORTED: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+/// Read and check the workbook at `path`. `Err` only when nothing can be generated; every
+/// problem in the rows is in [`Workbook::problems`].
+pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
+    let unreadable = |reason: String| Fatal::Unreadable { path: path.to_path_buf(), reason };
+    if !path.exists() {
+        return Err(Fatal::FileMissing { path: path.to_path_buf() });
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if !SUPPORTED.contains(&ext.as_str()) {
+        let ext = if ext.is_empty() { "无扩展名".to_string() } else { format!(".{ext}") };
+        return Err(Fatal::Unsupported { path: path.to_path_buf(), ext });
+    }
+    let mut book = open_workbook_auto(path)
+        .map_err(|e| unreadable(format!("文件已损坏、加密或不是有效的表格文件（{e}）")))?;
+    let names = book.sheet_names();
+    let (req_name, task_name) = find_sheets(&names)
+        .ok_or(Fatal::MissingSheet { path: path.to_path_buf(), sheet: REQUESTS.name, alias: REQUESTS.alias })?;
+    let mut range_of = |name: &str| {
+        book.worksheet_range(name).map_err(|e| unreadable(format!("无法读取工作表“{name}”（{e}）")))
+    };
+    let req_range = range_of(&req_name)?;
+    let task_range = match &task_name {
+        Some((name, _)) => Some(range_of(name)?),
+        None => None,
+    };
+    check(&req_name, &req_range, task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)), task_range.as_ref())
+}
+
+/// The requests sheet and, if any, the tasks sheet with whether it was found by name.
+/// By name (Chinese or English, trimmed), else by position: first = requests, second = tasks.
+fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
+    let requests = names
+        .iter()
+        .find(|n| REQUESTS.is_named(n))
+        .or_else(|| names.iter().find(|n| !TASKS.is_named(n)))?
+        .clone();
+    let tasks = match names.iter().find(|n| TASKS.is_named(n)) {
+        Some(n) => Some((n.clone(), true)),
+        None => names.iter().take(2).find(|n| **n != requests).map(|n| (n.clone(), false)),
+    };
+    Some((requests, tasks))
+}
+
+/// Read both sheets' ranges and apply every check.
+fn check(
+    req_name: &str,
+    req_range: &Range<Data>,
+    task_sheet: Option<(&str, bool)>,
+    task_range: Option<&Range<Data>>,
+) -> Result<Workbook, Fatal> {
+    let mut problems = Problems::default();
+    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, range: req_range };
+    let req_header = reqs.header(&mut problems).ok_or_else(|| Fatal::EmptySheet { sheet: req_name.to_string() })?;
+    reqs.require_columns(&req_header)?;
+    let req_rows = reqs.rows(&req_header, &mut problems);
+    if req_rows.is_empty() {
+        problems.sheet_level(0, req_name, Severity::Warning, "没有数据行：表头下面每行填写一个协作需求".into());
+    }
+
+    let mut task_rows = Vec::new();
+    let mut task_cols = vec![None; TASKS.columns.len()];
+    let mut task_sheet_used = None;
+    if let (Some((name, by_name)), Some(range)) = (task_sheet, task_range) {
+        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, range };
+        let mut header_problems = Problems::default();
+        match tasks.header(&mut header_problems) {
+            None => {} // an empty tasks sheet: no tasks
+            // A sheet taken only by position must look like a tasks sheet before it is held to it.
+            Some(header) if !by_name && !header.recognises_any() => problems.sheet_level(
+                1,
+                name,
+                Severity::Warning,
+                format!("不是“{0}”工作表（没有可识别的列），已忽略；任务请填在名为“{0}”的工作表中", TASKS.name),
+            ),
+            Some(header) => {
+                tasks.require_columns(&header)?;
+                problems.extend(header_problems);
+                task_rows = tasks.rows(&header, &mut problems);
+                task_cols = header.col_of;
+                task_sheet_used = Some(name);
+            }
+        }
+    }
+
+    Ok(validate::assemble(
+        SheetName { name: req_name, no: 0 },
+        req_rows,
+        &req_header.col_of,
+        task_sheet_used.map(|name| SheetName { name, no: 1 }),
+        task_rows,
+        &task_cols,
+        problems,
+    ))
+}
+
+#[cfg(test)]
+mod tests;

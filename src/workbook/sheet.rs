@@ -1,0 +1,344 @@
+//! Reading one worksheet against its column table: find the header row, map header cells to
+//! columns (Chinese header or English alias), then turn every non-blank row into typed
+//! [`Value`]s per column, reporting each cell problem with its reference. Sheet-specific rules
+//! (unique 编号, task dependencies) live in `validate`.
+
+use super::cells::{self, DateError};
+use super::columns::{Column, Kind, Sheet};
+use super::problem::{Fatal, Problem, Severity};
+use calamine::{Data, Range};
+use chrono::{Datelike, NaiveDate};
+
+/// A value read from one cell, shaped by its column's [`Kind`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Date(NaiveDate),
+    List(Vec<String>),
+    Seq(u32),
+    Seqs(Vec<u32>),
+}
+
+/// Problems collected while reading, kept with a sort key so they can be listed in
+/// sheet / row / column order however they were found.
+#[derive(Debug, Default)]
+pub struct Problems {
+    found: Vec<((u8, u32, u32), Problem)>,
+}
+
+impl Problems {
+    /// Record a problem in a cell (0-based row and column) of the sheet with order `sheet_no`.
+    pub fn at(&mut self, sheet_no: u8, sheet: &str, severity: Severity, row0: u32, col0: u32, message: String) {
+        let cell = Some(cells::cell_ref(row0, col0));
+        self.found.push(((sheet_no, row0, col0), Problem { severity, sheet: sheet.to_string(), cell, message }));
+    }
+
+    /// Record a problem with a whole sheet (listed before its cell problems).
+    pub fn sheet_level(&mut self, sheet_no: u8, sheet: &str, severity: Severity, message: String) {
+        self.found.push(((sheet_no, 0, 0), Problem { severity, sheet: sheet.to_string(), cell: None, message }));
+    }
+
+    pub fn extend(&mut self, other: Problems) {
+        self.found.extend(other.found);
+    }
+
+    /// All problems in sheet, row, column order (stable: same-cell problems keep their order).
+    pub fn into_sorted(mut self) -> Vec<Problem> {
+        self.found.sort_by_key(|(key, _)| *key);
+        self.found.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+/// One worksheet being read: its name as written, its place in the problem order, its cells.
+pub struct SheetReader<'a, F: 'static> {
+    pub spec: &'static Sheet<F>,
+    pub name: &'a str,
+    pub sheet_no: u8,
+    pub range: &'a Range<Data>,
+}
+
+/// The header row: where it is and which sheet column holds each table column.
+#[derive(Debug)]
+pub struct Header {
+    pub row0: u32,
+    /// Absolute 0-based sheet column of each table column (indexed like the column table).
+    pub col_of: Vec<Option<u32>>,
+}
+
+impl Header {
+    /// Does the header row name any column of the table at all?
+    pub fn recognises_any(&self) -> bool {
+        self.col_of.iter().any(Option::is_some)
+    }
+}
+
+/// One data row read into values, indexed like the column table.
+#[derive(Debug)]
+pub struct RowValues {
+    pub row0: u32,
+    pub values: Vec<Option<Value>>,
+    /// Error messages of this row (without the cell reference), for [`super::Rejected`].
+    pub errors: Vec<String>,
+}
+
+impl RowValues {
+    pub fn text(&self, field: usize) -> Option<&str> {
+        match &self.values[field] {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn take_text(&mut self, field: usize) -> Option<String> {
+        match self.values[field].take() {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn date(&self, field: usize) -> Option<NaiveDate> {
+        match &self.values[field] {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+    pub fn take_list(&mut self, field: usize) -> Vec<String> {
+        match self.values[field].take() {
+            Some(Value::List(v)) => v,
+            _ => Vec::new(),
+        }
+    }
+    pub fn seq(&self, field: usize) -> Option<u32> {
+        match &self.values[field] {
+            Some(Value::Seq(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn seqs(&self, field: usize) -> &[u32] {
+        match &self.values[field] {
+            Some(Value::Seqs(v)) => v,
+            _ => &[],
+        }
+    }
+}
+
+/// Header text as matched: trimmed of ASCII and full-width spaces, a trailing required-mark
+/// `*`/`＊` dropped, and only the first line kept (a header may carry a hint on a second line).
+fn header_key(raw: &str) -> String {
+    let first_line = raw.trim().lines().next().unwrap_or("");
+    first_line.trim().trim_end_matches(['*', '＊']).trim().to_string()
+}
+
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+const DATE_HINT: &str = "可写作 2026-03-05 或 2026年3月5日";
+
+impl<'a, F: Copy> SheetReader<'a, F> {
+    fn origin(&self) -> (u32, u32) {
+        self.range.start().unwrap_or((0, 0))
+    }
+
+    /// Find the header row (the first non-blank row) and map its cells to columns.
+    /// Unknown and repeated columns are warnings. `None` when the sheet has no non-blank row.
+    pub fn header(&self, problems: &mut Problems) -> Option<Header> {
+        let (row_start, col_start) = self.origin();
+        let (i, cells) = self.range.rows().enumerate().find(|(_, r)| !r.iter().all(is_blank))?;
+        let row0 = row_start + i as u32;
+        let mut col_of: Vec<Option<u32>> = vec![None; self.spec.columns.len()];
+        for (j, cell) in cells.iter().enumerate() {
+            let col0 = col_start + j as u32;
+            let Ok(Some(raw)) = cells::raw_text(cell) else { continue };
+            let key = header_key(&raw);
+            if key.is_empty() {
+                continue;
+            }
+            let warn = |problems: &mut Problems, msg: String| {
+                problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, msg)
+            };
+            match self.spec.column_for_header(&key) {
+                Some(c) if col_of[c].is_none() => col_of[c] = Some(col0),
+                Some(c) => warn(
+                    problems,
+                    format!(
+                        "列“{key}”重复（第一次在 {}），此列已忽略；请删除或改名",
+                        cells::cell_ref(row0, col_of[c].expect("seen"))
+                    ),
+                ),
+                None => warn(problems, format!("列“{key}”不是{}的列，已忽略（列名见说明，如“{}”）", self.spec.name, self.example_headers())),
+            }
+        }
+        Some(Header { row0, col_of })
+    }
+
+    /// Every required column must be in the header row; all missing ones are named at once.
+    pub fn require_columns(&self, header: &Header) -> Result<(), Fatal> {
+        let missing: Vec<(&'static str, &'static str)> = self
+            .spec
+            .columns
+            .iter()
+            .zip(&header.col_of)
+            .filter(|(c, at)| c.required && at.is_none())
+            .map(|(c, _)| (c.header, c.alias))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Fatal::MissingColumns { sheet: self.name.to_string(), columns: missing })
+        }
+    }
+
+    fn example_headers(&self) -> String {
+        self.spec.columns.iter().take(3).map(|c| c.header).collect::<Vec<_>>().join("”“")
+    }
+
+    /// Every non-blank row below the header, read into values, in sheet order.
+    pub fn rows(&self, header: &Header, problems: &mut Problems) -> Vec<RowValues> {
+        let (row_start, col_start) = self.origin();
+        let skip = (header.row0 - row_start) as usize + 1;
+        let mut out = Vec::new();
+        for (i, cells) in self.range.rows().enumerate().skip(skip) {
+            if cells.iter().all(is_blank) {
+                continue;
+            }
+            let row0 = row_start + i as u32;
+            let mut row = RowValues { row0, values: vec![None; self.spec.columns.len()], errors: Vec::new() };
+            for (field, column) in self.spec.columns.iter().enumerate() {
+                let Some(col0) = header.col_of[field] else { continue };
+                let cell = &cells[(col0 - col_start) as usize];
+                let mut cell_errors = Vec::new();
+                let mut report = |severity, message: String| {
+                    if severity == Severity::Error {
+                        cell_errors.push(message.clone());
+                    }
+                    problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                };
+                let value = read_cell(column, cell, &mut report);
+                let failed = !cell_errors.is_empty();
+                row.errors.append(&mut cell_errors);
+                if value.is_none() && column.required && !failed {
+                    let message = format!("{}：必填，不能为空", column.header);
+                    row.errors.push(message.clone());
+                    problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
+                }
+                row.values[field] = value;
+            }
+            out.push(row);
+        }
+        out
+    }
+}
+
+/// Read one cell by its column's kind. Problems go to `report` (severity, message naming
+/// the column); `None` for a blank cell or one with an error.
+fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severity, String)) -> Option<Value> {
+    let h = column.header;
+    match column.kind {
+        Kind::Date => match cells::cell_date(cell) {
+            Ok(None) => None,
+            Ok(Some(d)) => {
+                if let Some(serial) = d.serial {
+                    if !(1990..=2100).contains(&d.date.year()) {
+                        report(
+                            Severity::Warning,
+                            format!(
+                                "{h}：数字 {} 被当作 Excel 日期序号，得到 {}，请确认（{DATE_HINT}）",
+                                cells::number_text(serial),
+                                crate::request::format_date(d.date)
+                            ),
+                        );
+                    }
+                }
+                Some(Value::Date(d.date))
+            }
+            Err(DateError::Invalid(shown)) => {
+                report(Severity::Error, format!("{h}：“{shown}”不是有效日期（{DATE_HINT}）"));
+                None
+            }
+            Err(DateError::TimeOnly(shown)) => {
+                report(Severity::Error, format!("{h}：“{shown}”只有时间、没有日期（{DATE_HINT}）"));
+                None
+            }
+        },
+        Kind::Seq => match cells::cell_seq(cell) {
+            Ok(n) => n.map(Value::Seq),
+            Err(shown) => {
+                report(Severity::Error, format!("{h}：“{shown}”不是正整数，序号应写作 1、2、3…"));
+                None
+            }
+        },
+        Kind::SeqList => match cells::cell_seq_list(cell) {
+            Ok(v) if v.is_empty() => None,
+            Ok(v) => Some(Value::Seqs(v)),
+            Err(item) => {
+                report(Severity::Error, format!("{h}：“{item}”不是任务序号，多个序号用“、”分隔（如 1、2）"));
+                None
+            }
+        },
+        Kind::Text | Kind::Choice(_) | Kind::Email | Kind::DeptList | Kind::AnnexList => {
+            let text = read_text(h, cell, report)?;
+            match column.kind {
+                Kind::Choice(allowed) => {
+                    if !allowed.contains(&text.as_str()) {
+                        report(
+                            Severity::Warning,
+                            format!("{h}：“{text}”不是常用值（{}），仍按原文打印", allowed.join(" / ")),
+                        );
+                    }
+                    Some(Value::Text(text))
+                }
+                Kind::Email => {
+                    if cells::is_email(&text) {
+                        Some(Value::Text(text))
+                    } else {
+                        report(Severity::Error, format!("{h}：“{text}”不是有效的电子邮箱地址（应如 zhangsan@example.com，不含空格）"));
+                        None
+                    }
+                }
+                Kind::DeptList => {
+                    let (depts, repeats) = cells::split_depts(&text);
+                    for name in repeats {
+                        report(Severity::Warning, format!("{h}：“{name}”重复填写，只发一份"));
+                    }
+                    (!depts.is_empty()).then_some(Value::List(depts))
+                }
+                Kind::AnnexList => {
+                    let titles = cells::split_annex(&text);
+                    (!titles.is_empty()).then_some(Value::List(titles))
+                }
+                _ => Some(Value::Text(text)),
+            }
+        }
+    }
+}
+
+/// A cell as cleaned text: formula errors are errors, removed control characters and
+/// characters no bundled font can draw are warnings. `None` when blank.
+fn read_text(h: &str, cell: &Data, report: &mut impl FnMut(Severity, String)) -> Option<String> {
+    let raw = match cells::raw_text(cell) {
+        Ok(raw) => raw?,
+        Err(code) => {
+            report(Severity::Error, format!("{h}：公式出错（{code}），请改正公式或直接填写内容"));
+            return None;
+        }
+    };
+    let (text, removed_controls) = cells::clean_text(&raw);
+    if removed_controls {
+        report(Severity::Warning, format!("{h}：含有不可见的控制字符，已删除"));
+    }
+    if text.is_empty() {
+        return None;
+    }
+    if !text.is_ascii() {
+        for ch in crate::fonts::fonts().missing_chars(&text) {
+            report(
+                Severity::Warning,
+                format!("{h}：“{ch}”（U+{:04X}）在内置字体中没有字形，文档中将无法显示，请改用常用字", ch as u32),
+            );
+        }
+    }
+    Some(text)
+}
