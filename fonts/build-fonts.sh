@@ -20,6 +20,7 @@ set -euo pipefail
 
 FONTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NPM_VERSION="0.4.3"        # @expo-google-fonts/noto-{serif,sans}-sc
+FONTTOOLS_VERSION="4.68.0"  # installed only when python3 has no fontTools
 DEBS=(texlive-lang-chinese fonts-lxgw-wenkai unicode-data)
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gongwen-fonts.XXXXXX")"
@@ -57,10 +58,14 @@ done
 # --- 3. fontTools (pip) ------------------------------------------------------------------
 PY=python3
 if ! "$PY" -c 'import fontTools.subset, fontTools.pens.cu2quPen' 2>/dev/null; then
-    log "fontTools missing: pip install fonttools into a temporary venv"
-    python3 -m venv "$WORK/venv"
-    "$WORK/venv/bin/pip" install -q fonttools
-    PY="$WORK/venv/bin/python"
+    log "fontTools missing: pip install fonttools"
+    if python3 -m venv "$WORK/venv" 2>/dev/null; then
+        "$WORK/venv/bin/pip" install -q "fonttools==$FONTTOOLS_VERSION"
+        PY="$WORK/venv/bin/python"
+    else  # no venv module (Debian without python3-venv): user site-packages
+        python3 -m pip install -q --user "fonttools==$FONTTOOLS_VERSION" \
+            || python3 -m pip install -q --user --break-system-packages "fonttools==$FONTTOOLS_VERSION"
+    fi
 fi
 log "using $("$PY" -c 'import fontTools; print("fontTools", fontTools.version)')"
 

@@ -99,6 +99,12 @@ impl OutDir {
         let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(&self.root)?;
         tmp.write_all(bytes)?;
         tmp.as_file().sync_data().ok();
+        // Temporary files are private (0600); the finished document gets ordinary permissions.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         tmp.persist(self.root.join(name)).map_err(|e| e.error)?;
         Ok(sha256_hex(bytes))
     }

@@ -66,7 +66,8 @@ pub fn style(name: &str) -> Option<ParaStyle> {
         "slip-item" => ParaStyle {
             first_indent: -1.5,
             left_indent: 1.5,
-            ..small(FontRole::FangSong, 14.0, 26.0, Align::Justify)
+            // Left-aligned: a line ending before a long write-in blank must not be stretched.
+            ..small(FontRole::FangSong, 14.0, 26.0, Align::Left)
         },
         "slip-sign" => ParaStyle { left_indent: 16.0, ..small(FontRole::FangSong, 14.0, 26.0, Align::Left) },
         "table-title" => ParaStyle { space_after: 12.0, ..small(FontRole::Title, 22.0, 36.0, Align::Center) },

@@ -53,18 +53,16 @@ pub fn break_opportunities(text: &str, allowed: &mut Vec<bool>) {
     }
     for k in 1..chars.len() {
         let (prev, next) = (chars[k - 1], chars[k]);
-        if !allowed[k] {
-            // UAX #14 forbids some breaks Chinese allows (e.g. after "：" before a blank);
-            // we only tighten, except between two ideographic-width atoms around a blank.
-            if prev == OBJECT || next == OBJECT {
-                allowed[k] = kinsoku_allows(prev, next);
-            }
-            continue;
-        }
-        if !kinsoku_allows(prev, next) || (is_word_char(prev) && is_word_char(next)) {
-            allowed[k] = false;
-        }
+        // UAX #14 glues quotation marks (class QU) and inline objects to both neighbours;
+        // Chinese breaks around them like around ideographs, kinsoku permitting.
+        let base = allowed[k] || is_loose(prev) || is_loose(next);
+        allowed[k] = base && kinsoku_allows(prev, next) && !(is_word_char(prev) && is_word_char(next));
     }
+}
+
+/// Characters UAX #14 binds to their neighbours that Chinese lets a line break beside.
+fn is_loose(c: char) -> bool {
+    matches!(c, OBJECT | '“' | '”' | '‘' | '’')
 }
 
 /// The stand-in character for an inline object (a fill-in blank) in the text given to
@@ -102,20 +100,15 @@ mod tests {
     }
 
     #[test]
+    fn chinese_quotes_break_like_ideographs() {
+        // before “ and after ” a line may break; never after “ or before ”
+        assert_eq!(breaks("甲“乙”丙"), vec![1, 4]);
+    }
+
+    #[test]
     fn blanks_break_like_ideographs() {
         // "指定" + blank + "为": both sides of the blank may break; before "，" may not.
         let s = format!("指定{OBJECT}为{OBJECT}，");
         assert_eq!(breaks(&s), vec![1, 2, 3, 4]);
-    }
-}
-#[cfg(test)]
-mod dbg {
-    #[test]
-    fn dbg_quotes() {
-        for s in ["事事“事事", "事”事事", "事。事事"] {
-            let mut v = Vec::new();
-            super::break_opportunities(s, &mut v);
-            eprintln!("{s} {v:?} {:?}", unicode_linebreak::linebreaks(s).collect::<Vec<_>>());
-        }
     }
 }

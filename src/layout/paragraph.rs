@@ -364,6 +364,7 @@ mod tests {
             text.push_str(&"事".repeat(k % 7 + 1));
             text.push_str(["，", "。", "”", "“", "（", "）", "、", "——", "……"][k % 9]);
         }
+        text.push('事');
         for indent in [0.0, 1.0, 2.0] {
             let mut st = ParaStyle::body();
             st.first_indent = indent;

@@ -1,1 +1,334 @@
-//! Tables (stub).
+//! Tables: the cell grid (col_span / row_span), cell content laid out with the paragraph code
+//! at cell width, row heights, and the cutting of rows into page-breakable slices (between
+//! text lines, never through one). `render_segment` draws the part of a table that landed on
+//! one page: shading first, then text, then the grid — frame closed at the bottom of the page
+//! and re-opened at the top of the next.
+
+use super::paragraph::{layout_paragraph, LineBox};
+use super::Item;
+use crate::model::{Borders, Gray, Table, VAlign};
+
+const EPS: f32 = 0.01;
+
+/// The part of one cell inside one slice; y relative to the slice top.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frag {
+    /// Identifies the cell within its table (fragments of one cell on one page merge).
+    pub key: usize,
+    pub x0: f32,
+    pub x1: f32,
+    pub y0: f32,
+    pub y1: f32,
+    pub shade: Option<Gray>,
+}
+
+/// A horizontal strip of a table that is never broken across pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slice {
+    pub height: f32,
+    /// May a page end right before this slice?
+    pub break_before: bool,
+    /// Part of the header rows (repeated at the top of continuation pages).
+    pub header: bool,
+    pub frags: Vec<Frag>,
+    /// Cell text, y relative to the slice top.
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaidTable {
+    pub slices: Vec<Slice>,
+    pub x0: f32,
+    pub x1: f32,
+    pub borders: Borders,
+}
+
+impl LaidTable {
+    pub fn header_slices(&self) -> impl Iterator<Item = &Slice> {
+        self.slices.iter().take_while(|s| s.header)
+    }
+
+    pub fn header_height(&self) -> f32 {
+        self.header_slices().map(|s| s.height).sum()
+    }
+}
+
+/// A cell placed in the grid with its laid-out lines (line tops relative to the cell's top,
+/// before vertical alignment).
+struct GridCell {
+    key: usize,
+    row: usize,
+    rows: usize,
+    x0: f32,
+    x1: f32,
+    shade: Option<Gray>,
+    valign: VAlign,
+    lines: Vec<(f32, LineBox)>,
+    content_h: f32,
+}
+
+/// Place every cell on the grid and lay out its paragraphs.
+fn grid_cells(t: &Table, x0: f32) -> Vec<GridCell> {
+    let ncols = t.columns.len();
+    let col_x: Vec<f32> = std::iter::once(x0)
+        .chain(t.columns.iter().scan(x0, |x, w| {
+            *x += w;
+            Some(*x)
+        }))
+        .collect();
+    let nrows = t.rows.len();
+    let mut busy_until = vec![0usize; ncols]; // first row where the column is free again
+    let mut cells = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        let mut col = 0;
+        for cell in &row.cells {
+            while col < ncols && busy_until[col] > r {
+                col += 1;
+            }
+            if col >= ncols {
+                break; // more cells than columns: ignore the excess rather than panic
+            }
+            let span = cell.col_span.max(1).min(ncols - col);
+            let rows = cell.row_span.max(1).min(nrows - r);
+            for b in &mut busy_until[col..col + span] {
+                *b = r + rows;
+            }
+            let (cx0, cx1) = (col_x[col], col_x[col + span]);
+            let inner_w = (cx1 - cx0 - 2.0 * t.pad_x).max(1.0);
+            let mut y = t.pad_y;
+            let mut lines = Vec::new();
+            for p in &cell.paragraphs {
+                y += p.style.space_before;
+                for line in layout_paragraph(p, cx0 + t.pad_x, inner_w) {
+                    let h = line.height;
+                    lines.push((y, line));
+                    y += h;
+                }
+                y += p.style.space_after;
+            }
+            cells.push(GridCell {
+                key: cells.len(),
+                row: r,
+                rows,
+                x0: cx0,
+                x1: cx1,
+                shade: cell.shade,
+                valign: cell.valign,
+                lines,
+                content_h: y + t.pad_y,
+            });
+            col += span;
+        }
+    }
+    cells
+}
+
+/// Row heights: the tallest single-row cell or the minimum; a row-spanning cell's extra need
+/// goes to the last row it covers.
+fn row_heights(t: &Table, cells: &[GridCell]) -> Vec<f32> {
+    let mut h: Vec<f32> = t.rows.iter().map(|r| r.min_height.max(0.0)).collect();
+    for c in cells.iter().filter(|c| c.rows == 1) {
+        h[c.row] = h[c.row].max(c.content_h);
+    }
+    for c in cells.iter().filter(|c| c.rows > 1) {
+        let covered: f32 = h[c.row..c.row + c.rows].iter().sum();
+        if c.content_h > covered {
+            h[c.row + c.rows - 1] += c.content_h - covered;
+        }
+    }
+    h
+}
+
+/// Lay out a table at `x0`. `page_h` is the height of the type area: rows (with the
+/// repeated header) taller than that may split even when they say they may not.
+pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
+    let cells = grid_cells(t, x0);
+    let heights = row_heights(t, &cells);
+    let mut row_top = vec![0.0f32];
+    for h in &heights {
+        row_top.push(row_top.last().copied().unwrap_or(0.0) + h);
+    }
+    let nrows = t.rows.len();
+    let header_rows = t.header_rows.min(nrows);
+
+    // Bands: runs of rows that no row-spanning cell crosses the edge of.
+    let mut bands = Vec::new();
+    let mut r0 = 0;
+    while r0 < nrows {
+        let mut r1 = r0 + 1;
+        let mut k = r0;
+        while k < r1 {
+            for c in cells.iter().filter(|c| c.row == k) {
+                r1 = r1.max(c.row + c.rows);
+            }
+            k += 1;
+        }
+        bands.push((r0, r1));
+        r0 = r1;
+    }
+
+    let header_h: f32 = bands.iter().filter(|b| b.1 <= header_rows).map(|b| row_top[b.1] - row_top[b.0]).sum();
+    let body_room = page_h - header_h;
+    let mut slices = Vec::new();
+    let mut first_body = true;
+    for &(r0, r1) in &bands {
+        let header = r1 <= header_rows;
+        let top = row_top[r0];
+        let band_h = row_top[r1] - top;
+        let band_cells: Vec<&GridCell> = cells.iter().filter(|c| c.row >= r0 && c.row < r1).collect();
+        // Vertical offset of each cell's content (valign) and its line boxes, band-relative.
+        let placed: Vec<(f32, f32, f32)> = band_cells
+            .iter()
+            .map(|c| {
+                let y0 = row_top[c.row] - top;
+                let y1 = row_top[c.row + c.rows] - top;
+                let free = (y1 - y0 - c.content_h).max(0.0);
+                let off = match c.valign {
+                    VAlign::Top => 0.0,
+                    VAlign::Center => free / 2.0,
+                    VAlign::Bottom => free,
+                };
+                (y0, y1, y0 + off)
+            })
+            .collect();
+        let too_tall = band_h > body_room + EPS;
+        let cuts =
+            if header { vec![0.0, band_h] } else { band_cuts(t, r0, &band_cells, &placed, &row_top[r0..=r1], too_tall) };
+        for (j, w) in cuts.windows(2).enumerate() {
+            let (a, b) = (w[0], w[1]);
+            let mut slice = Slice {
+                height: b - a,
+                break_before: if header {
+                    false
+                } else if j == 0 {
+                    !std::mem::replace(&mut first_body, false) || header_rows == 0
+                } else {
+                    true
+                },
+                header,
+                frags: Vec::new(),
+                items: Vec::new(),
+            };
+            for (c, &(y0, y1, content_top)) in band_cells.iter().zip(&placed) {
+                if y1 <= a + EPS || y0 >= b - EPS {
+                    continue;
+                }
+                slice.frags.push(Frag {
+                    key: c.key,
+                    x0: c.x0,
+                    x1: c.x1,
+                    y0: y0.max(a) - a,
+                    y1: y1.min(b) - a,
+                    shade: c.shade,
+                });
+                for (ly, line) in &c.lines {
+                    let lt = content_top + ly;
+                    if lt + EPS >= a && lt + EPS < b {
+                        slice.items.extend(line.items.iter().cloned().map(|i| i.shifted(0.0, lt - a)));
+                    }
+                }
+            }
+            slices.push(slice);
+        }
+    }
+    // The table's very first slice may always follow a page break (the flow decides keeps).
+    if let Some(s) = slices.first_mut() {
+        s.break_before = true;
+    }
+    let x1 = x0 + t.columns.iter().sum::<f32>();
+    LaidTable { slices, x0, x1, borders: t.borders }
+}
+
+/// Where a body band may be cut between pages (band-relative y, including 0 and the band's
+/// height): row boundaries and line bottoms that cut through no cell's text line, inside rows
+/// that may split (any row, when the band is taller than a page).
+fn band_cuts(
+    t: &Table,
+    r0: usize,
+    cells: &[&GridCell],
+    placed: &[(f32, f32, f32)],
+    row_top: &[f32],
+    too_tall: bool,
+) -> Vec<f32> {
+    let top = row_top[0];
+    let band_h = row_top[row_top.len() - 1] - top;
+    let row_of = |y: f32| row_top.windows(2).position(|w| y < w[1] - top - EPS).unwrap_or(0) + r0;
+    let mut cand: Vec<f32> = row_top[1..row_top.len() - 1].iter().map(|y| y - top).collect();
+    for (c, &(_, _, content_top)) in cells.iter().zip(placed) {
+        cand.extend(c.lines.iter().map(|(ly, l)| content_top + ly + l.height));
+    }
+    cand.sort_by(f32::total_cmp);
+    cand.dedup_by(|a, b| (*a - *b).abs() < EPS);
+    let mut cuts = vec![0.0];
+    for y in cand {
+        if y <= EPS || y >= band_h - EPS {
+            continue;
+        }
+        let straddles = cells.iter().zip(placed).any(|(c, &(_, _, ct))| {
+            c.lines.iter().any(|(ly, l)| ct + ly < y - EPS && ct + ly + l.height > y + EPS)
+        });
+        if straddles {
+            continue;
+        }
+        let at_row_edge = row_top.iter().any(|rt| (rt - top - y).abs() < EPS);
+        let ok = too_tall
+            || if at_row_edge {
+                let r = row_of(y + 2.0 * EPS);
+                t.rows[r - 1].can_split && t.rows[r].can_split
+            } else {
+                t.rows[row_of(y)].can_split
+            };
+        if ok {
+            cuts.push(y);
+        }
+    }
+    cuts.push(band_h);
+    cuts
+}
+
+/// Draw the slices of one table that landed on one page (`placed`: each slice with its
+/// absolute top), appending shading, text and borders to `out`.
+pub fn render_segment(t: &LaidTable, placed: &[(f32, &Slice)], out: &mut Vec<Item>) {
+    let Some(seg_top) = placed.first().map(|p| p.0) else { return };
+    let seg_bottom = placed.last().map_or(seg_top, |(y, s)| y + s.height);
+    // Merge each cell's fragments on this page into one box.
+    let mut boxes: Vec<Frag> = Vec::new();
+    for (y, s) in placed {
+        for f in &s.frags {
+            let (y0, y1) = (y + f.y0, y + f.y1);
+            match boxes.iter_mut().find(|b| b.key == f.key) {
+                Some(b) => {
+                    b.y0 = b.y0.min(y0);
+                    b.y1 = b.y1.max(y1);
+                }
+                None => boxes.push(Frag { y0, y1, ..f.clone() }),
+            }
+        }
+    }
+    for b in &boxes {
+        if let Some(gray) = b.shade {
+            out.push(Item::Fill { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0, gray });
+        }
+    }
+    for (y, s) in placed {
+        out.extend(s.items.iter().cloned().map(|i| i.shifted(0.0, *y)));
+    }
+    let line = |x1: f32, y1: f32, x2: f32, y2: f32, width: f32| Item::Line { x1, y1, x2, y2, width, gray: 0.0, dash: None };
+    if let Some(w) = t.borders.inner {
+        for b in &boxes {
+            if b.y0 > seg_top + EPS {
+                out.push(line(b.x0, b.y0, b.x1, b.y0, w));
+            }
+            if b.x0 > t.x0 + EPS {
+                out.push(line(b.x0, b.y0, b.x0, b.y1, w));
+            }
+        }
+    }
+    if let Some(w) = t.borders.outer {
+        let h = w / 2.0; // square the frame's corners
+        out.push(line(t.x0 - h, seg_top, t.x1 + h, seg_top, w));
+        out.push(line(t.x0 - h, seg_bottom, t.x1 + h, seg_bottom, w));
+        out.push(line(t.x0, seg_top, t.x0, seg_bottom, w));
+        out.push(line(t.x1, seg_top, t.x1, seg_bottom, w));
+    }
+}

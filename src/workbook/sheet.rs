@@ -77,8 +77,8 @@ impl Header {
 pub struct RowValues {
     pub row0: u32,
     pub values: Vec<Option<Value>>,
-    /// Error messages of this row (without the cell reference), for [`super::Rejected`].
-    pub errors: Vec<String>,
+    /// Errors found in this row's cells: (0-based column, message without the cell reference).
+    pub errors: Vec<(u32, String)>,
 }
 
 impl RowValues {
@@ -218,10 +218,10 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 };
                 let value = read_cell(column, cell, &mut report);
                 let failed = !cell_errors.is_empty();
-                row.errors.append(&mut cell_errors);
+                row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
                 if value.is_none() && column.required && !failed {
                     let message = format!("{}：必填，不能为空", column.header);
-                    row.errors.push(message.clone());
+                    row.errors.push((col0, message.clone()));
                     problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
                 }
                 row.values[field] = value;

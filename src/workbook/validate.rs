@@ -39,7 +39,7 @@ pub fn assemble(
                 let message = format!("编号：“{id}”与第 {first} 行重复，编号必须唯一");
                 let col0 = req_cols[R::Id as usize].expect("required column present");
                 problems.at(req_sheet.no, req_sheet.name, Severity::Error, row.row0, col0, message.clone());
-                row.errors.push(message);
+                row.errors.push((col0, message));
             } else {
                 first_row_of.insert(id.to_string(), row.row0 + 1);
             }
@@ -48,7 +48,8 @@ pub fn assemble(
             wb.requests.push(build_request(row));
         } else {
             let id = row.take_text(R::Id as usize);
-            wb.rejected.push(Rejected { row: row.row0 + 1, id, reasons: row.errors });
+            let reasons = row.errors.into_iter().map(|(_, message)| message).collect();
+            wb.rejected.push(Rejected { row: row.row0 + 1, id, reasons });
         }
     }
 
@@ -106,18 +107,24 @@ struct TaskErrors<'a> {
     sheet: &'a SheetName<'a>,
     cols: &'a TaskColumns,
     problems: &'a mut Problems,
-    /// Request 编号 → each error of its tasks, with its place.
-    by_request: BTreeMap<String, Vec<String>>,
+    /// Request 编号 → each error of its tasks: (row, column, message with its place).
+    by_request: BTreeMap<String, Vec<(u32, u32, String)>>,
 }
 
 impl TaskErrors<'_> {
+    /// A rule broken in a task cell: a problem, and a reason to block `request`'s task list.
     fn report(&mut self, request: Option<&str>, row0: u32, field: T, message: String) {
         let col0 = self.cols[field as usize].unwrap_or(0);
         if let Some(id) = request {
-            let place = format!("{}!{}", self.sheet.name, super::cells::cell_ref(row0, col0));
-            self.by_request.entry(id.to_string()).or_default().push(format!("{place} {message}"));
+            self.remember(id, row0, col0, &message);
         }
         self.problems.at(self.sheet.no, self.sheet.name, Severity::Error, row0, col0, message);
+    }
+
+    /// An error (already reported) that blocks `request`'s task list.
+    fn remember(&mut self, request: &str, row0: u32, col0: u32, message: &str) {
+        let placed = format!("{}!{} {message}", self.sheet.name, super::cells::cell_ref(row0, col0));
+        self.by_request.entry(request.to_string()).or_default().push((row0, col0, placed));
     }
 }
 
@@ -143,10 +150,8 @@ fn check_tasks(
             row.failed = true;
             continue;
         }
-        if row.failed {
-            let first = row.values.errors.first().cloned().unwrap_or_default();
-            let place = format!("{}!第 {} 行", sheet.name, row.values.row0 + 1);
-            errors.by_request.entry(id.clone()).or_default().push(format!("{place} {first}"));
+        for (col0, message) in &row.values.errors {
+            errors.remember(&id, row.values.row0, *col0, message);
         }
         groups.entry(id).or_default().push(i);
     }
@@ -210,7 +215,11 @@ fn check_tasks(
         .by_request
         .into_iter()
         .filter(|(id, _)| valid_ids.contains(id.as_str()))
-        .map(|(id, errors)| (id, blocked_reason(&errors)))
+        .map(|(id, mut errors)| {
+            errors.sort_by_key(|&(row0, col0, _)| (row0, col0));
+            let messages: Vec<String> = errors.into_iter().map(|(_, _, m)| m).collect();
+            (id, blocked_reason(&messages))
+        })
         .collect();
     let tasks = rows
         .into_iter()
@@ -226,7 +235,7 @@ fn blocked_reason(errors: &[String]) -> String {
     const SHOWN: usize = 3;
     let mut reason = format!("任务拆分有 {} 处错误：{}", errors.len(), errors[..errors.len().min(SHOWN)].join("；"));
     if errors.len() > SHOWN {
-        reason.push_str(&format!("；等 {} 处", errors.len()));
+        reason.push_str("；……");
     }
     reason
 }

@@ -1,0 +1,180 @@
+//! End to end on the bundled sample workbook: every letter exists under its §6 name in both
+//! formats, its PDF carries the row's values and every fixed sentence, fonts are embedded and
+//! subset, no line starts with forbidden punctuation, and LibreOffice lays the .docx out on
+//! the same number of pages as our PDF.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// (编号, 收函部门, 工作名称, 对接人, 电话, 发函日期) of each letter the sample must produce.
+const LETTERS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    ("协作函〔2026〕1号", "研发中心", "2026年第三季度新产品上市", "王晓明", "13800138000", "2026年3月2日"),
+    ("协作函〔2026〕2号", "人力资源部", "2026年度预算执行情况中期检查", "陈静", "1062345678", "2026年3月5日"),
+    ("协作函〔2026〕2号", "行政部", "2026年度预算执行情况中期检查", "陈静", "1062345678", "2026年3月5日"),
+    ("协作函〔2026〕3号", "采购中心", "供应商管理流程优化", "杨磊", "13800000003", "2026年3月8日"),
+    ("协作函〔2026〕4号", "信息技术部", "客户服务一体化流程再造", "刘芳", "13912345678", "2026年3月12日"),
+    ("协作函〔2026〕5号", "各事业部", "2026年校园招聘", "何丽", "010-62345678", "2026年3月16日"),
+    ("协作函〔2026〕6号", "生产制造部", "春季安全生产大检查", "郑涛", "13700001111", "2026年3月20日"),
+    ("协作函〔2026〕6号", "设备动力部", "春季安全生产大检查", "郑涛", "13700001111", "2026年3月20日"),
+];
+
+/// The fixed wording of FORMS.md §2 (whitespace-free), present in every letter.
+const FIXED: &[&str] = &[
+    "工作联系函",
+    "发函部门：",
+    "发函日期：",
+    "函件编号：",
+    "（以下简称“该工作”）的实施，确保各项任务高效协同、按期完成，现就该工作中需贵部门协作配合的事项函告如下：",
+    "一、协作背景及目的",
+    "需多部门协同推进。为确保该工作于",
+    "前按计划完成",
+    "需贵部门在相关环节给予专业支持与配合。",
+    "二、具体协作事项及要求",
+    "1.协作内容：",
+    "2.交付标准：",
+    "3.完成时限：请于",
+    "前完成上述协作工作，并将成果及完成情况反馈至我部门。",
+    "4.对接人员：我部门指定",
+    "为该工作对接人，联系电话：",
+    "贵部门可指派专人对接，便于工作沟通。",
+    "三、其他事项",
+    "1.我部门将全力配合本次协作工作，如需提供相关资料或配合开展前期工作，请及时告知。",
+    "2.如遇特殊情况无法按上述时限完成协作，或对协作事项、标准有疑问，请",
+    "与我部门对接人协商调整方案，确保该工作整体进度不受影响。",
+    "该工作的顺利开展离不开贵部门的支持与配合，望予协助。特此函告。",
+    "（盖章）",
+    "回执",
+    "（由收函部门填写）",
+    "我部门同意按上述要求配合，指定",
+    "为对接人，联系电话：",
+    "我部门对协作事项有调整建议，具体为：",
+    "请与我部门对接人",
+    "协商。",
+    "收函部门（盖章）：",
+    "回复日期：",
+];
+
+/// Generate the sample once for all tests in this file.
+fn out() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("gongwen-letters-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let o = gongwen(&["generate", sample().to_str().unwrap(), "-o", dir.to_str().unwrap(), "--forms", "letter"]);
+        assert!(o.status.success(), "generate failed: {}", stderr(&o));
+        dir
+    })
+}
+
+fn letter_path(id: &str, dept: &str, ext: &str) -> PathBuf {
+    out().join(format!("{id}_{dept}_工作联系函.{ext}"))
+}
+
+#[test]
+fn every_letter_exists_in_both_formats_under_its_name() {
+    for (id, dept, ..) in LETTERS {
+        for ext in ["docx", "pdf"] {
+            let p = letter_path(id, dept, ext);
+            assert!(p.is_file(), "missing {}", p.display());
+        }
+    }
+    assert_eq!(files_with_ext(out(), "pdf").len(), LETTERS.len());
+    assert_eq!(files_with_ext(out(), "docx").len(), LETTERS.len());
+    let manifest = std::fs::read_to_string(out().join("manifest.csv")).unwrap();
+    assert!(manifest.starts_with('\u{feff}'));
+    assert_eq!(manifest.lines().count(), 1 + 2 * LETTERS.len(), "{manifest}");
+}
+
+#[test]
+fn pdf_text_has_the_row_values_and_every_fixed_sentence() {
+    if !have("pdftotext") {
+        return;
+    }
+    for (id, dept, work, contact, phone, date) in LETTERS {
+        let text = squeezed(&pdftotext(&letter_path(id, dept, "pdf")));
+        for want in [*id, *dept, *work, *contact, *phone, *date] {
+            assert!(text.contains(want), "{id} {dept}: {want:?} not in PDF text");
+        }
+        assert!(text.contains(&format!("{dept}：")), "salutation");
+        for s in FIXED {
+            assert!(text.contains(s), "{id} {dept}: fixed sentence {s:?} not in PDF text:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn empty_optional_fields_leave_no_dangling_phrases() {
+    if !have("pdftotext") {
+        return;
+    }
+    // Request 5 has no e-mail, no 协商截止日期, no 工作性质, no 预期成效 and no 附件.
+    let text = squeezed(&pdftotext(&letter_path("协作函〔2026〕5号", "各事业部", "pdf")));
+    assert!(text.contains("联系电话：010-62345678。贵部门可指派"), "{text}");
+    for bad in ["电子邮箱", "于前", "附件：", "实现目标", "公司，涉及"] {
+        assert!(!text.contains(bad), "{bad:?} should be gone:\n{text}");
+    }
+}
+
+#[test]
+fn fonts_are_embedded_subset_and_files_small() {
+    if !have("pdffonts") {
+        return;
+    }
+    for (id, dept, ..) in LETTERS {
+        let pdf = letter_path(id, dept, "pdf");
+        let fonts = pdffonts(&pdf);
+        assert!(fonts.len() >= 3, "title, body and heading fonts expected: {fonts:?}");
+        for (name, _, emb, sub, uni) in &fonts {
+            assert!(*emb && *sub && *uni, "{name} in {}: emb {emb} sub {sub} uni {uni}", pdf.display());
+        }
+        for family in ["GongwenTitle", "GongwenFangSong", "GongwenHei"] {
+            assert!(fonts.iter().any(|f| f.0.contains(family)), "{family} not used in {}", pdf.display());
+        }
+        let size = std::fs::metadata(&pdf).unwrap().len();
+        assert!(size <= 120 * 1024, "{} is {size} bytes", pdf.display());
+    }
+}
+
+#[test]
+fn no_line_starts_or_ends_with_forbidden_punctuation() {
+    if !have("pdftotext") {
+        return;
+    }
+    for (id, dept, ..) in LETTERS {
+        let text = pdftotext(&letter_path(id, dept, "pdf"));
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let first = line.chars().next().unwrap();
+            let last = line.chars().last().unwrap();
+            assert!(!"，。、；：？！）】」』”’》%".contains(first), "{id}: line starts with {first}: {line}");
+            assert!(!"（【「『“‘《".contains(last), "{id}: line ends with {last}: {line}");
+        }
+    }
+}
+
+#[test]
+fn long_letter_runs_a_page_longer() {
+    if !have("pdfinfo") {
+        return;
+    }
+    let short = pdf_pages(&letter_path("协作函〔2026〕3号", "采购中心", "pdf"));
+    let long = pdf_pages(&letter_path("协作函〔2026〕4号", "信息技术部", "pdf"));
+    assert!((2..=3).contains(&short), "an ordinary letter is two or three pages, got {short}");
+    assert!(long > short, "the long letter ({long}) should run longer than {short}");
+}
+
+#[test]
+fn libreoffice_renders_the_docx_on_as_many_pages_as_the_pdf() {
+    if !have("soffice") || !have("pdfinfo") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let docx: Vec<PathBuf> = LETTERS.iter().map(|(id, dept, ..)| letter_path(id, dept, "docx")).collect();
+    let rendered = libreoffice_pdfs(&docx, work.path());
+    for ((id, dept, ..), lo_pdf) in LETTERS.iter().zip(&rendered) {
+        let ours = pdf_pages(&letter_path(id, dept, "pdf"));
+        let theirs = pdf_pages(lo_pdf);
+        assert_eq!(ours, theirs, "{id} {dept}: our PDF has {ours} pages, LibreOffice's rendering of the .docx {theirs}");
+    }
+}
