@@ -29,8 +29,8 @@ enum Command {
         /// 输出文件夹
         #[arg(short = 'o', long = "out", default_value = "out")]
         out: PathBuf,
-        /// 要生成的表单，逗号分隔：letter（工作联系函）
-        #[arg(long, value_delimiter = ',', default_value = "letter")]
+        /// 要生成的表单，逗号分隔：letter（工作联系函）、application（协作需求申请表）、tasks（协作任务拆分清单）
+        #[arg(long, value_delimiter = ',', default_value = "letter,application,tasks")]
         forms: Vec<String>,
         /// 输出格式，逗号分隔：docx,pdf
         #[arg(long, value_delimiter = ',', default_value = "docx,pdf")]
@@ -54,7 +54,7 @@ enum Command {
 
 /// The forms `--forms` may name, with their Chinese names; those not yet built say so.
 const FORM_KEYS: &[(&str, &str, bool)] =
-    &[("letter", "工作联系函", true), ("application", "协作需求申请表", false), ("tasks", "协作任务拆分清单", false)];
+    &[("letter", "工作联系函", true), ("application", "协作需求申请表", true), ("tasks", "协作任务拆分清单", true)];
 
 fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("错误：{msg}");
@@ -104,7 +104,7 @@ fn main() -> ExitCode {
             let mut keys = Vec::new();
             for f in &forms {
                 match FORM_KEYS.iter().find(|(k, _, _)| k == f) {
-                    Some((_, name, false)) => return cannot_run(format!("表单“{f}”（{name}）尚未提供，目前可用：letter")),
+                    Some((_, name, false)) => return cannot_run(format!("表单“{f}”（{name}）尚未提供")),
                     Some((k, _, true)) => keys.push(*k),
                     None => return cannot_run(format!("未知的表单“{f}”，可用：letter、application、tasks")),
                 }

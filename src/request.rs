@@ -137,6 +137,83 @@ pub struct Task {
     pub remark: Option<String>,
 }
 
+/// A request's tasks in the order the task list prints them: every task after the tasks it
+/// depends on (前置任务), ties broken by 序号. Dependencies naming tasks not in `tasks` are
+/// ignored; the workbook reader has already rejected cycles, but should one remain, the tasks
+/// in it follow the rest by 序号 rather than being lost.
+pub fn order_tasks<'a>(tasks: &[&'a Task]) -> Vec<&'a Task> {
+    use std::cmp::Reverse;
+    use std::collections::{BTreeMap, BinaryHeap};
+    let by_seq: BTreeMap<u32, &Task> = tasks.iter().map(|t| (t.seq, *t)).collect();
+    let mut waiting: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for t in by_seq.values() {
+        let deps: Vec<u32> = t.depends_on.iter().copied().filter(|d| by_seq.contains_key(d) && *d != t.seq).collect();
+        waiting.insert(t.seq, deps.len());
+        for d in deps {
+            followers.entry(d).or_default().push(t.seq);
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<u32>> = waiting.iter().filter(|(_, n)| **n == 0).map(|(s, _)| Reverse(*s)).collect();
+    let mut out = Vec::with_capacity(by_seq.len());
+    while let Some(Reverse(seq)) = ready.pop() {
+        out.push(by_seq[&seq]);
+        for f in followers.get(&seq).into_iter().flatten() {
+            let n = waiting.get_mut(f).unwrap();
+            *n -= 1;
+            if *n == 0 {
+                ready.push(Reverse(*f));
+            }
+        }
+    }
+    if out.len() < by_seq.len() {
+        let placed: std::collections::BTreeSet<u32> = out.iter().map(|t| t.seq).collect();
+        out.extend(by_seq.values().filter(|t| !placed.contains(&t.seq)));
+    }
+    out
+}
+
+/// A task's start–finish range as the list prints it: `3月6日—3月11日`, with the years when
+/// the range crosses a year (`2026年12月28日—2027年1月5日`); `至3月11日` without a start.
+pub fn format_range(start: Option<NaiveDate>, finish: NaiveDate) -> String {
+    let short = |d: NaiveDate| format!("{}月{}日", d.month(), d.day());
+    match start {
+        Some(s) if s.year() != finish.year() => format!("{}—{}", format_date(s), format_date(finish)),
+        Some(s) => format!("{}—{}", short(s), short(finish)),
+        None => format!("至{}", short(finish)),
+    }
+}
+
+impl Task {
+    /// The printed value of a task placeholder in the task list, by its Chinese header name.
+    pub fn field(&self, name: &str) -> Option<String> {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        Some(match name {
+            "序号" => self.seq.to_string(),
+            "任务名称" => self.name.clone(),
+            "承办部门" => self.owner_dept.clone(),
+            "承办人" => opt(&self.owner),
+            "任务描述" => opt(&self.description),
+            "前置任务" => {
+                if self.depends_on.is_empty() {
+                    "—".to_string()
+                } else {
+                    self.depends_on.iter().map(u32::to_string).collect::<Vec<_>>().join("、")
+                }
+            }
+            "开始日期" => self.start.map(format_date).unwrap_or_default(),
+            "完成日期" => format_date(self.finish),
+            "起止日期" => format_range(self.start, self.finish),
+            "备注" => opt(&self.remark),
+            _ => return None,
+        })
+    }
+
+    /// Every placeholder name [`Task::field`] knows.
+    pub const FIELD_NAMES: &'static [&'static str] =
+        &["序号", "任务名称", "承办部门", "承办人", "任务描述", "前置任务", "开始日期", "完成日期", "起止日期", "备注"];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +222,42 @@ mod tests {
     fn dates_print_without_zero_padding() {
         assert_eq!(format_date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()), "2026年3月5日");
         assert_eq!(format_date(NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()), "2026年12月25日");
+    }
+
+    fn task(seq: u32, deps: &[u32]) -> Task {
+        Task {
+            row: seq + 1,
+            request_id: "R".into(),
+            seq,
+            name: format!("任务{seq}"),
+            owner_dept: "部".into(),
+            owner: None,
+            description: None,
+            depends_on: deps.to_vec(),
+            start: None,
+            finish: NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+            remark: None,
+        }
+    }
+
+    #[test]
+    fn tasks_follow_their_prerequisites_then_seq() {
+        let ts = [task(1, &[3]), task(2, &[]), task(3, &[]), task(4, &[1, 2]), task(5, &[])];
+        let refs: Vec<&Task> = ts.iter().collect();
+        let order: Vec<u32> = order_tasks(&refs).iter().map(|t| t.seq).collect();
+        assert_eq!(order, vec![2, 3, 1, 4, 5]);
+        // A leftover cycle keeps every task.
+        let ts = [task(1, &[2]), task(2, &[1]), task(3, &[])];
+        let refs: Vec<&Task> = ts.iter().collect();
+        let order: Vec<u32> = order_tasks(&refs).iter().map(|t| t.seq).collect();
+        assert_eq!(order, vec![3, 1, 2]);
+    }
+
+    #[test]
+    fn ranges_print_short_within_a_year() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(format_range(Some(d(2026, 3, 6)), d(2026, 3, 11)), "3月6日—3月11日");
+        assert_eq!(format_range(Some(d(2026, 12, 28)), d(2027, 1, 5)), "2026年12月28日—2027年1月5日");
+        assert_eq!(format_range(None, d(2026, 3, 11)), "至3月11日");
     }
 }

@@ -7,8 +7,8 @@
 use super::xml::Xml;
 use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry, DEFAULT_ROLE};
 use crate::model::{
-    Align, Block, Borders, Cell, Document, FontRole, Inline, Paragraph, ParaStyle, SealBlock, Table,
-    VAlign,
+    Align, Block, Borders, Cell, Document, FontRole, Inline, ParaStyle, Paragraph, SealBlock,
+    Table, VAlign,
 };
 
 pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -94,8 +94,14 @@ struct BodyWriter<'a> {
 
 /// The complete word/document.xml.
 pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart]) -> String {
-    let mut w = BodyWriter { x: Xml::new(), geometry, pending_page_break: false, after_table: false };
-    w.x.open("w:document", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]).open("w:body", &[]);
+    let mut w = BodyWriter {
+        x: Xml::new(),
+        geometry,
+        pending_page_break: false,
+        after_table: false,
+    };
+    w.x.open("w:document", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)])
+        .open("w:body", &[]);
     w.blocks(&doc.blocks, None);
     if w.after_table {
         // Word needs a paragraph between the last table and the section properties.
@@ -116,10 +122,14 @@ impl BodyWriter<'_> {
             match block {
                 Block::Paragraph(p) => self.paragraph(p, kept(child_chain)),
                 Block::Table(t) => self.table(t, child_chain),
-                Block::Rule { height, thickness } => self.rule(*height, *thickness, kept(child_chain)),
+                Block::Rule { height, thickness } => {
+                    self.rule(*height, *thickness, kept(child_chain))
+                }
                 Block::CutLine { height } => self.cut_line(*height, kept(child_chain)),
                 Block::Seal(seal) => self.seal(seal, child_chain),
-                Block::KeepTogether(inner) => self.blocks(inner, Some(child_chain.unwrap_or(false))),
+                Block::KeepTogether(inner) => {
+                    self.blocks(inner, Some(child_chain.unwrap_or(false)))
+                }
                 Block::PageBreak => self.pending_page_break = true,
             }
         }
@@ -157,10 +167,19 @@ impl BodyWriter<'_> {
     /// half) is the line, so the line sits at the vertical middle.
     fn rule(&mut self, height: f32, thickness: f32, placement: Placement) {
         let half = height / 2.0;
-        let style = ParaStyle { line_pitch: half, space_after: height - half, ..mark_style(DEFAULT_ROLE, 1.0) };
+        let style = ParaStyle {
+            line_pitch: half,
+            space_after: height - half,
+            ..mark_style(DEFAULT_ROLE, 1.0)
+        };
         let placement = self.take_page_break(placement);
         self.after_table = false;
-        let props = ParaProps { style: &style, placement, bottom_border: Some(thickness), tabs: &[] };
+        let props = ParaProps {
+            style: &style,
+            placement,
+            bottom_border: Some(thickness),
+            tabs: &[],
+        };
         self.x.open("w:p", &[]);
         paragraph_properties(&mut self.x, &props);
         self.x.close("w:p");
@@ -171,13 +190,29 @@ impl BodyWriter<'_> {
     fn cut_line(&mut self, height: f32, placement: Placement) {
         let width = self.geometry.text_width();
         let tabs = [
-            TabStop { kind: "center", pos: width / 2, leader: "hyphen" },
-            TabStop { kind: "right", pos: width, leader: "hyphen" },
+            TabStop {
+                kind: "center",
+                pos: width / 2,
+                leader: "hyphen",
+            },
+            TabStop {
+                kind: "right",
+                pos: width,
+                leader: "hyphen",
+            },
         ];
-        let style = ParaStyle { line_pitch: height, ..mark_style(FontRole::Song, CUT_LINE_SIZE) };
+        let style = ParaStyle {
+            line_pitch: height,
+            ..mark_style(FontRole::Song, CUT_LINE_SIZE)
+        };
         let placement = self.take_page_break(placement);
         self.after_table = false;
-        let props = ParaProps { style: &style, placement, bottom_border: None, tabs: &tabs };
+        let props = ParaProps {
+            style: &style,
+            placement,
+            bottom_border: None,
+            tabs: &tabs,
+        };
         let rpr = RunProps::of(&style);
         self.x.open("w:p", &[]);
         paragraph_properties(&mut self.x, &props);
@@ -189,10 +224,24 @@ impl BodyWriter<'_> {
 
     /// An invisible paragraph of SPACER_HEIGHT, optionally carrying a page break.
     fn spacer(&mut self, page_break_before: bool) {
-        let style = ParaStyle { line_pitch: SPACER_HEIGHT, ..mark_style(DEFAULT_ROLE, 1.0) };
-        let placement = Placement { page_break_before, ..Placement::default() };
+        let style = ParaStyle {
+            line_pitch: SPACER_HEIGHT,
+            ..mark_style(DEFAULT_ROLE, 1.0)
+        };
+        let placement = Placement {
+            page_break_before,
+            ..Placement::default()
+        };
         self.x.open("w:p", &[]);
-        paragraph_properties(&mut self.x, &ParaProps { style: &style, placement, bottom_border: None, tabs: &[] });
+        paragraph_properties(
+            &mut self.x,
+            &ParaProps {
+                style: &style,
+                placement,
+                bottom_border: None,
+                tabs: &[],
+            },
+        );
         self.x.close("w:p");
         self.after_table = false;
     }
@@ -224,7 +273,10 @@ impl BodyWriter<'_> {
                 x.empty("w:cantSplit", &[]);
             }
             if row.min_height > 0.0 {
-                x.empty("w:trHeight", &[("w:val", &twips(row.min_height)), ("w:hRule", &"atLeast")]);
+                x.empty(
+                    "w:trHeight",
+                    &[("w:val", &twips(row.min_height)), ("w:hRule", &"atLeast")],
+                );
             }
             if i < t.header_rows {
                 x.empty("w:tblHeader", &[]);
@@ -244,10 +296,20 @@ impl BodyWriter<'_> {
         let x = &mut self.x;
         x.open("w:sectPr", &[]);
         for f in footers {
-            x.empty("w:footerReference", &[("w:type", &f.kind.reference_type()), ("r:id", &f.rel_id)]);
+            x.empty(
+                "w:footerReference",
+                &[("w:type", &f.kind.reference_type()), ("r:id", &f.rel_id)],
+            );
         }
         if g.landscape {
-            x.empty("w:pgSz", &[("w:w", &g.width), ("w:h", &g.height), ("w:orient", &"landscape")]);
+            x.empty(
+                "w:pgSz",
+                &[
+                    ("w:w", &g.width),
+                    ("w:h", &g.height),
+                    ("w:orient", &"landscape"),
+                ],
+            );
         } else {
             x.empty("w:pgSz", &[("w:w", &g.width), ("w:h", &g.height)]);
         }
@@ -291,15 +353,29 @@ pub(super) fn mark_style(role: FontRole, size: f32) -> ParaStyle {
 /// so its exact height).
 fn write_paragraph(x: &mut Xml, p: &Paragraph, placement: Placement) {
     x.open("w:p", &[]);
-    paragraph_properties(x, &ParaProps { style: &p.style, placement, bottom_border: None, tabs: &[] });
+    paragraph_properties(
+        x,
+        &ParaProps {
+            style: &p.style,
+            placement,
+            bottom_border: None,
+            tabs: &[],
+        },
+    );
     for inline in &p.content {
         match inline {
             Inline::Text { text, role } => {
-                let rpr = RunProps { role: role.unwrap_or(p.style.role), ..RunProps::of(&p.style) };
+                let rpr = RunProps {
+                    role: role.unwrap_or(p.style.role),
+                    ..RunProps::of(&p.style)
+                };
                 run(x, &rpr, text);
             }
             Inline::Blank { width } => {
-                let rpr = RunProps { underline: true, ..RunProps::of(&p.style) };
+                let rpr = RunProps {
+                    underline: true,
+                    ..RunProps::of(&p.style)
+                };
                 let n = width.round().max(1.0) as usize;
                 run(x, &rpr, &IDEOGRAPHIC_SPACE.to_string().repeat(n));
             }
@@ -327,21 +403,36 @@ pub(super) fn paragraph_properties(x: &mut Xml, props: &ParaProps) {
         x.open("w:pBdr", &[]);
         x.empty(
             "w:bottom",
-            &[("w:val", &"single"), ("w:sz", &eighth_points(width)), ("w:space", &0), ("w:color", &"auto")],
+            &[
+                ("w:val", &"single"),
+                ("w:sz", &eighth_points(width)),
+                ("w:space", &0),
+                ("w:color", &"auto"),
+            ],
         );
         x.close("w:pBdr");
     }
     if !props.tabs.is_empty() {
         x.open("w:tabs", &[]);
         for tab in props.tabs {
-            x.empty("w:tab", &[("w:val", &tab.kind), ("w:leader", &tab.leader), ("w:pos", &tab.pos)]);
+            x.empty(
+                "w:tab",
+                &[
+                    ("w:val", &tab.kind),
+                    ("w:leader", &tab.leader),
+                    ("w:pos", &tab.pos),
+                ],
+            );
         }
         x.close("w:tabs");
     }
     x.empty(
         "w:spacing",
         &[
-            ("w:before", &twips(style.space_before + placement.extra_space_before).max(0)),
+            (
+                "w:before",
+                &twips(style.space_before + placement.extra_space_before).max(0),
+            ),
             ("w:after", &twips(style.space_after).max(0)),
             ("w:line", &twips(style.line_pitch).max(1)),
             ("w:lineRule", &"exact"),
@@ -376,8 +467,11 @@ fn indentation(x: &mut Xml, style: &ParaStyle) {
     let right = length(style.right_indent);
     let right_chars = chars(style.right_indent);
     let first = style.first_indent.abs();
-    let (first_name, first_chars_name) =
-        if style.first_indent < 0.0 { ("w:hanging", "w:hangingChars") } else { ("w:firstLine", "w:firstLineChars") };
+    let (first_name, first_chars_name) = if style.first_indent < 0.0 {
+        ("w:hanging", "w:hangingChars")
+    } else {
+        ("w:firstLine", "w:firstLineChars")
+    };
     // Attribute order as in CT_Ind (any order is valid; this is Word's).
     x.empty(
         "w:ind",
@@ -397,7 +491,13 @@ pub(super) fn run_fonts(x: &mut Xml, role: FontRole) {
     let name = font_face(role).name;
     x.empty(
         "w:rFonts",
-        &[("w:ascii", &name), ("w:hAnsi", &name), ("w:eastAsia", &name), ("w:cs", &name), ("w:hint", &"eastAsia")],
+        &[
+            ("w:ascii", &name),
+            ("w:hAnsi", &name),
+            ("w:eastAsia", &name),
+            ("w:cs", &name),
+            ("w:hint", &"eastAsia"),
+        ],
     );
 }
 
@@ -453,7 +553,11 @@ pub(super) fn field(x: &mut Xml, rpr: &RunProps, instruction: &str, placeholder:
     field_char(x, "begin");
     x.open("w:r", &[]);
     run_properties(x, rpr);
-    x.text_element("w:instrText", &[("xml:space", &"preserve")], &format!(" {instruction} "));
+    x.text_element(
+        "w:instrText",
+        &[("xml:space", &"preserve")],
+        &format!(" {instruction} "),
+    );
     x.close("w:r");
     field_char(x, "separate");
     run(x, rpr, placeholder);
@@ -483,7 +587,12 @@ fn table_properties(x: &mut Xml, t: &Table) {
     x.empty("w:tblLayout", &[("w:type", &"fixed")]);
     x.open("w:tblCellMar", &[]);
     let (pad_x, pad_y) = (twips(t.pad_x), twips(t.pad_y));
-    for (side, pad) in [("w:top", pad_y), ("w:left", pad_x), ("w:bottom", pad_y), ("w:right", pad_x)] {
+    for (side, pad) in [
+        ("w:top", pad_y),
+        ("w:left", pad_x),
+        ("w:bottom", pad_y),
+        ("w:right", pad_x),
+    ] {
         x.empty(side, &[("w:w", &pad), ("w:type", &"dxa")]);
     }
     x.close("w:tblCellMar");
@@ -505,7 +614,12 @@ fn table_borders(x: &mut Xml, borders: &Borders) {
         match width {
             Some(w) => x.empty(
                 side,
-                &[("w:val", &"single"), ("w:sz", &eighth_points(w)), ("w:space", &0), ("w:color", &"auto")],
+                &[
+                    ("w:val", &"single"),
+                    ("w:sz", &eighth_points(w)),
+                    ("w:space", &0),
+                    ("w:color", &"auto"),
+                ],
             ),
             None => x.empty(side, &[("w:val", &"nil")]),
         };
@@ -537,14 +651,26 @@ fn grid_rows(t: &Table) -> Vec<Vec<Slot<'_>>> {
         loop {
             if col < ncols {
                 if let Some((left, cell)) = covering[col] {
-                    slots.push(Slot { cell, col, continuation: true });
-                    covering[col] = if left > 1 { Some((left - 1, cell)) } else { None };
+                    slots.push(Slot {
+                        cell,
+                        col,
+                        continuation: true,
+                    });
+                    covering[col] = if left > 1 {
+                        Some((left - 1, cell))
+                    } else {
+                        None
+                    };
                     col += cell.col_span.max(1);
                     continue;
                 }
             }
             let Some(cell) = cells.next() else { break };
-            slots.push(Slot { cell, col, continuation: false });
+            slots.push(Slot {
+                cell,
+                col,
+                continuation: false,
+            });
             if cell.row_span > 1 && col < ncols {
                 covering[col] = Some((cell.row_span - 1, cell));
             }
@@ -560,7 +686,13 @@ fn table_cell(x: &mut Xml, t: &Table, slot: &Slot, placement: Placement) {
     let cell = slot.cell;
     let span = cell.col_span.max(1);
     let end = (slot.col + span).min(t.columns.len());
-    let width: i64 = t.columns.get(slot.col..end).unwrap_or(&[]).iter().map(|&c| twips(c)).sum();
+    let width: i64 = t
+        .columns
+        .get(slot.col..end)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&c| twips(c))
+        .sum();
     x.open("w:tc", &[]);
     x.open("w:tcPr", &[]);
     x.empty("w:tcW", &[("w:w", &width), ("w:type", &"dxa")]);
@@ -573,7 +705,14 @@ fn table_cell(x: &mut Xml, t: &Table, slot: &Slot, placement: Placement) {
         x.empty("w:vMerge", &[("w:val", &"restart")]);
     }
     if let Some(gray) = cell.shade {
-        x.empty("w:shd", &[("w:val", &"clear"), ("w:color", &"auto"), ("w:fill", &gray_hex(gray))]);
+        x.empty(
+            "w:shd",
+            &[
+                ("w:val", &"clear"),
+                ("w:color", &"auto"),
+                ("w:fill", &gray_hex(gray)),
+            ],
+        );
     }
     let valign = match cell.valign {
         VAlign::Top => "top",
@@ -585,8 +724,15 @@ fn table_cell(x: &mut Xml, t: &Table, slot: &Slot, placement: Placement) {
     // A continuation holds one empty paragraph in the spanning cell's style.
     let empty;
     let paragraphs: &[Paragraph] = if slot.continuation || cell.paragraphs.is_empty() {
-        let style = cell.paragraphs.first().map(|p| p.style).unwrap_or_else(ParaStyle::body);
-        empty = [Paragraph { style, content: Vec::new() }];
+        let style = cell
+            .paragraphs
+            .first()
+            .map(|p| p.style)
+            .unwrap_or_else(ParaStyle::body);
+        empty = [Paragraph {
+            style,
+            content: Vec::new(),
+        }];
         &empty
     } else {
         &cell.paragraphs

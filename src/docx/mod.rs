@@ -45,16 +45,60 @@ pub struct FontFace {
 /// machine installs for titles (elsewhere Word falls back to 宋体, its `altName`).
 /// LibreOffice maps these names to the bundled fonts via fonts/fontconfig/gongwen-fonts.conf.
 pub const FONT_FACES: [(FontRole, FontFace); 5] = [
-    (FontRole::Title, FontFace { name: "方正小标宋简体", alt_name: "宋体", family: "script", pitch: "variable" }),
-    (FontRole::FangSong, FontFace { name: "仿宋", alt_name: "FangSong", family: "modern", pitch: "fixed" }),
-    (FontRole::Hei, FontFace { name: "黑体", alt_name: "SimHei", family: "modern", pitch: "fixed" }),
-    (FontRole::Kai, FontFace { name: "楷体", alt_name: "KaiTi", family: "modern", pitch: "fixed" }),
-    (FontRole::Song, FontFace { name: "宋体", alt_name: "SimSun", family: "auto", pitch: "variable" }),
+    (
+        FontRole::Title,
+        FontFace {
+            name: "方正小标宋简体",
+            alt_name: "宋体",
+            family: "script",
+            pitch: "variable",
+        },
+    ),
+    (
+        FontRole::FangSong,
+        FontFace {
+            name: "仿宋",
+            alt_name: "FangSong",
+            family: "modern",
+            pitch: "fixed",
+        },
+    ),
+    (
+        FontRole::Hei,
+        FontFace {
+            name: "黑体",
+            alt_name: "SimHei",
+            family: "modern",
+            pitch: "fixed",
+        },
+    ),
+    (
+        FontRole::Kai,
+        FontFace {
+            name: "楷体",
+            alt_name: "KaiTi",
+            family: "modern",
+            pitch: "fixed",
+        },
+    ),
+    (
+        FontRole::Song,
+        FontFace {
+            name: "宋体",
+            alt_name: "SimSun",
+            family: "auto",
+            pitch: "variable",
+        },
+    ),
 ];
 
 /// The face the .docx names for `role`.
 pub fn font_face(role: FontRole) -> &'static FontFace {
-    &FONT_FACES.iter().find(|(r, _)| *r == role).expect("every role is in FONT_FACES").1
+    &FONT_FACES
+        .iter()
+        .find(|(r, _)| *r == role)
+        .expect("every role is in FONT_FACES")
+        .1
 }
 
 /// The role of the document default (docDefaults): body text.
@@ -192,8 +236,10 @@ fn zip_parts(parts: &[(String, String)]) -> Vec<u8> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in parts {
         // Writing to a Vec cannot fail; an error here is a bug in the zip crate.
-        zip.start_file(name.as_str(), options).expect("start zip entry in memory");
-        zip.write_all(content.as_bytes()).expect("write zip entry in memory");
+        zip.start_file(name.as_str(), options)
+            .expect("start zip entry in memory");
+        zip.write_all(content.as_bytes())
+            .expect("write zip entry in memory");
     }
     zip.finish().expect("finish zip in memory").into_inner()
 }

@@ -2,7 +2,9 @@
 //! relationships, content types and the document properties — and the fixed order in which
 //! they go into the zip.
 
-use super::body::{self, mark_style, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W};
+use super::body::{
+    self, mark_style, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W,
+};
 use super::xml::Xml;
 use super::{
     font_face, half_points, FooterKind, FooterPart, DEFAULT_ROLE, FONT_FACES, PAGE_NUMBER_ROLE,
@@ -13,25 +15,40 @@ use crate::model::{Align, Block, Document, FontRole, Inline, PageNumbers, ParaSt
 const NS_CONTENT_TYPES: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
 const NS_PACKAGE_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
-const REL_CORE: &str = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
+const REL_CORE: &str =
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const CT_WORD: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.";
 
 /// word/document.xml's relationships: rId1–3 are these parts, footers follow from rId4.
-const DOCUMENT_PARTS: [(&str, &str); 3] = [("styles", "styles.xml"), ("settings", "settings.xml"), ("fontTable", "fontTable.xml")];
+const DOCUMENT_PARTS: [(&str, &str); 3] = [
+    ("styles", "styles.xml"),
+    ("settings", "settings.xml"),
+    ("fontTable", "fontTable.xml"),
+];
 pub(super) const FIRST_FREE_REL_ID: usize = DOCUMENT_PARTS.len() + 1;
 
 /// All parts of the package, (zip entry name, content), in the order they are zipped.
-pub(super) fn package(doc: &Document, footers: &[FooterPart], document: String) -> Vec<(String, String)> {
+pub(super) fn package(
+    doc: &Document,
+    footers: &[FooterPart],
+    document: String,
+) -> Vec<(String, String)> {
     let mut parts = vec![
         ("[Content_Types].xml".to_string(), content_types(footers)),
         ("_rels/.rels".to_string(), package_rels()),
         ("docProps/core.xml".to_string(), core_properties(doc)),
         ("docProps/app.xml".to_string(), app_properties()),
         ("word/document.xml".to_string(), document),
-        ("word/_rels/document.xml.rels".to_string(), document_rels(footers)),
+        (
+            "word/_rels/document.xml.rels".to_string(),
+            document_rels(footers),
+        ),
         ("word/styles.xml".to_string(), styles()),
         ("word/settings.xml".to_string(), settings(doc.page_numbers)),
-        ("word/fontTable.xml".to_string(), font_table(&roles_used(doc))),
+        (
+            "word/fontTable.xml".to_string(),
+            font_table(&roles_used(doc)),
+        ),
     ];
     for f in footers {
         parts.push((format!("word/{}", f.file), footer(f.kind)));
@@ -42,14 +59,41 @@ pub(super) fn package(doc: &Document, footers: &[FooterPart], document: String) 
 fn content_types(footers: &[FooterPart]) -> String {
     let mut x = Xml::new();
     x.open("Types", &[("xmlns", &NS_CONTENT_TYPES)]);
-    x.empty("Default", &[("Extension", &"rels"), ("ContentType", &"application/vnd.openxmlformats-package.relationships+xml")]);
-    x.empty("Default", &[("Extension", &"xml"), ("ContentType", &"application/xml")]);
+    x.empty(
+        "Default",
+        &[
+            ("Extension", &"rels"),
+            (
+                "ContentType",
+                &"application/vnd.openxmlformats-package.relationships+xml",
+            ),
+        ],
+    );
+    x.empty(
+        "Default",
+        &[("Extension", &"xml"), ("ContentType", &"application/xml")],
+    );
     let mut overrides = vec![
-        ("/word/document.xml".to_string(), format!("{CT_WORD}document.main+xml")),
-        ("/word/styles.xml".to_string(), format!("{CT_WORD}styles+xml")),
-        ("/word/settings.xml".to_string(), format!("{CT_WORD}settings+xml")),
-        ("/word/fontTable.xml".to_string(), format!("{CT_WORD}fontTable+xml")),
-        ("/docProps/core.xml".to_string(), "application/vnd.openxmlformats-package.core-properties+xml".to_string()),
+        (
+            "/word/document.xml".to_string(),
+            format!("{CT_WORD}document.main+xml"),
+        ),
+        (
+            "/word/styles.xml".to_string(),
+            format!("{CT_WORD}styles+xml"),
+        ),
+        (
+            "/word/settings.xml".to_string(),
+            format!("{CT_WORD}settings+xml"),
+        ),
+        (
+            "/word/fontTable.xml".to_string(),
+            format!("{CT_WORD}fontTable+xml"),
+        ),
+        (
+            "/docProps/core.xml".to_string(),
+            "application/vnd.openxmlformats-package.core-properties+xml".to_string(),
+        ),
         (
             "/docProps/app.xml".to_string(),
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string(),
@@ -59,7 +103,10 @@ fn content_types(footers: &[FooterPart]) -> String {
         overrides.push((format!("/word/{}", f.file), format!("{CT_WORD}footer+xml")));
     }
     for (part, content_type) in &overrides {
-        x.empty("Override", &[("PartName", part), ("ContentType", content_type)]);
+        x.empty(
+            "Override",
+            &[("PartName", part), ("ContentType", content_type)],
+        );
     }
     x.close("Types");
     x.finish()
@@ -70,7 +117,10 @@ fn relationships(rels: &[(String, String, String)]) -> String {
     let mut x = Xml::new();
     x.open("Relationships", &[("xmlns", &NS_PACKAGE_RELS)]);
     for (id, kind, target) in rels {
-        x.empty("Relationship", &[("Id", id), ("Type", kind), ("Target", target)]);
+        x.empty(
+            "Relationship",
+            &[("Id", id), ("Type", kind), ("Target", target)],
+        );
     }
     x.close("Relationships");
     x.finish()
@@ -78,9 +128,17 @@ fn relationships(rels: &[(String, String, String)]) -> String {
 
 fn package_rels() -> String {
     relationships(&[
-        ("rId1".into(), format!("{REL_TYPE}officeDocument"), "word/document.xml".into()),
+        (
+            "rId1".into(),
+            format!("{REL_TYPE}officeDocument"),
+            "word/document.xml".into(),
+        ),
         ("rId2".into(), REL_CORE.into(), "docProps/core.xml".into()),
-        ("rId3".into(), format!("{REL_TYPE}extended-properties"), "docProps/app.xml".into()),
+        (
+            "rId3".into(),
+            format!("{REL_TYPE}extended-properties"),
+            "docProps/app.xml".into(),
+        ),
     ])
 }
 
@@ -88,10 +146,20 @@ fn document_rels(footers: &[FooterPart]) -> String {
     let mut rels: Vec<(String, String, String)> = DOCUMENT_PARTS
         .iter()
         .enumerate()
-        .map(|(i, (kind, target))| (format!("rId{}", i + 1), format!("{REL_TYPE}{kind}"), target.to_string()))
+        .map(|(i, (kind, target))| {
+            (
+                format!("rId{}", i + 1),
+                format!("{REL_TYPE}{kind}"),
+                target.to_string(),
+            )
+        })
         .collect();
     for f in footers {
-        rels.push((f.rel_id.clone(), format!("{REL_TYPE}footer"), f.file.clone()));
+        rels.push((
+            f.rel_id.clone(),
+            format!("{REL_TYPE}footer"),
+            f.file.clone(),
+        ));
     }
     relationships(&rels)
 }
@@ -99,13 +167,19 @@ fn document_rels(footers: &[FooterPart]) -> String {
 /// dc:title, dc:creator and the dates — from the document's own date (midnight UTC), never
 /// the clock, so the same input gives the same bytes.
 fn core_properties(doc: &Document) -> String {
-    let date = doc.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "2000-01-01".to_string());
+    let date = doc
+        .date
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "2000-01-01".to_string());
     let timestamp = format!("{date}T00:00:00Z");
     let mut x = Xml::new();
     x.open(
         "cp:coreProperties",
         &[
-            ("xmlns:cp", &"http://schemas.openxmlformats.org/package/2006/metadata/core-properties"),
+            (
+                "xmlns:cp",
+                &"http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+            ),
             ("xmlns:dc", &"http://purl.org/dc/elements/1.1/"),
             ("xmlns:dcterms", &"http://purl.org/dc/terms/"),
             ("xmlns:dcmitype", &"http://purl.org/dc/dcmitype/"),
@@ -127,8 +201,14 @@ fn app_properties() -> String {
     x.open(
         "Properties",
         &[
-            ("xmlns", &"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
-            ("xmlns:vt", &"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+            (
+                "xmlns",
+                &"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+            ),
+            (
+                "xmlns:vt",
+                &"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+            ),
         ],
     );
     x.text_element("Application", &[], "gongwen");
@@ -147,37 +227,77 @@ fn styles() -> String {
     body::run_fonts(&mut x, DEFAULT_ROLE);
     x.empty("w:sz", &[("w:val", &half_points(16.0))]);
     x.empty("w:szCs", &[("w:val", &half_points(16.0))]);
-    x.empty("w:lang", &[("w:val", &"en-US"), ("w:eastAsia", &"zh-CN"), ("w:bidi", &"ar-SA")]);
+    x.empty(
+        "w:lang",
+        &[
+            ("w:val", &"en-US"),
+            ("w:eastAsia", &"zh-CN"),
+            ("w:bidi", &"ar-SA"),
+        ],
+    );
     x.close("w:rPr").close("w:rPrDefault");
     x.open("w:pPrDefault", &[]).open("w:pPr", &[]);
     // The PDF layout has no widow/orphan control and no hanging punctuation; it puts no extra
     // space between Chinese and Latin/digits and does not snap to a character grid.
-    for off in ["w:widowControl", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:adjustRightInd", "w:snapToGrid"] {
+    for off in [
+        "w:widowControl",
+        "w:overflowPunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+    ] {
         x.empty(off, &[("w:val", &0)]);
     }
     x.empty("w:spacing", &[("w:before", &0), ("w:after", &0)]);
     x.close("w:pPr").close("w:pPrDefault");
     x.close("w:docDefaults");
 
-    x.open("w:style", &[("w:type", &"paragraph"), ("w:default", &1), ("w:styleId", &"Normal")]);
+    x.open(
+        "w:style",
+        &[
+            ("w:type", &"paragraph"),
+            ("w:default", &1),
+            ("w:styleId", &"Normal"),
+        ],
+    );
     x.empty("w:name", &[("w:val", &"Normal")]);
     x.empty("w:qFormat", &[]);
     x.close("w:style");
 
-    x.open("w:style", &[("w:type", &"character"), ("w:default", &1), ("w:styleId", &"DefaultParagraphFont")]);
+    x.open(
+        "w:style",
+        &[
+            ("w:type", &"character"),
+            ("w:default", &1),
+            ("w:styleId", &"DefaultParagraphFont"),
+        ],
+    );
     x.empty("w:name", &[("w:val", &"Default Paragraph Font")]);
     x.empty("w:uiPriority", &[("w:val", &1)]);
     x.empty("w:semiHidden", &[]).empty("w:unhideWhenUsed", &[]);
     x.close("w:style");
 
-    x.open("w:style", &[("w:type", &"table"), ("w:default", &1), ("w:styleId", &"TableNormal")]);
+    x.open(
+        "w:style",
+        &[
+            ("w:type", &"table"),
+            ("w:default", &1),
+            ("w:styleId", &"TableNormal"),
+        ],
+    );
     x.empty("w:name", &[("w:val", &"Normal Table")]);
     x.empty("w:uiPriority", &[("w:val", &99)]);
     x.empty("w:semiHidden", &[]).empty("w:unhideWhenUsed", &[]);
     x.open("w:tblPr", &[]);
     x.empty("w:tblInd", &[("w:w", &0), ("w:type", &"dxa")]);
     x.open("w:tblCellMar", &[]);
-    for (side, w) in [("w:top", 0), ("w:left", 108), ("w:bottom", 0), ("w:right", 108)] {
+    for (side, w) in [
+        ("w:top", 0),
+        ("w:left", 108),
+        ("w:bottom", 0),
+        ("w:right", 108),
+    ] {
         x.empty(side, &[("w:w", &w), ("w:type", &"dxa")]);
     }
     x.close("w:tblCellMar").close("w:tblPr");
@@ -198,12 +318,21 @@ fn settings(numbers: PageNumbers) -> String {
     }
     x.empty("w:characterSpacingControl", &[("w:val", &"doNotCompress")]);
     x.open("w:compat", &[]);
+    // A line ended by a hard break is not stretched in a justified paragraph (as in the PDF).
+    x.empty("w:doNotExpandShiftReturn", &[]);
     x.empty(
         "w:compatSetting",
-        &[("w:name", &"compatibilityMode"), ("w:uri", &"http://schemas.microsoft.com/office/word"), ("w:val", &15)],
+        &[
+            ("w:name", &"compatibilityMode"),
+            ("w:uri", &"http://schemas.microsoft.com/office/word"),
+            ("w:val", &15),
+        ],
     );
     x.close("w:compat");
-    x.empty("w:themeFontLang", &[("w:val", &"en-US"), ("w:eastAsia", &"zh-CN")]);
+    x.empty(
+        "w:themeFontLang",
+        &[("w:val", &"en-US"), ("w:eastAsia", &"zh-CN")],
+    );
     x.empty("w:decimalSymbol", &[("w:val", &".")]);
     x.empty("w:listSeparator", &[("w:val", &",")]);
     x.close("w:settings");
@@ -217,7 +346,10 @@ fn roles_used(doc: &Document) -> Vec<FontRole> {
         let paragraph = |p: &crate::model::Paragraph, used: &mut Vec<FontRole>| {
             used.push(p.style.role);
             for inline in &p.content {
-                if let Inline::Text { role: Some(role), .. } = inline {
+                if let Inline::Text {
+                    role: Some(role), ..
+                } = inline
+                {
                     used.push(*role);
                 }
             }
@@ -225,7 +357,12 @@ fn roles_used(doc: &Document) -> Vec<FontRole> {
         for block in blocks {
             match block {
                 Block::Paragraph(p) => paragraph(p, used),
-                Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs).for_each(|p| paragraph(p, used)),
+                Block::Table(t) => t
+                    .rows
+                    .iter()
+                    .flat_map(|r| &r.cells)
+                    .flat_map(|c| &c.paragraphs)
+                    .for_each(|p| paragraph(p, used)),
                 Block::Seal(s) => s.lines.iter().for_each(|p| paragraph(p, used)),
                 Block::CutLine { .. } => used.push(FontRole::Song),
                 Block::KeepTogether(inner) => walk(inner, used),
@@ -238,7 +375,11 @@ fn roles_used(doc: &Document) -> Vec<FontRole> {
         used.push(PAGE_NUMBER_ROLE);
     }
     walk(&doc.blocks, &mut used);
-    FONT_FACES.iter().map(|(role, _)| *role).filter(|role| used.contains(role)).collect()
+    FONT_FACES
+        .iter()
+        .map(|(role, _)| *role)
+        .filter(|role| used.contains(role))
+        .collect()
 }
 
 /// fontTable.xml: each face used, with its English name and the GB2312 character set (0x86).
@@ -269,18 +410,50 @@ fn footer(kind: FooterKind) -> String {
     use FooterPiece::{Field, Text};
     let (align, left_indent, right_indent, pieces): (Align, f32, f32, &[FooterPiece]) = match kind {
         // GB/T 9704 §7.5: odd pages at the right, even at the left, one character in.
-        FooterKind::DashOdd => (Align::Right, 0.0, 1.0, &[Text("— "), Field("PAGE"), Text(" —")]),
-        FooterKind::DashEven => (Align::Left, 1.0, 0.0, &[Text("— "), Field("PAGE"), Text(" —")]),
-        FooterKind::OfTotal => {
-            (Align::Center, 0.0, 0.0, &[Text("第 "), Field("PAGE"), Text(" 页 共 "), Field("NUMPAGES"), Text(" 页")])
-        }
+        FooterKind::DashOdd => (
+            Align::Right,
+            0.0,
+            1.0,
+            &[Text("— "), Field("PAGE"), Text(" —")],
+        ),
+        FooterKind::DashEven => (
+            Align::Left,
+            1.0,
+            0.0,
+            &[Text("— "), Field("PAGE"), Text(" —")],
+        ),
+        FooterKind::OfTotal => (
+            Align::Center,
+            0.0,
+            0.0,
+            &[
+                Text("第 "),
+                Field("PAGE"),
+                Text(" 页 共 "),
+                Field("NUMPAGES"),
+                Text(" 页"),
+            ],
+        ),
     };
-    let style = ParaStyle { align, left_indent, right_indent, ..mark_style(PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE) };
+    let style = ParaStyle {
+        align,
+        left_indent,
+        right_indent,
+        ..mark_style(PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE)
+    };
     let rpr = RunProps::of(&style);
     let mut x = Xml::new();
     x.open("w:ftr", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]);
     x.open("w:p", &[]);
-    paragraph_properties(&mut x, &ParaProps { style: &style, placement: Placement::default(), bottom_border: None, tabs: &[] });
+    paragraph_properties(
+        &mut x,
+        &ParaProps {
+            style: &style,
+            placement: Placement::default(),
+            bottom_border: None,
+            tabs: &[],
+        },
+    );
     for piece in pieces {
         match piece {
             Text(text) => run(&mut x, &rpr, text),

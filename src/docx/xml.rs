@@ -27,7 +27,12 @@ impl Xml {
         for (name, value) in attrs {
             let value = value.to_string();
             // `write!` into a String cannot fail.
-            let _ = write!(self.buf, " {}=\"{}\"", name, escape(clean_xml_text(&value).as_str()));
+            let _ = write!(
+                self.buf,
+                " {}=\"{}\"",
+                name,
+                escape(clean_xml_text(&value).as_str())
+            );
         }
     }
 

@@ -8,7 +8,7 @@ pub mod template;
 
 use crate::model::{
     Align, Block, Borders, Cell, Document, Inline, PageNumbers, PageSetup, ParaStyle, Paragraph, Row,
-    SealBlock, Table, VAlign, MM,
+    Gray, SealBlock, Table, VAlign, MM,
 };
 use crate::request::{Request, Task};
 use serde::Deserialize;
@@ -19,6 +19,8 @@ use toml::Spanned;
 /// The three built-in forms: (key used by `--forms`, file name, text).
 pub const BUILT_IN: &[(&str, &str, &str)] = &[
     ("letter", "letter.toml", include_str!("../../forms/letter.toml")),
+    ("application", "application.toml", include_str!("../../forms/application.toml")),
+    ("tasks", "tasks.toml", include_str!("../../forms/tasks.toml")),
 ];
 
 /// What a form is made for.
@@ -74,6 +76,43 @@ struct BlockDef {
     lines: Option<Vec<Spanned<String>>>,
     label: Option<Spanned<String>>,
     field: Option<Spanned<String>>,
+    /// fields: cells per row (default 2).
+    per_row: Option<usize>,
+    /// fields: right-align the last cell of each row (default false).
+    right_last: Option<bool>,
+    /// table / task-table: column widths in millimetres.
+    columns: Option<Vec<f32>>,
+    /// table / task-table: `grid` (default) or `none`.
+    borders: Option<Spanned<String>>,
+    /// table: its rows.
+    row: Option<Vec<RowDef>>,
+    /// task-table: the header row's labels (repeated on every page).
+    header: Option<Vec<Spanned<String>>>,
+}
+
+/// A `[[block.row]]` of a table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowDef {
+    cells: Vec<CellDef>,
+    /// Minimum height in millimetres (room to write or stamp).
+    min_height: Option<f32>,
+    /// May the row break across pages between its lines (default: no)?
+    split: Option<bool>,
+}
+
+/// A cell: `label` (a shaded label cell) or `text` (a value cell), optional `span` (grid
+/// columns), `rows` (rows merged downwards), `style`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CellDef {
+    label: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    span: Option<usize>,
+    rows: Option<usize>,
+    style: Option<Spanned<String>>,
+    /// `center` (default) or `top`.
+    valign: Option<Spanned<String>>,
 }
 
 /// A checked, parsed form definition.
@@ -95,7 +134,9 @@ pub struct Form {
 #[derive(Debug, Clone)]
 enum Item {
     Title(Template),
-    Fields(Vec<Template>),
+    Fields { style: ParaStyle, per_row: usize, right_last: bool, cells: Vec<Template> },
+    Table { columns: Vec<f32>, borders: Borders, rows: Vec<RowItem> },
+    TaskTable { columns: Vec<f32>, borders: Borders, header: Vec<Template>, cells: Vec<Template> },
     Rule,
     Text { style: ParaStyle, text: Template },
     Annex { label: Template, field: String },
@@ -103,6 +144,31 @@ enum Item {
     CutLine,
     PageBreak,
 }
+
+#[derive(Debug, Clone)]
+struct RowItem {
+    cells: Vec<CellItem>,
+    min_height: f32,
+    can_split: bool,
+}
+
+#[derive(Debug, Clone)]
+struct CellItem {
+    style: ParaStyle,
+    text: Template,
+    span: usize,
+    rows: usize,
+    shade: Option<Gray>,
+    valign: VAlign,
+}
+
+/// Grey of shaded label cells.
+const LABEL_SHADE: Gray = 0.9;
+/// Table rules: the outer frame heavier than the inner grid (points).
+const GRID: Borders = Borders { outer: Some(1.5), inner: Some(0.5) };
+/// Cell padding (points).
+const PAD_X: f32 = 5.0;
+const PAD_Y: f32 = 3.0;
 
 /// A form file that cannot be used: which file, which line, what is wrong.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,16 +201,67 @@ impl Parser<'_> {
     }
 
     fn template(&self, s: &Spanned<String>) -> Result<Template, FormError> {
+        self.template_with(s, &[])
+    }
+
+    /// Parse a template that may also use the `extra` field names (task fields in a task table).
+    fn template_with(&self, s: &Spanned<String>, extra: &[&str]) -> Result<Template, FormError> {
         let t = Template::parse(s.get_ref()).map_err(|e| self.err(s.span(), e.message))?;
         for f in t.fields() {
-            if !self.known_fields.contains(&f) {
-                return Err(self.err(
-                    s.span(),
-                    format!("未知的占位符“{{{f}}}”（可用的字段：{}）", self.known_fields.join("、")),
-                ));
+            if !self.known_fields.contains(&f) && !extra.contains(&f) {
+                let all: Vec<&str> = self.known_fields.iter().chain(extra).copied().collect();
+                return Err(self.err(s.span(), format!("未知的占位符“{{{f}}}”（可用的字段：{}）", all.join("、"))));
             }
         }
         Ok(t)
+    }
+
+    fn columns(&self, b: &BlockDef, width: f32) -> Result<Vec<f32>, FormError> {
+        let cols = self.required(&b.columns, &b.kind, "columns")?;
+        let total: f32 = cols.iter().sum();
+        if cols.is_empty() || cols.iter().any(|c| *c <= 0.0) {
+            return Err(self.err(b.kind.span(), "columns 须为正数（毫米）"));
+        }
+        // Widths are proportions of the type area, written in millimetres.
+        Ok(cols.iter().map(|c| c / total * width).collect())
+    }
+
+    fn borders(&self, b: &BlockDef) -> Result<Borders, FormError> {
+        match b.borders.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+            None | Some(("grid", _)) => Ok(GRID),
+            Some(("none", _)) => Ok(Borders::NONE),
+            Some((other, span)) => Err(self.err(span, format!("未知的边框“{other}”（可用：grid、none）"))),
+        }
+    }
+
+    fn row(&self, r: &RowDef, kind: &Spanned<String>, grid: usize) -> Result<RowItem, FormError> {
+        let mut used = 0;
+        let mut cells = Vec::new();
+        for c in &r.cells {
+            let (text, label) = match (&c.text, &c.label) {
+                (Some(t), None) => (t, false),
+                (None, Some(l)) => (l, true),
+                _ => return Err(self.err(kind.span(), "表格单元格须有 label 或 text 之一")),
+            };
+            let span = c.span.unwrap_or(1).max(1);
+            used += span;
+            cells.push(CellItem {
+                style: self.style(&c.style, if label { "label" } else { "cell" })?,
+                text: self.template(text)?,
+                span,
+                rows: c.rows.unwrap_or(1).max(1),
+                shade: label.then_some(LABEL_SHADE),
+                valign: match c.valign.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
+                    None | Some(("center", _)) => VAlign::Center,
+                    Some(("top", _)) => VAlign::Top,
+                    Some((other, span)) => return Err(self.err(span, format!("未知的 valign“{other}”（可用：center、top）"))),
+                },
+            });
+        }
+        if used > grid {
+            return Err(self.err(kind.span(), format!("一行的单元格共占 {used} 列，超过 columns 的 {grid} 列")));
+        }
+        Ok(RowItem { cells, min_height: r.min_height.unwrap_or(0.0) * MM, can_split: r.split.unwrap_or(false) })
     }
 
     fn required<'b, T>(&self, v: &'b Option<T>, kind: &Spanned<String>, key: &str) -> Result<&'b T, FormError> {
@@ -161,13 +278,39 @@ impl Parser<'_> {
         }
     }
 
-    fn block(&self, b: &BlockDef) -> Result<Item, FormError> {
+    fn block(&self, b: &BlockDef, width: f32) -> Result<Item, FormError> {
         let kind = &b.kind;
         Ok(match kind.get_ref().as_str() {
             "title" => Item::Title(self.template(self.required(&b.text, kind, "text")?)?),
-            "fields" => Item::Fields(
-                self.required(&b.cells, kind, "cells")?.iter().map(|c| self.template(c)).collect::<Result<_, _>>()?,
-            ),
+            "fields" => Item::Fields {
+                style: self.style(&b.style, "field")?,
+                per_row: b.per_row.unwrap_or(2).max(1),
+                right_last: b.right_last.unwrap_or(false),
+                cells: self.required(&b.cells, kind, "cells")?.iter().map(|c| self.template(c)).collect::<Result<_, _>>()?,
+            },
+            "table" => {
+                let columns = self.columns(b, width)?;
+                let rows = self.required(&b.row, kind, "row")?;
+                Item::Table {
+                    borders: self.borders(b)?,
+                    rows: rows.iter().map(|r| self.row(r, kind, columns.len())).collect::<Result<_, _>>()?,
+                    columns,
+                }
+            }
+            "task-table" => {
+                let columns = self.columns(b, width)?;
+                let header: Vec<Template> =
+                    self.required(&b.header, kind, "header")?.iter().map(|c| self.template(c)).collect::<Result<_, _>>()?;
+                let cells: Vec<Template> = self
+                    .required(&b.cells, kind, "cells")?
+                    .iter()
+                    .map(|c| self.template_with(c, Task::FIELD_NAMES))
+                    .collect::<Result<_, _>>()?;
+                if header.len() != columns.len() || cells.len() != columns.len() {
+                    return Err(self.err(kind.span(), "task-table 的 columns、header、cells 个数须相同"));
+                }
+                Item::TaskTable { borders: self.borders(b)?, columns, header, cells }
+            }
             "rule" => Item::Rule,
             "text" => Item::Text { style: self.style(&b.style, "body")?, text: self.template(self.required(&b.text, kind, "text")?)? },
             "heading" => {
@@ -192,7 +335,7 @@ impl Parser<'_> {
             other => {
                 return Err(self.err(
                     kind.span(),
-                    format!("未知的块类型“{other}”（可用：title、fields、rule、text、heading、annex、seal、cut-line、page-break）"),
+                    format!("未知的块类型“{other}”（可用：title、fields、rule、text、heading、annex、seal、cut-line、page-break、table、task-table）"),
                 ))
             }
         })
@@ -225,7 +368,9 @@ impl Form {
         if parsed.block.is_empty() {
             return Err(FormError { file: file.into(), line: 1, message: "表单没有任何内容块（[[block]]）".into() });
         }
-        let blocks = parsed.block.iter().map(|b| Ok((b.keep.clone(), p.block(b)?))).collect::<Result<_, FormError>>()?;
+        let width = page.text_width();
+        let blocks =
+            parsed.block.iter().map(|b| Ok((b.keep.clone(), p.block(b, width)?))).collect::<Result<_, FormError>>()?;
         Ok(Form {
             key: key.to_string(),
             name: h.name.clone(),
@@ -245,13 +390,14 @@ impl Form {
 
     /// Build the document for one request (and one receiving department for letters; forms
     /// made once per request pass all departments joined with `、`).
-    pub fn build(&self, req: &Request, to_dept: &str, _tasks: &[&Task]) -> Document {
+    pub fn build(&self, req: &Request, to_dept: &str, tasks: &[&Task]) -> Document {
         let value = |f: &str| req.field(f, to_dept).unwrap_or_default();
         let width = self.page.text_width();
+        let tasks = crate::request::order_tasks(tasks);
         let mut out: Vec<Block> = Vec::new();
         let mut group: Option<(String, Vec<Block>)> = None;
         for (keep, item) in &self.blocks {
-            let made = self.make(item, &value, width);
+            let made = self.make(item, &value, width, req, to_dept, &tasks);
             if made.is_empty() {
                 continue;
             }
@@ -281,31 +427,83 @@ impl Form {
         }
     }
 
-    fn make(&self, item: &Item, value: &dyn Fn(&str) -> String, width: f32) -> Vec<Block> {
+    fn make(
+        &self,
+        item: &Item,
+        value: &dyn Fn(&str) -> String,
+        width: f32,
+        req: &Request,
+        to_dept: &str,
+        tasks: &[&Task],
+    ) -> Vec<Block> {
         let para = |style: ParaStyle, t: &Template| Paragraph { style, content: t.render(value) };
         match item {
             Item::Title(t) => vec![Block::Paragraph(para(styles::style("title").unwrap(), t))],
-            Item::Fields(cells) => {
-                let style = styles::style("field").unwrap();
+            Item::Fields { style, per_row, right_last, cells } => {
                 let rows = cells
-                    .chunks(2)
-                    .map(|pair| Row {
-                        cells: pair
+                    .chunks(*per_row)
+                    .map(|group| Row {
+                        cells: group
                             .iter()
-                            .map(|t| Cell { valign: VAlign::Top, ..Cell::new(vec![para(style, t)]) })
+                            .enumerate()
+                            .map(|(i, t)| {
+                                let last = *right_last && i + 1 == *per_row;
+                                let style = if last { ParaStyle { align: Align::Right, ..*style } } else { *style };
+                                Cell { valign: VAlign::Top, ..Cell::new(vec![para(style, t)]) }
+                            })
                             .collect(),
                         min_height: style.line_pitch,
                         can_split: false,
                     })
                     .collect();
-                vec![Block::Table(Table {
-                    columns: vec![width * 0.54, width * 0.46],
-                    rows,
-                    header_rows: 0,
-                    borders: Borders::NONE,
-                    pad_x: 0.0,
-                    pad_y: 0.0,
-                })]
+                // Two columns: the left a little wider (its values are longer); else equal.
+                let columns = if *per_row == 2 {
+                    vec![width * 0.54, width * 0.46]
+                } else {
+                    vec![width / *per_row as f32; *per_row]
+                };
+                vec![Block::Table(Table { columns, rows, header_rows: 0, borders: Borders::NONE, pad_x: 0.0, pad_y: 0.0 })]
+            }
+            Item::Table { columns, borders, rows } => {
+                let rows = rows
+                    .iter()
+                    .map(|r| Row {
+                        cells: r.cells.iter().map(|c| table_cell(c, para(c.style, &c.text))).collect(),
+                        min_height: r.min_height,
+                        can_split: r.can_split,
+                    })
+                    .collect();
+                vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 0, borders: *borders, pad_x: PAD_X, pad_y: PAD_Y })]
+            }
+            Item::TaskTable { columns, borders, header, cells } => {
+                let label = styles::style("task-label").unwrap();
+                let cell = styles::style("task-cell").unwrap();
+                let center = styles::style("task-cell-center").unwrap();
+                let mut rows = vec![Row {
+                    cells: header
+                        .iter()
+                        .map(|t| Cell { shade: Some(LABEL_SHADE), ..Cell::new(vec![para(label, t)]) })
+                        .collect(),
+                    min_height: 0.0,
+                    can_split: false,
+                }];
+                for task in tasks {
+                    let tv = |f: &str| task.field(f).or_else(|| req.field(f, to_dept)).unwrap_or_default();
+                    rows.push(Row {
+                        cells: cells
+                            .iter()
+                            .map(|t| {
+                                // Short values (序号, 前置任务, dates) centre; text reads from the left.
+                                let short = t.fields().iter().all(|f| ["序号", "前置任务", "起止日期", "开始日期", "完成日期"].contains(f));
+                                let style = if short { center } else { cell };
+                                Cell::new(vec![Paragraph { style, content: t.render(&tv) }])
+                            })
+                            .collect(),
+                        min_height: 0.0,
+                        can_split: false,
+                    });
+                }
+                vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 1, borders: *borders, pad_x: 3.0, pad_y: 2.5 })]
             }
             Item::Rule => vec![Block::Rule { height: 0.5 * styles::PITCH, thickness: 1.0 }],
             Item::Text { style, text } => {
@@ -324,6 +522,11 @@ impl Form {
             Item::PageBreak => vec![Block::PageBreak],
         }
     }
+}
+
+/// A table cell from its definition.
+fn table_cell(c: &CellItem, p: Paragraph) -> Cell {
+    Cell { col_span: c.span, row_span: c.rows, shade: c.shade, valign: c.valign, ..Cell::new(vec![p]) }
 }
 
 /// The 附件 lines: `附件：1. 甲` / `2. 乙` aligned under `1.` (no number when there is only

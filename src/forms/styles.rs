@@ -24,6 +24,9 @@ pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("cell", "表格内容：小四仿宋，左对齐"),
     ("cell-center", "表格内容：小四仿宋，居中"),
     ("label", "表格标签：小四黑体，居中"),
+    ("task-cell", "任务清单内容：五号仿宋，左对齐"),
+    ("task-cell-center", "任务清单内容：五号仿宋，居中（序号、前置任务、日期）"),
+    ("task-label", "任务清单表头：五号黑体，居中"),
     ("sign-line", "表格下方签字行：四号仿宋"),
 ];
 
@@ -70,11 +73,14 @@ pub fn style(name: &str) -> Option<ParaStyle> {
             ..small(FontRole::FangSong, 14.0, 26.0, Align::Left)
         },
         "slip-sign" => ParaStyle { left_indent: 16.0, ..small(FontRole::FangSong, 14.0, 26.0, Align::Left) },
-        "table-title" => ParaStyle { space_after: 12.0, ..small(FontRole::Title, 22.0, 36.0, Align::Center) },
-        "table-meta" => small(FontRole::FangSong, 12.0, 22.0, Align::Left),
-        "cell" => small(FontRole::FangSong, 12.0, 20.0, Align::Left),
-        "cell-center" => small(FontRole::FangSong, 12.0, 20.0, Align::Center),
-        "label" => small(FontRole::Hei, 12.0, 20.0, Align::Center),
+        "table-title" => ParaStyle { space_after: 8.0, ..small(FontRole::Title, 22.0, 32.0, Align::Center) },
+        "table-meta" => small(FontRole::FangSong, 12.0, 20.0, Align::Left),
+        "cell" => small(FontRole::FangSong, 12.0, 18.0, Align::Left),
+        "cell-center" => small(FontRole::FangSong, 12.0, 18.0, Align::Center),
+        "label" => small(FontRole::Hei, 12.0, 18.0, Align::Center),
+        "task-cell" => small(FontRole::FangSong, 10.5, 15.5, Align::Left),
+        "task-cell-center" => small(FontRole::FangSong, 10.5, 15.5, Align::Center),
+        "task-label" => small(FontRole::Hei, 10.5, 15.5, Align::Center),
         "sign-line" => small(FontRole::FangSong, 14.0, 28.0, Align::Left),
         _ => return None,
     })

@@ -540,3 +540,22 @@ pub(crate) mod tests {
         assert_eq!(laid.pages.len(), 1);
     }
 }
+
+#[cfg(test)]
+mod timing {
+    use super::tests::doc;
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn time_a_two_page_letter() {
+        let text = "该工作为公司年度重点工作，涉及2026年第三季度新产品上市推广方案的制定与落地，需多部门协同推进。联系电话：13800138000，电子邮箱：wangxm@example.com。";
+        let d = doc((0..12).map(|_| Block::Paragraph(Paragraph::new(crate::model::ParaStyle::body(), text))).collect());
+        let t = std::time::Instant::now();
+        let n = 200;
+        for _ in 0..n {
+            std::hint::black_box(super::super::layout(&d));
+        }
+        eprintln!("{:.3} ms per layout", t.elapsed().as_secs_f64() * 1000.0 / n as f64);
+    }
+}

@@ -188,8 +188,7 @@ fn emit(
     out: &mut Vec<Item>,
 ) {
     let mut run: Option<TextRun> = None;
-    for k in span.start..span.end {
-        let a = &atoms[k];
+    for (k, a) in atoms.iter().enumerate().take(span.end).skip(span.start) {
         let advance = if k + 1 == content_end {
             a.width
         } else if k + 1 < content_end {
@@ -442,7 +441,7 @@ mod tests {
         let (x1, x2, y) = line.expect("blank drawn");
         assert!((x1 - 32.0).abs() < 0.01 && (x2 - 96.0).abs() < 0.01);
         assert!((y - baseline_in_line(28.95, 16.0) - BLANK_DROP).abs() < 0.01);
-        let after = lines[0].items.iter().filter_map(|i| if let Item::Text(r) = i { Some(r.x) } else { None }).last();
+        let after = lines[0].items.iter().rev().find_map(|i| if let Item::Text(r) = i { Some(r.x) } else { None });
         assert!((after.unwrap() - 96.0).abs() < 0.01);
     }
 

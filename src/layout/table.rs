@@ -332,3 +332,175 @@ pub fn render_segment(t: &LaidTable, placed: &[(f32, &Slice)], out: &mut Vec<Ite
         out.push(line(t.x1, seg_top, t.x1, seg_bottom, w));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::flow::tests::{assert_inside_type_area, body_lines, doc, runs};
+    use super::super::{layout, lines_text, Laid, Page};
+    use super::*;
+    use crate::model::{Align, Block, Cell, Paragraph, PageSetup, ParaStyle, Row};
+
+    fn cell_style() -> ParaStyle {
+        let mut st = ParaStyle::body();
+        st.size = 12.0;
+        st.line_pitch = 20.0;
+        st.char_spacing = 0.0;
+        st.first_indent = 0.0;
+        st.align = Align::Left;
+        st
+    }
+
+    fn cell(text: &str) -> Cell {
+        Cell::new(vec![Paragraph::new(cell_style(), text)])
+    }
+
+    fn row(cells: Vec<Cell>) -> Row {
+        Row { cells, min_height: 0.0, can_split: true }
+    }
+
+    fn table(columns: Vec<f32>, rows: Vec<Row>, header_rows: usize) -> Block {
+        Block::Table(Table {
+            columns,
+            rows,
+            header_rows,
+            borders: Borders { outer: Some(1.0), inner: Some(0.5) },
+            pad_x: 4.0,
+            pad_y: 2.0,
+        })
+    }
+
+    fn lines_of(p: &Page) -> Vec<(f32, f32, f32, f32, f32)> {
+        p.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Line { x1, y1, x2, y2, width, .. } => Some((*x1, *y1, *x2, *y2, *width)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn body(p: &Page) -> Vec<String> {
+        lines_text(p).into_iter().filter(|s| !s.starts_with('—')).collect()
+    }
+
+    #[test]
+    fn merged_cells_have_no_inner_lines_through_them() {
+        let mut tall = cell("标签");
+        tall.row_span = 2;
+        tall.shade = Some(0.9);
+        let mut wide = cell("协作主题横跨四列");
+        wide.col_span = 4;
+        let d = doc(vec![table(
+            vec![100.0; 4],
+            vec![
+                row(vec![wide]),
+                row(vec![tall, cell("乙"), cell("丙"), cell("丁")]),
+                row(vec![cell("戊"), cell("己"), cell("庚")]),
+            ],
+            0,
+        )]);
+        let laid = layout(&d);
+        let p = &laid.pages[0];
+        // the merged label sits centred between rows 1 and 2
+        assert_eq!(body(p), vec!["协作主题横跨四列", "乙丙丁", "标签", "戊己庚"]);
+        let x0 = d.page.margin_left;
+        let top = d.page.margin_top;
+        let row_h = 20.0 + 4.0;
+        let lines = lines_of(p);
+        // no vertical grid line inside the first (merged) row
+        assert!(!lines.iter().any(|&(x1, y1, x2, _, _)| x1 == x2 && x1 > x0 + 1.0 && x1 < x0 + 399.0 && y1 < top + row_h - 0.1));
+        // no horizontal line between rows 1 and 2 across the row-spanning cell
+        let y12 = top + 2.0 * row_h;
+        assert!(!lines.iter().any(|&(x1, y1, _, y2, _)| y1 == y2 && (y1 - y12).abs() < 0.01 && x1 < x0 + 100.0));
+        // but there is one across the other columns
+        assert!(lines.iter().any(|&(x1, y1, _, y2, _)| y1 == y2 && (y1 - y12).abs() < 0.01 && (x1 - (x0 + 100.0)).abs() < 0.01));
+        // the shaded merged cell is filled over both rows, before any text
+        let fill = p.items.iter().position(|i| matches!(i, Item::Fill { h, .. } if (*h - 2.0 * row_h).abs() < 0.01));
+        let first_text = p.items.iter().position(|i| matches!(i, Item::Text(_)));
+        assert!(fill.unwrap() < first_text.unwrap());
+        // the merged cell's text is vertically centred over its two rows
+        let label = runs(p).find(|r| r.text() == "标签").unwrap();
+        let centre = top + row_h + row_h; // middle of rows 1..3
+        assert!((label.baseline - 12.0 * 0.38 - centre).abs() < 0.5, "baseline {}", label.baseline);
+    }
+
+    fn long_table(rows: usize) -> Block {
+        let header = row(vec![cell("序号"), cell("任务名称")]);
+        let mut all = vec![header];
+        all.extend((1..=rows).map(|k| row(vec![cell(&k.to_string()), cell(&format!("任务{k}"))])));
+        table(vec![60.0, 382.0], all, 1)
+    }
+
+    /// Each page has a closed frame: outer lines at the table's top and bottom on that page.
+    fn assert_frame_closed(laid: &Laid) {
+        for p in &laid.pages {
+            let outer: Vec<_> = lines_of(p).into_iter().filter(|l| l.4 == 1.0 && l.1 == l.3).collect();
+            assert_eq!(outer.len(), 2, "top and bottom frame on every page");
+            let texts: Vec<f32> = runs(p).filter(|r| r.size == 12.0).map(|r| r.baseline).collect();
+            let (lo, hi) = (outer[0].1.min(outer[1].1), outer[0].1.max(outer[1].1));
+            assert!(texts.iter().all(|&b| b > lo && b < hi), "text inside the frame");
+        }
+    }
+
+    #[test]
+    fn header_rows_repeat_on_every_page() {
+        let d = doc(vec![long_table(80)]);
+        let laid = layout(&d);
+        assert!(laid.pages.len() >= 3);
+        for p in &laid.pages {
+            assert_eq!(body(p)[0], "序号任务名称");
+        }
+        let all: Vec<String> = laid.pages.iter().flat_map(body).filter(|l| l != "序号任务名称").collect();
+        assert_eq!(all.len(), 80, "every row once");
+        assert_eq!(all[79], "80任务80");
+        assert_inside_type_area(&d, &laid);
+        assert_frame_closed(&laid);
+    }
+
+    #[test]
+    fn an_unsplittable_row_taller_than_the_rest_of_the_page_moves() {
+        let mut tall = row(vec![cell("确认意见"), cell("□同意承接")]);
+        tall.min_height = 150.0;
+        tall.can_split = false;
+        let d = doc(vec![body_lines(17, '文'), table(vec![60.0, 382.0], vec![row(vec![cell("甲"), cell("乙")]), tall], 0)]);
+        let laid = layout(&d);
+        assert_eq!(laid.pages.len(), 2);
+        assert_eq!(body(&laid.pages[0]).last().unwrap(), "甲乙");
+        assert_eq!(body(&laid.pages[1]), vec!["确认意见□同意承接"]);
+        assert_frame_closed(&laid);
+    }
+
+    #[test]
+    fn a_cell_taller_than_a_page_splits_between_lines_under_the_header() {
+        let text: String = (1..=60).map(|k| format!("第{k}行\n")).collect();
+        let mut huge = row(vec![cell("描述"), cell(text.trim_end())]);
+        huge.can_split = false;
+        let d = doc(vec![table(vec![60.0, 382.0], vec![row(vec![cell("项目"), cell("内容")]), huge], 1)]);
+        let laid = layout(&d);
+        assert!(laid.pages.len() >= 2);
+        let mut seen = Vec::new();
+        for p in &laid.pages {
+            let b = body(p);
+            assert_eq!(b[0], "项目内容");
+            // the label is centred on the row: on its own line somewhere
+            seen.extend(b.into_iter().skip(1).filter(|l| l != "描述"));
+        }
+        let want: Vec<String> = (1..=60).map(|k| format!("第{k}行")).collect();
+        assert_eq!(seen, want, "every line once, in order, none cut");
+        assert_inside_type_area(&d, &laid);
+        assert_frame_closed(&laid);
+    }
+
+    #[test]
+    fn landscape_pages_use_their_own_type_area() {
+        let mut d = doc(vec![long_table(40)]);
+        d.page = PageSetup::a4_landscape_official();
+        if let Block::Table(t) = &mut d.blocks[0] {
+            t.columns = vec![60.0, d.page.text_width() - 60.0];
+        }
+        let laid = layout(&d);
+        assert!(laid.pages.len() >= 2);
+        assert!(laid.pages.iter().all(|p| p.width > p.height));
+        assert_inside_type_area(&d, &laid);
+    }
+}

@@ -36,7 +36,11 @@ pub fn number_text(f: f64) -> String {
     let decimals = (15 - int_digits).clamp(0, 17) as usize;
     let s = format!("{:.*}", decimals, f);
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// The text of a cell as it would be shown, before cleaning; `None` for an empty cell.
@@ -383,8 +387,17 @@ mod tests {
 
     #[test]
     fn text_dates_in_every_written_form() {
-        for s in ["2026-03-05", "2026/3/5", "2026.3.5", "2026年3月5日", " 2026 年 3 月 5 日 ", "２０２６年３月５日",
-            "2026-3-5 14:30", "20260305", "2026年3月5号"] {
+        for s in [
+            "2026-03-05",
+            "2026/3/5",
+            "2026.3.5",
+            "2026年3月5日",
+            " 2026 年 3 月 5 日 ",
+            "２０２６年３月５日",
+            "2026-3-5 14:30",
+            "20260305",
+            "2026年3月5号",
+        ] {
             assert_eq!(parse_date_text(s), Some(d(2026, 3, 5)), "{s}");
         }
         for s in ["2026-02-30", "2026/13/1", "下周一", "2026-03", "26-3-5", "2026-03/05", "3月5日"] {
@@ -448,7 +461,9 @@ mod tests {
     fn email_shape() {
         assert!(is_email("zhangsan@example.com"));
         assert!(is_email("a.b+c@mail.example.com.cn"));
-        for bad in ["zhangsan", "zhang san@example.com", "a@b", "a@b.c", "@example.com", "a@@b.com", "a@.com", "a@b..com"] {
+        for bad in
+            ["zhangsan", "zhang san@example.com", "a@b", "a@b.c", "@example.com", "a@@b.com", "a@.com", "a@b..com"]
+        {
             assert!(!is_email(bad), "{bad}");
         }
     }

@@ -46,9 +46,7 @@ pub struct Sheet<F: 'static> {
 impl<F> Sheet<F> {
     /// The column whose header (after trimming) is `header` or whose alias matches it, ignoring case.
     pub fn column_for_header(&self, header: &str) -> Option<usize> {
-        self.columns
-            .iter()
-            .position(|c| c.header == header || c.alias.eq_ignore_ascii_case(header))
+        self.columns.iter().position(|c| c.header == header || c.alias.eq_ignore_ascii_case(header))
     }
 
     /// Is `name` (trimmed) this sheet's Chinese name or English alias?

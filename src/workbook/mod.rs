@@ -75,14 +75,16 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         let ext = if ext.is_empty() { "无扩展名".to_string() } else { format!(".{ext}") };
         return Err(Fatal::Unsupported { path: path.to_path_buf(), ext });
     }
-    let mut book = open_workbook_auto(path)
-        .map_err(|e| unreadable(format!("文件已损坏、加密或不是有效的表格文件（{e}）")))?;
+    let mut book =
+        open_workbook_auto(path).map_err(|e| unreadable(format!("文件已损坏、加密或不是有效的表格文件（{e}）")))?;
     let names = book.sheet_names();
-    let (req_name, task_name) = find_sheets(&names)
-        .ok_or(Fatal::MissingSheet { path: path.to_path_buf(), sheet: REQUESTS.name, alias: REQUESTS.alias })?;
-    let mut range_of = |name: &str| {
-        book.worksheet_range(name).map_err(|e| unreadable(format!("无法读取工作表“{name}”（{e}）")))
-    };
+    let (req_name, task_name) = find_sheets(&names).ok_or(Fatal::MissingSheet {
+        path: path.to_path_buf(),
+        sheet: REQUESTS.name,
+        alias: REQUESTS.alias,
+    })?;
+    let mut range_of =
+        |name: &str| book.worksheet_range(name).map_err(|e| unreadable(format!("无法读取工作表“{name}”（{e}）")));
     let req_range = range_of(&req_name)?;
     let task_range = match &task_name {
         Some((name, _)) => Some(range_of(name)?),
@@ -94,11 +96,8 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
 /// The requests sheet and, if any, the tasks sheet with whether it was found by name.
 /// By name (Chinese or English, trimmed), else by position: first = requests, second = tasks.
 fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
-    let requests = names
-        .iter()
-        .find(|n| REQUESTS.is_named(n))
-        .or_else(|| names.iter().find(|n| !TASKS.is_named(n)))?
-        .clone();
+    let requests =
+        names.iter().find(|n| REQUESTS.is_named(n)).or_else(|| names.iter().find(|n| !TASKS.is_named(n)))?.clone();
     let tasks = match names.iter().find(|n| TASKS.is_named(n)) {
         Some(n) => Some((n.clone(), true)),
         None => names.iter().take(2).find(|n| **n != requests).map(|n| (n.clone(), false)),

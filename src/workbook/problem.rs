@@ -65,11 +65,7 @@ pub enum Fatal {
 }
 
 fn missing_list(columns: &[(&'static str, &'static str)]) -> String {
-    columns
-        .iter()
-        .map(|(header, alias)| format!("“{header}”（英文名 {alias}）"))
-        .collect::<Vec<_>>()
-        .join("、")
+    columns.iter().map(|(header, alias)| format!("“{header}”（英文名 {alias}）")).collect::<Vec<_>>().join("、")
 }
 
 #[cfg(test)]

@@ -142,11 +142,25 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         self.range.start().unwrap_or((0, 0))
     }
 
-    /// Find the header row (the first non-blank row) and map its cells to columns.
-    /// Unknown and repeated columns are warnings. `None` when the sheet has no non-blank row.
+    /// Find the header row and map its cells to columns. The header row is the first
+    /// non-blank row, except that a title row above it (a row naming no column, such as a
+    /// merged `协作需求登记表`) is passed over: among the first few non-blank rows, the first
+    /// that names a known column wins. Unknown and repeated columns are warnings.
+    /// `None` when the sheet has no non-blank row.
     pub fn header(&self, problems: &mut Problems) -> Option<Header> {
+        const TITLE_ROWS: usize = 5;
         let (row_start, col_start) = self.origin();
-        let (i, cells) = self.range.rows().enumerate().find(|(_, r)| !r.iter().all(is_blank))?;
+        let names_a_column = |cells: &[Data]| {
+            cells.iter().any(
+                |c| matches!(cells::raw_text(c), Ok(Some(t)) if self.spec.column_for_header(&header_key(&t)).is_some()),
+            )
+        };
+        let mut non_blank = self.range.rows().enumerate().filter(|(_, r)| !r.iter().all(is_blank));
+        let first = non_blank.next()?;
+        let (i, cells) = std::iter::once(first)
+            .chain(non_blank.take(TITLE_ROWS - 1))
+            .find(|(_, r)| names_a_column(r))
+            .unwrap_or(first);
         let row0 = row_start + i as u32;
         let mut col_of: Vec<Option<u32>> = vec![None; self.spec.columns.len()];
         for (j, cell) in cells.iter().enumerate() {
@@ -168,7 +182,14 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                         cells::cell_ref(row0, col_of[c].expect("seen"))
                     ),
                 ),
-                None => warn(problems, format!("列“{key}”不是{}的列，已忽略（列名见说明，如“{}”）", self.spec.name, self.example_headers())),
+                None => warn(
+                    problems,
+                    format!(
+                        "列“{key}”不是{}的列，已忽略（列名见说明，如“{}”）",
+                        self.spec.name,
+                        self.example_headers()
+                    ),
+                ),
             }
         }
         Some(Header { row0, col_of })
@@ -294,7 +315,10 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                     if cells::is_email(&text) {
                         Some(Value::Text(text))
                     } else {
-                        report(Severity::Error, format!("{h}：“{text}”不是有效的电子邮箱地址（应如 zhangsan@example.com，不含空格）"));
+                        report(
+                            Severity::Error,
+                            format!("{h}：“{text}”不是有效的电子邮箱地址（应如 zhangsan@example.com，不含空格）"),
+                        );
                         None
                     }
                 }
@@ -326,6 +350,7 @@ fn read_text(h: &str, cell: &Data, report: &mut impl FnMut(Severity, String)) ->
         }
     };
     let (text, removed_controls) = cells::clean_text(&raw);
+    // Printable ASCII is in every bundled font (tested below), so only other text is looked up.
     if removed_controls {
         report(Severity::Warning, format!("{h}：含有不可见的控制字符，已删除"));
     }
@@ -341,4 +366,13 @@ fn read_text(h: &str, cell: &Data, report: &mut impl FnMut(Severity, String)) ->
         }
     }
     Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn printable_ascii_needs_no_glyph_lookup() {
+        let ascii: String = (' '..='~').collect();
+        assert!(crate::fonts::fonts().missing_chars(&ascii).is_empty());
+    }
 }

@@ -20,9 +20,29 @@ enum C {
 use C::*;
 
 const REQ_HEADERS: [&str; 23] = [
-    "编号", "发函部门", "收函部门", "发函日期", "工作名称", "工作性质", "核心目标", "计划完成日期", "预期成效",
-    "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "电子邮箱", "协商截止日期", "附件", "协作背景",
-    "协作目标", "所需资源", "期望时间节点", "发起人", "紧急程度",
+    "编号",
+    "发函部门",
+    "收函部门",
+    "发函日期",
+    "工作名称",
+    "工作性质",
+    "核心目标",
+    "计划完成日期",
+    "预期成效",
+    "协作内容",
+    "交付标准",
+    "完成时限",
+    "对接人",
+    "联系电话",
+    "电子邮箱",
+    "协商截止日期",
+    "附件",
+    "协作背景",
+    "协作目标",
+    "所需资源",
+    "期望时间节点",
+    "发起人",
+    "紧急程度",
 ];
 const TASK_HEADERS: [&str; 10] =
     ["编号", "序号", "任务名称", "承办部门", "承办人", "任务描述", "前置任务", "开始日期", "完成日期", "备注"];
@@ -66,7 +86,18 @@ fn set(row: &mut [C], header: &str, cell: C) {
 }
 
 fn task_row(id: &str, seq: f64, deps: C) -> Vec<C> {
-    vec![Own(id.into()), N(seq), Own(format!("任务{seq}")), S("财务部"), S("王五"), S("描述"), deps, S("2026-03-06"), D(2026, 3, 11), E]
+    vec![
+        Own(id.into()),
+        N(seq),
+        Own(format!("任务{seq}")),
+        S("财务部"),
+        S("王五"),
+        S("描述"),
+        deps,
+        S("2026-03-06"),
+        D(2026, 3, 11),
+        E,
+    ]
 }
 
 struct Book {
@@ -135,10 +166,8 @@ fn tasks_sheet(rows: Vec<Vec<C>>) -> (&'static str, Vec<Vec<C>>) {
 #[test]
 fn a_good_workbook_reads_every_field() {
     let id = "协作函〔2026〕12号";
-    let book = xlsx(&[
-        requests_sheet(vec![req_row(id)]),
-        tasks_sheet(vec![task_row(id, 1.0, E), task_row(id, 2.0, S("1"))]),
-    ]);
+    let book =
+        xlsx(&[requests_sheet(vec![req_row(id)]), tasks_sheet(vec![task_row(id, 1.0, E), task_row(id, 2.0, S("1"))])]);
     let wb = read(&book);
     assert!(wb.problems.is_empty(), "{:?}", printed(&wb));
     let r = &wb.requests[0];
@@ -164,7 +193,15 @@ fn a_good_workbook_reads_every_field() {
 
 #[test]
 fn every_date_form_is_read_and_numbers_in_text_columns_stay_numbers() {
-    let forms = [D(2026, 3, 5), S("2026-03-05"), S("2026/3/5"), S("2026.3.5"), S(" 2026年3月5日 "), S("２０２６年３月５日"), N(46086.0)];
+    let forms = [
+        D(2026, 3, 5),
+        S("2026-03-05"),
+        S("2026/3/5"),
+        S("2026.3.5"),
+        S(" 2026年3月5日 "),
+        S("２０２６年３月５日"),
+        N(46086.0),
+    ];
     let rows = forms
         .iter()
         .enumerate()
@@ -211,16 +248,28 @@ fn headers_match_by_english_alias_with_spaces_and_blank_rows_are_skipped() {
     headers[1] = S("\u{3000}From_Dept\u{3000}");
     headers[3] = S("date");
     headers[4] = S("　工作名称 ");
+    headers[12] = S("对接人*"); // a required-mark
     headers.push(S("内部备注")); // column X: not a known column
     let mut row = req_row("函1");
     row.push(S("随便写"));
     let blank: Vec<C> = vec![E, S("  "), E];
-    let book = xlsx(&[("Requests", vec![vec![], headers, blank.clone(), row, blank, req_row("函2")])]);
+    let title = vec![S("协作需求登记表")];
+    let book = xlsx(&[("Requests", vec![title, headers, blank.clone(), row, blank, req_row("函2")])]);
     let wb = read(&book);
-    assert_eq!(printed(&wb), ["警告：Requests!X2 列“内部备注”不是协作需求的列，已忽略（列名见说明，如“编号”“发函部门”“收函部门”）"]);
+    assert_eq!(
+        printed(&wb),
+        ["警告：Requests!X2 列“内部备注”不是协作需求的列，已忽略（列名见说明，如“编号”“发函部门”“收函部门”）"]
+    );
     let rows: Vec<(u32, &str)> = wb.requests.iter().map(|r| (r.row, r.id.as_str())).collect();
     assert_eq!(rows, [(4, "函1"), (6, "函2")]);
     assert_eq!(wb.requests[0].from_dept, "市场营销部");
+    assert_eq!(wb.requests[0].contact, "张三");
+}
+
+#[test]
+fn a_workbook_with_only_a_tasks_sheet_has_no_requests_sheet() {
+    let err = read_workbook(&xlsx(&[tasks_sheet(vec![])]).path).unwrap_err();
+    assert!(err.to_string().ends_with("中没有“协作需求”工作表（英文名 requests）"), "{err}");
 }
 
 #[test]
@@ -313,7 +362,10 @@ fn sheets_are_found_by_position_and_an_unrelated_second_sheet_is_ignored() {
     let notes = vec![vec![S("填写说明")], vec![S("每行一个需求")]];
     let wb = read(&xlsx(&[("Sheet1", req), ("说明", notes)]));
     assert_eq!(wb.requests.len(), 1);
-    assert_eq!(printed(&wb), ["警告：说明 不是“任务拆分”工作表（没有可识别的列），已忽略；任务请填在名为“任务拆分”的工作表中"]);
+    assert_eq!(
+        printed(&wb),
+        ["警告：说明 不是“任务拆分”工作表（没有可识别的列），已忽略；任务请填在名为“任务拆分”的工作表中"]
+    );
 }
 
 #[test]
@@ -322,15 +374,15 @@ fn task_errors_are_placed_and_block_only_their_request() {
     let mut late_start = task_row(b, 1.0, E);
     late_start[7] = S("2026-03-20");
     let tasks = vec![
-        task_row(a, 1.0, E),          // row 2: fine
-        task_row(a, 3.0, S("5")),     // row 3: 3 → 5
-        task_row(a, 5.0, S("1、3")),  // row 4: 5 → 3, cycle
-        task_row(a, 1.0, E),          // row 5: duplicate 序号 1
-        task_row(a, 6.0, S("1,9")),   // row 6: 9 does not exist
-        task_row("函Z", 1.0, E),      // row 7: unknown 编号
-        task_row(b, 2.0, N(1.0)),     // row 8: fine
-        late_start,                   // row 9: starts after it finishes
-        task_row(a, 2.5, E),          // row 10: 序号 not a whole number
+        task_row(a, 1.0, E),         // row 2: fine
+        task_row(a, 3.0, S("5")),    // row 3: 3 → 5
+        task_row(a, 5.0, S("1、3")), // row 4: 5 → 3, cycle
+        task_row(a, 1.0, E),         // row 5: duplicate 序号 1
+        task_row(a, 6.0, S("1,9")),  // row 6: 9 does not exist
+        task_row("函Z", 1.0, E),     // row 7: unknown 编号
+        task_row(b, 2.0, N(1.0)),    // row 8: fine
+        late_start,                  // row 9: starts after it finishes
+        task_row(a, 2.5, E),         // row 10: 序号 not a whole number
     ];
     let book = xlsx(&[requests_sheet(vec![req_row(a), req_row(b), req_row("函C")]), tasks_sheet(tasks)]);
     let wb = read(&book);
@@ -349,7 +401,7 @@ fn task_errors_are_placed_and_block_only_their_request() {
     assert_eq!(wb.tasks_blocked.keys().collect::<Vec<_>>(), [a, b]);
     assert_eq!(
         wb.tasks_blocked[a],
-        "任务拆分有 4 处错误：任务拆分!G3 前置任务：任务 3 → 5 → 3 形成循环依赖，请删除其中一个前置关系；\
+        "共 4 处错误：任务拆分!G3 前置任务：任务 3 → 5 → 3 形成循环依赖，请删除其中一个前置关系；\
          任务拆分!B5 序号：1 与第 2 行重复，同一编号下序号必须唯一；\
          任务拆分!G6 前置任务：任务 9 不存在（编号“函A”下没有序号 9），请改正或删除；……"
     );
@@ -367,7 +419,10 @@ fn a_self_dependency_is_reported() {
 fn tasks_of_a_rejected_request_are_not_used() {
     let mut bad = req_row("函A");
     set(&mut bad, "对接人", E);
-    let book = xlsx(&[requests_sheet(vec![bad, req_row("函B")]), tasks_sheet(vec![task_row("函A", 1.0, E), task_row("函B", 1.0, E)])]);
+    let book = xlsx(&[
+        requests_sheet(vec![bad, req_row("函B")]),
+        tasks_sheet(vec![task_row("函A", 1.0, E), task_row("函B", 1.0, E)]),
+    ]);
     let wb = read(&book);
     assert_eq!(printed(&wb), ["协作需求!M2 对接人：必填，不能为空"]);
     let used: Vec<&str> = wb.tasks.iter().map(|t| t.request_id.as_str()).collect();

@@ -55,8 +55,7 @@ pub fn assemble(
 
     if let Some(task_sheet) = task_sheet {
         let valid_ids: HashSet<&str> = wb.requests.iter().map(|r| r.id.as_str()).collect();
-        let (tasks, blocked) =
-            check_tasks(&task_sheet, task_rows, task_cols, &first_row_of, &valid_ids, &mut problems);
+        let (tasks, blocked) = check_tasks(&task_sheet, task_rows, task_cols, &first_row_of, &valid_ids, &mut problems);
         wb.tasks = tasks;
         wb.tasks_blocked = blocked;
     }
@@ -140,7 +139,8 @@ fn check_tasks(
     let mut errors = TaskErrors { sheet, cols, problems, by_request: BTreeMap::new() };
 
     // Cell errors and unknown 编号; group the rest by request, in sheet order.
-    let mut rows: Vec<TaskRow> = rows.into_iter().map(|values| TaskRow { failed: !values.errors.is_empty(), values }).collect();
+    let mut rows: Vec<TaskRow> =
+        rows.into_iter().map(|values| TaskRow { failed: !values.errors.is_empty(), values }).collect();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, row) in rows.iter_mut().enumerate() {
         let Some(id) = row.values.text(T::Id as usize).map(str::to_string) else { continue };
@@ -163,7 +163,8 @@ fn check_tasks(
         for &i in members {
             let Some(seq) = rows[i].values.seq(T::Seq as usize) else { continue };
             if let Some(&first) = by_seq.get(&seq) {
-                let message = format!("序号：{seq} 与第 {} 行重复，同一编号下序号必须唯一", rows[first].values.row0 + 1);
+                let message =
+                    format!("序号：{seq} 与第 {} 行重复，同一编号下序号必须唯一", rows[first].values.row0 + 1);
                 errors.report(Some(id), rows[i].values.row0, T::Seq, message);
                 rows[i].failed = true;
             } else {
@@ -201,8 +202,7 @@ fn check_tasks(
         }
         // Dependency cycles among this request's tasks.
         for cycle in find_cycles(&by_seq, |i| rows[i].values.seqs(T::DependsOn as usize)) {
-            let path: Vec<String> = cycle.iter().chain(cycle.first()).map(u32::to_string).collect();
-            let message = format!("前置任务：任务 {} 形成循环依赖，请删除其中一个前置关系", path.join(" → "));
+            let message = format!("前置任务：任务 {} 形成循环依赖，请删除其中一个前置关系", cycle_text(&cycle));
             let row0 = rows[by_seq[&cycle[0]]].values.row0;
             errors.report(Some(id), row0, T::DependsOn, message);
             for seq in &cycle {
@@ -230,10 +230,25 @@ fn check_tasks(
     (tasks, blocked)
 }
 
+/// `3 → 5 → 3`; a long cycle is shortened to its first tasks: `1 → 2 → … → 1（共 40 个任务）`.
+fn cycle_text(cycle: &[u32]) -> String {
+    const SHOWN: usize = 8;
+    let mut steps: Vec<String> = cycle.iter().take(SHOWN).map(u32::to_string).collect();
+    if cycle.len() > SHOWN {
+        steps.push("…".into());
+    }
+    steps.push(cycle[0].to_string());
+    let mut text = steps.join(" → ");
+    if cycle.len() > SHOWN {
+        text.push_str(&format!("（共 {} 个任务）", cycle.len()));
+    }
+    text
+}
+
 /// Why a task list is blocked: the first few task errors, then how many more.
 fn blocked_reason(errors: &[String]) -> String {
     const SHOWN: usize = 3;
-    let mut reason = format!("任务拆分有 {} 处错误：{}", errors.len(), errors[..errors.len().min(SHOWN)].join("；"));
+    let mut reason = format!("共 {} 处错误：{}", errors.len(), errors[..errors.len().min(SHOWN)].join("；"));
     if errors.len() > SHOWN {
         reason.push_str("；……");
     }
@@ -326,6 +341,13 @@ mod tests {
         assert_eq!(cycles_of(&[(1, &[]), (2, &[1, 4]), (3, &[2]), (4, &[3])]), vec![vec![2, 4, 3]]);
         assert!(cycles_of(&[(1, &[]), (2, &[1]), (3, &[1, 2])]).is_empty());
         assert!(cycles_of(&[(1, &[1])]).is_empty(), "self-dependency is reported separately");
+    }
+
+    #[test]
+    fn long_cycles_are_shortened_in_messages() {
+        assert_eq!(cycle_text(&[3, 5]), "3 → 5 → 3");
+        let long: Vec<u32> = (1..=40).collect();
+        assert_eq!(cycle_text(&long), "1 → 2 → 3 → 4 → 5 → 6 → 7 → 8 → … → 1（共 40 个任务）");
     }
 
     #[test]
