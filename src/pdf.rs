@@ -374,6 +374,35 @@ mod tests {
         }
     }
 
+    /// Glyphs the layout could not map one-to-one still give a valid PDF with the right text:
+    /// the fallback's .notdef standing for a character no font has, a glyph with no text of
+    /// its own, and one glyph id used for two different texts.
+    #[test]
+    fn odd_glyph_texts_keep_the_pdf_valid_and_searchable() {
+        let a4 = PageSetup::a4_official();
+        let mut items = runs(FontRole::FangSong, 16.0, 100.0, 200.0, "甲乙");
+        let Item::Text(run) = &mut items[0] else { unreachable!() };
+        run.glyphs[1].text.clear();
+        let yi = run.glyphs[1].glyph;
+        run.glyphs.push(PlacedGlyph { glyph: yi, advance: 16.0, text: "乚".to_string() });
+        items.push(Item::Text(TextRun {
+            font: FontRole::Song,
+            size: 16.0,
+            x: 100.0,
+            baseline: 240.0,
+            glyphs: vec![PlacedGlyph { glyph: 0, advance: 16.0, text: "\u{20000}".to_string() }],
+        }));
+        let laid = Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd.pdf");
+        std::fs::write(&path, write_pdf(&doc("", None), &laid)).unwrap();
+        let Some(check) = tool("qpdf", &["--check", "{}"], &path) else { return };
+        assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+        let Some(out) = tool("pdftotext", &["-enc", "UTF-8", "{}", "-"], &path) else { return };
+        let text: String = stdout(&out).chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(text, "甲乚\u{20000}");
+    }
+
     /// The 千字文 opening: ~400 mostly distinct characters, so a page of it needs a few
     /// hundred glyphs in the subset (more than a typical letter).
     const QIANZIWEN: &str = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩一体率宾归王鸣凤在竹白驹食场化被草木赖及万方盖此身发四大五常恭惟鞠养岂敢毁伤女慕贞洁男效才良知过必改得能莫忘罔谈彼短靡恃己长信使可覆器欲难量墨悲丝染诗赞羔羊景行维贤克念作圣德建名立形端表正空谷传声虚堂习听祸因恶积福缘善庆尺璧非宝寸阴是竞资父事君曰严与敬孝当竭力忠则尽命临深履薄夙兴温清似兰斯馨如松之盛川流不息渊澄取映容止若思言辞安定笃初诚美慎终宜令荣业所基籍甚无竟学优登仕摄职从政存以甘棠去而益咏乐殊贵贱礼别尊卑上和下睦夫唱妇随外受傅训入奉母仪诸姑伯叔犹子比儿孔怀兄弟同气连枝交友投分切磨箴规仁慈隐恻造次弗离节义廉退颠沛匪亏性静情逸心动神疲守真志满逐物意移坚持雅操好爵自縻";
@@ -381,7 +410,7 @@ mod tests {
     /// One A4 page of body text: 22 lines × 28 characters (616) of 三号 仿宋 on the official
     /// 28.95 pt pitch, 16 pt characters squeezed by 0.25 pt as the body style does; the text
     /// cycles through the first `distinct` characters of [`QIANZIWEN`].
-    fn full_page(distinct: usize) -> Laid {
+    fn full_page(role: FontRole, distinct: usize) -> Laid {
         let a4 = PageSetup::a4_official();
         let chars: Vec<char> = QIANZIWEN.chars().take(distinct).cycle().take(22 * 28).collect();
         let items = chars
@@ -390,7 +419,7 @@ mod tests {
             .flat_map(|(i, line)| {
                 let text: String = line.iter().collect();
                 let baseline = a4.margin_top + 16.0 + i as f32 * 28.95;
-                runs(FontRole::FangSong, 16.0, a4.margin_left, baseline, &text)
+                runs(role, 16.0, a4.margin_left, baseline, &text)
             })
             .map(|item| match item {
                 Item::Text(mut run) => {
@@ -415,15 +444,17 @@ mod tests {
     #[ignore = "benchmark: run in release with --ignored --nocapture"]
     fn bench_full_page_pdfs() {
         let d = doc("满页测试", chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
-        write_sample(&samples_dir());
         let t0 = std::time::Instant::now();
         let _ = krilla_font(FontRole::FangSong);
         eprintln!("krilla font objects built in {:?}", t0.elapsed());
-        // ~400 distinct characters (千字文), ~200 (a typical letter), 28 (one line's worth).
-        for distinct in [1000, 200, 28] {
-            let laid = full_page(distinct);
+        write_sample(&samples_dir());
+        // ~400 distinct characters (千字文), ~200 (a typical letter), 28 (one line's worth);
+        // and the letter-like page in the Song font (CFF-born FangSong vs native glyf).
+        let cases = [(FontRole::FangSong, 1000), (FontRole::FangSong, 200), (FontRole::FangSong, 28), (FontRole::Song, 200)];
+        for (role, distinct) in cases {
+            let laid = full_page(role, distinct);
             let first = write_pdf(&d, &laid);
-            std::fs::write(samples_dir().join(format!("full_page_{distinct}.pdf")), &first).unwrap();
+            std::fs::write(samples_dir().join(format!("full_page_{role:?}_{distinct}.pdf")), &first).unwrap();
             let n = 200;
             let t = std::time::Instant::now();
             for _ in 0..n {
@@ -432,7 +463,7 @@ mod tests {
             let secs = t.elapsed().as_secs_f64();
             let used: std::collections::HashSet<char> = QIANZIWEN.chars().take(distinct).collect();
             eprintln!(
-                "one page, 616 chars, {} distinct: {} bytes; {n} PDFs in {secs:.2} s = {:.1} PDFs/s ({:.2} ms each)",
+                "one page, 616 {role:?} chars, {} distinct: {} bytes; {n} PDFs in {secs:.2} s = {:.1} PDFs/s ({:.2} ms each)",
                 used.len(),
                 first.len(),
                 n as f64 / secs,

@@ -133,7 +133,7 @@ fn a_hostile_id_stays_inside_the_output_folder() {
     row[2] = "..\\..\\x:y".into();
     let wb = workbook(dir.path(), "evil.xlsx", &HEADERS, &[row]);
     let out = dir.path().join("a/b/out");
-    let o = gongwen(&["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf"]);
+    let o = gongwen(&["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf", "--forms", "letter"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let made = files_with_ext(&out, "pdf");
     assert_eq!(made.len(), 1, "{made:?}");
@@ -171,7 +171,7 @@ fn dates_and_numbers_from_real_cells() {
     let path = dir.path().join("cells.xlsx");
     wb.save(&path).unwrap();
     let out = dir.path().join("out");
-    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf"]);
+    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf", "--forms", "letter"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdfs = files_with_ext(&out, "pdf");
     assert_eq!(pdfs.len(), 2, "one letter per receiving department: {pdfs:?}");

@@ -21,8 +21,8 @@ const SCISSORS: &str = "✂";
 /// Size of the cut line's dashes and scissors.
 const CUT_LINE_SIZE: f32 = 12.0;
 /// Exact height of the invisible paragraphs placed between two tables (Word would merge them)
-/// and after a final table; as small as Word allows so they do not move anything.
-const SPACER_HEIGHT: f32 = 1.0;
+/// and after a final table; tiny so they do not move anything (the PDF has no gap there).
+const SPACER_HEIGHT: f32 = 0.1;
 
 /// Paragraph properties that come from where the paragraph sits, not from its style.
 #[derive(Debug, Clone, Copy, Default)]
@@ -586,7 +586,12 @@ fn table_properties(x: &mut Xml, t: &Table) {
     table_borders(x, &t.borders);
     x.empty("w:tblLayout", &[("w:type", &"fixed")]);
     x.open("w:tblCellMar", &[]);
-    let (pad_x, pad_y) = (twips(t.pad_x), twips(t.pad_y));
+    // The PDF draws borders on the grid lines, taking no room; Word and LibreOffice add each
+    // row's horizontal border to its height. Taking half the inner border off the top and
+    // bottom padding keeps the rows as tall as the PDF's (measured in LibreOffice 7.4: a
+    // 0.5 pt grid otherwise adds 0.5 pt per row, enough to push a signature row over a page).
+    let border = t.borders.inner.unwrap_or(0.0);
+    let (pad_x, pad_y) = (twips(t.pad_x), twips((t.pad_y - border / 2.0).max(0.0)));
     for (side, pad) in [
         ("w:top", pad_y),
         ("w:left", pad_x),

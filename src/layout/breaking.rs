@@ -27,9 +27,7 @@ fn is_word_char(c: char) -> bool {
 /// Kinsoku alone (no UAX #14): may a line end after `prev` and the next begin with `next`?
 /// Used for forced breaks inside text longer than a line.
 pub fn kinsoku_allows(prev: char, next: char) -> bool {
-    !(forbidden_at_line_start(next)
-        || forbidden_at_line_end(prev)
-        || (prev == next && matches!(prev, '—' | '…' | '‥')))
+    !(forbidden_at_line_start(next) || forbidden_at_line_end(prev) || (prev == next && matches!(prev, '—' | '…' | '‥')))
 }
 
 /// For a text of one char per laid-out atom, set `allowed[k]` = "a line may begin at char k"
@@ -62,12 +60,8 @@ pub fn break_opportunities(text: &str, allowed: &mut Vec<bool>) {
 
 /// Characters UAX #14 binds to their neighbours that Chinese lets a line break beside.
 fn is_loose(c: char) -> bool {
-    matches!(c, OBJECT | '“' | '”' | '‘' | '’')
+    matches!(c, '“' | '”' | '‘' | '’')
 }
-
-/// The stand-in character for an inline object (a fill-in blank) in the text given to
-/// [`break_opportunities`].
-pub const OBJECT: char = '\u{FFFC}';
 
 #[cfg(test)]
 mod tests {
@@ -107,8 +101,7 @@ mod tests {
 
     #[test]
     fn blanks_break_like_ideographs() {
-        // "指定" + blank + "为": both sides of the blank may break; before "，" may not.
-        let s = format!("指定{OBJECT}为{OBJECT}，");
-        assert_eq!(breaks(&s), vec![1, 2, 3, 4]);
+        // "指定" + blank + "为": a line may break inside or around the blank, not before "，".
+        assert_eq!(breaks("指定＿＿为＿，"), vec![1, 2, 3, 4, 5]);
     }
 }

@@ -40,7 +40,14 @@ struct Unit {
 
 impl Unit {
     fn items(height: f32, items: Vec<Item>) -> Unit {
-        Unit { height, space_before: 0.0, space_after: 0.0, break_before: true, seal: None, content: Content::Items(items) }
+        Unit {
+            height,
+            space_before: 0.0,
+            space_after: 0.0,
+            break_before: true,
+            seal: None,
+            content: Content::Items(items),
+        }
     }
 }
 
@@ -156,7 +163,8 @@ fn cut_line(left: f32, right: f32, height: f32) -> Vec<Item> {
     let (_, w) = text_line("✂", FontRole::Song, SCISSORS_SIZE, 0.0, 0.0);
     let (mut items, _) = text_line("✂", FontRole::Song, SCISSORS_SIZE, mid_x - w / 2.0, baseline);
     let gap = w / 2.0 + SCISSORS_SIZE * 0.4;
-    let dash = |x1: f32, x2: f32| Item::Line { x1, y1: mid_y, x2, y2: mid_y, width: 0.5, gray: 0.0, dash: Some((3.0, 2.0)) };
+    let dash =
+        |x1: f32, x2: f32| Item::Line { x1, y1: mid_y, x2, y2: mid_y, width: 0.5, gray: 0.0, dash: Some((3.0, 2.0)) };
     items.push(dash(left, mid_x - gap));
     items.push(dash(mid_x + gap, right));
     items
@@ -199,7 +207,13 @@ fn paginate(units: &[Unit], tables: &[LaidTable], page_h: f32) -> Vec<PagePlan> 
             }
             let first = placed.is_empty();
             // Space before is dropped at the top of a page the text ran onto (as Word does).
-            let top = if first && soft { y } else if first { y + u.space_before } else { y + pending_after + u.space_before };
+            let top = if first && soft {
+                y
+            } else if first {
+                y + u.space_before
+            } else {
+                y + pending_after + u.space_before
+            };
             if first || top + u.height <= page_h + EPS {
                 placed.push((i, top));
                 y = top + u.height;
@@ -329,7 +343,7 @@ fn page_number(doc: &Document, n: usize, total: usize, items: &mut Vec<Item>) {
 pub(crate) mod tests {
     use super::super::{layout, lines_text, TextRun};
     use super::*;
-    use crate::model::{Align, PageSetup, ParaStyle, SealBlock};
+    use crate::model::{Align, Inline, PageSetup, ParaStyle, SealBlock};
 
     pub fn doc(blocks: Vec<Block>) -> Document {
         Document {
@@ -432,13 +446,16 @@ pub(crate) mod tests {
             Block::Paragraph(Paragraph::new(st, "（由收函部门填写）")),
             Block::Paragraph(Paragraph {
                 style: st,
-                content: vec![Inline::text("□ 我部门同意按上述要求配合，指定"), Inline::Blank { width: 4.0 }, Inline::text("为对接人。")],
+                content: vec![
+                    Inline::text("□ 我部门同意按上述要求配合，指定"),
+                    Inline::Blank { width: 4.0 },
+                    Inline::text("为对接人。"),
+                ],
             }),
             Block::Paragraph(Paragraph::new(st, "回复日期：    年  月  日")),
         ])
     }
 
-    use crate::model::Inline;
 
     #[test]
     fn a_reply_slip_that_does_not_fit_moves_whole() {
@@ -538,24 +555,5 @@ pub(crate) mod tests {
     fn an_empty_document_has_one_page() {
         let laid = layout(&doc(vec![]));
         assert_eq!(laid.pages.len(), 1);
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    use super::tests::doc;
-    use super::*;
-
-    #[test]
-    #[ignore]
-    fn time_a_two_page_letter() {
-        let text = "该工作为公司年度重点工作，涉及2026年第三季度新产品上市推广方案的制定与落地，需多部门协同推进。联系电话：13800138000，电子邮箱：wangxm@example.com。";
-        let d = doc((0..12).map(|_| Block::Paragraph(Paragraph::new(crate::model::ParaStyle::body(), text))).collect());
-        let t = std::time::Instant::now();
-        let n = 200;
-        for _ in 0..n {
-            std::hint::black_box(super::super::layout(&d));
-        }
-        eprintln!("{:.3} ms per layout", t.elapsed().as_secs_f64() * 1000.0 / n as f64);
     }
 }

@@ -114,11 +114,8 @@ pub fn layout(doc: &Document) -> Laid {
 /// Debug helper: the text of each visual line of a page, top to bottom, joining the runs
 /// that share a baseline (left to right).
 pub fn lines_text(page: &Page) -> Vec<String> {
-    let mut runs: Vec<&TextRun> = page
-        .items
-        .iter()
-        .filter_map(|i| if let Item::Text(r) = i { Some(r) } else { None })
-        .collect();
+    let mut runs: Vec<&TextRun> =
+        page.items.iter().filter_map(|i| if let Item::Text(r) = i { Some(r) } else { None }).collect();
     runs.sort_by(|a, b| a.baseline.total_cmp(&b.baseline).then(a.x.total_cmp(&b.x)));
     let mut out: Vec<(f32, String)> = Vec::new();
     for r in runs {

@@ -2,7 +2,7 @@
 //! fallback, runs split by font), greedy line filling with kinsoku push-out (see `breaking`),
 //! indents, alignment / justification, fill-in blanks, and the exact line pitch.
 
-use super::breaking::{break_opportunities, kinsoku_allows, OBJECT};
+use super::breaking::{break_opportunities, kinsoku_allows};
 use super::{Item, PlacedGlyph, TextRun};
 use crate::fonts::{fonts, FALLBACK};
 use crate::model::{Align, FontRole, Inline, Paragraph};
@@ -13,9 +13,8 @@ const EPS: f32 = 0.01;
 /// baseline (their OS/2 typo metrics). Centring that box in the line pitch puts text where
 /// Word's "exactly" line spacing with a character grid shows it.
 const EM_TOP: f32 = 0.88;
-/// Fill-in blanks: underline this far below the baseline, this thick.
-const BLANK_DROP: f32 = 2.0;
-const BLANK_RULE: f32 = 0.6;
+/// What a fill-in blank is drawn with, one per character of its width: FULLWIDTH LOW LINE.
+pub const BLANK_CHAR: char = '＿';
 
 /// One laid-out line: items with x absolute and y relative to the line's top.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +41,6 @@ fn effective_pitch(pitch: f32, size: f32) -> f32 {
 enum AtomKind {
     Glyph,
     Space,
-    Blank,
     HardBreak,
 }
 
@@ -63,8 +61,18 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
     for inline in content {
         match inline {
             Inline::Blank { width } => {
-                atoms.push(Atom { ch: OBJECT, kind: AtomKind::Blank, font: role, glyph: 0, width: width.max(0.0) * size });
-                text.push(OBJECT);
+                // A write-in blank is a run of full-width low lines (＿) in the Song font, whose
+                // glyph joins into one unbroken line: it prints as a line to write on, and
+                // search/copy see “＿＿＿” where the blank is, so no extracted line seems to
+                // start with the punctuation that follows a blank.
+                let hit = set.lookup(FontRole::Song, BLANK_CHAR);
+                for _ in 0..(width.round() as usize).max(1) {
+                    atoms.push(match hit {
+                        Some(h) => Atom { ch: BLANK_CHAR, kind: AtomKind::Glyph, font: h.font, glyph: h.glyph, width: h.advance_em * size },
+                        None => Atom { ch: BLANK_CHAR, kind: AtomKind::Glyph, font: FALLBACK, glyph: 0, width: size },
+                    });
+                    text.push(BLANK_CHAR);
+                }
             }
             Inline::Text { text: s, role: over } => {
                 let role = over.unwrap_or(role);
@@ -79,7 +87,9 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
                         Atom { ch, kind, font: role, glyph: 0, width: 0.0 }
                     } else {
                         match set.lookup(role, ch) {
-                            Some(hit) => Atom { ch, kind, font: hit.font, glyph: hit.glyph, width: hit.advance_em * size },
+                            Some(hit) => {
+                                Atom { ch, kind, font: hit.font, glyph: hit.glyph, width: hit.advance_em * size }
+                            }
                             // No bundled font has it: the fallback's .notdef, one em wide.
                             None => Atom { ch, kind, font: FALLBACK, glyph: 0, width: size },
                         }
@@ -173,7 +183,7 @@ fn natural_width(atoms: &[Atom], start: usize, end: usize, spacing: f32) -> f32 
 }
 
 /// Emit the items of atoms[span] starting at `x`, baseline `baseline`: text runs split by
-/// font and by blanks, blanks as underlines. `extra` is added after every atom before
+/// font. `extra` is added after every atom before
 /// `content_end - 1` (justification).
 #[allow(clippy::too_many_arguments)]
 fn emit(
@@ -197,13 +207,6 @@ fn emit(
             a.width + spacing
         };
         match a.kind {
-            AtomKind::Blank => {
-                if let Some(r) = run.take() {
-                    out.push(Item::Text(r));
-                }
-                let y = baseline + BLANK_DROP;
-                out.push(Item::Line { x1: x, y1: y, x2: x + a.width, y2: y, width: BLANK_RULE, gray: 0.0, dash: None });
-            }
             AtomKind::Glyph | AtomKind::Space => {
                 if run.as_ref().is_some_and(|r| r.font != a.font) {
                     out.push(Item::Text(run.take().expect("checked")));
@@ -396,6 +399,18 @@ mod tests {
     }
 
     #[test]
+    fn latin_runs_longer_than_a_line_break_anywhere() {
+        let mut st = ParaStyle::body();
+        st.first_indent = 0.0;
+        let url = "https://example.com/".to_string() + &"a".repeat(120);
+        let p = Paragraph::new(st, format!("见{url}。"));
+        let lines = line_texts(&layout_paragraph(&p, 0.0, WIDTH));
+        assert!(lines.len() >= 2);
+        assert_eq!(lines.concat(), format!("见{url}。"));
+        assert!(!lines[1].starts_with('。') && !lines.last().unwrap().starts_with('。'));
+    }
+
+    #[test]
     fn hard_breaks_and_empty_paragraphs() {
         let p = Paragraph::new(ParaStyle::body(), "甲\n\n乙");
         assert_eq!(line_texts(&layout_paragraph(&p, 0.0, WIDTH)), vec!["甲", "", "乙"]);
@@ -428,21 +443,23 @@ mod tests {
     }
 
     #[test]
-    fn blanks_are_underlines_of_their_width() {
+    fn blanks_are_runs_of_low_lines_in_song() {
         let mut st = ParaStyle::body();
         st.first_indent = 0.0;
         st.char_spacing = 0.0;
-        let p = Paragraph { style: st, content: vec![Inline::text("指定"), Inline::Blank { width: 4.0 }, Inline::text("为")] };
+        let p = Paragraph {
+            style: st,
+            content: vec![Inline::text("指定"), Inline::Blank { width: 4.0 }, Inline::text("为")],
+        };
         let lines = layout_paragraph(&p, 0.0, WIDTH);
-        let line = lines[0].items.iter().find_map(|i| match i {
-            Item::Line { x1, x2, y1, .. } => Some((*x1, *x2, *y1)),
-            _ => None,
-        });
-        let (x1, x2, y) = line.expect("blank drawn");
-        assert!((x1 - 32.0).abs() < 0.01 && (x2 - 96.0).abs() < 0.01);
-        assert!((y - baseline_in_line(28.95, 16.0) - BLANK_DROP).abs() < 0.01);
-        let after = lines[0].items.iter().rev().find_map(|i| if let Item::Text(r) = i { Some(r.x) } else { None });
-        assert!((after.unwrap() - 96.0).abs() < 0.01);
+        let runs: Vec<&TextRun> =
+            lines[0].items.iter().filter_map(|i| if let Item::Text(r) = i { Some(r) } else { None }).collect();
+        let blank = runs.iter().find(|r| r.text() == "＿＿＿＿").expect("blank drawn as four ＿");
+        assert_eq!(blank.font, FontRole::Song, "Song's ＿ joins into one line");
+        assert!((blank.x - 32.0).abs() < 0.01 && (blank.width() - 64.0).abs() < 0.5, "{} {}", blank.x, blank.width());
+        let after = runs.last().unwrap();
+        assert_eq!(after.text(), "为");
+        assert!((after.x - 96.0).abs() < 0.5, "{}", after.x);
     }
 
     #[test]

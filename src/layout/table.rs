@@ -192,8 +192,11 @@ pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
             })
             .collect();
         let too_tall = band_h > body_room + EPS;
-        let cuts =
-            if header { vec![0.0, band_h] } else { band_cuts(t, r0, &band_cells, &placed, &row_top[r0..=r1], too_tall) };
+        let cuts = if header {
+            vec![0.0, band_h]
+        } else {
+            band_cuts(t, r0, &band_cells, &placed, &row_top[r0..=r1], too_tall)
+        };
         for (j, w) in cuts.windows(2).enumerate() {
             let (a, b) = (w[0], w[1]);
             let mut slice = Slice {
@@ -264,9 +267,10 @@ fn band_cuts(
         if y <= EPS || y >= band_h - EPS {
             continue;
         }
-        let straddles = cells.iter().zip(placed).any(|(c, &(_, _, ct))| {
-            c.lines.iter().any(|(ly, l)| ct + ly < y - EPS && ct + ly + l.height > y + EPS)
-        });
+        let straddles = cells
+            .iter()
+            .zip(placed)
+            .any(|(c, &(_, _, ct))| c.lines.iter().any(|(ly, l)| ct + ly < y - EPS && ct + ly + l.height > y + EPS));
         if straddles {
             continue;
         }
@@ -313,7 +317,8 @@ pub fn render_segment(t: &LaidTable, placed: &[(f32, &Slice)], out: &mut Vec<Ite
     for (y, s) in placed {
         out.extend(s.items.iter().cloned().map(|i| i.shifted(0.0, *y)));
     }
-    let line = |x1: f32, y1: f32, x2: f32, y2: f32, width: f32| Item::Line { x1, y1, x2, y2, width, gray: 0.0, dash: None };
+    let line =
+        |x1: f32, y1: f32, x2: f32, y2: f32, width: f32| Item::Line { x1, y1, x2, y2, width, gray: 0.0, dash: None };
     if let Some(w) = t.borders.inner {
         for b in &boxes {
             if b.y0 > seg_top + EPS {
@@ -338,7 +343,7 @@ mod tests {
     use super::super::flow::tests::{assert_inside_type_area, body_lines, doc, runs};
     use super::super::{layout, lines_text, Laid, Page};
     use super::*;
-    use crate::model::{Align, Block, Cell, Paragraph, PageSetup, ParaStyle, Row};
+    use crate::model::{Align, Block, Cell, PageSetup, ParaStyle, Paragraph, Row};
 
     fn cell_style() -> ParaStyle {
         let mut st = ParaStyle::body();
@@ -408,12 +413,16 @@ mod tests {
         let row_h = 20.0 + 4.0;
         let lines = lines_of(p);
         // no vertical grid line inside the first (merged) row
-        assert!(!lines.iter().any(|&(x1, y1, x2, _, _)| x1 == x2 && x1 > x0 + 1.0 && x1 < x0 + 399.0 && y1 < top + row_h - 0.1));
+        assert!(!lines
+            .iter()
+            .any(|&(x1, y1, x2, _, _)| x1 == x2 && x1 > x0 + 1.0 && x1 < x0 + 399.0 && y1 < top + row_h - 0.1));
         // no horizontal line between rows 1 and 2 across the row-spanning cell
         let y12 = top + 2.0 * row_h;
         assert!(!lines.iter().any(|&(x1, y1, _, y2, _)| y1 == y2 && (y1 - y12).abs() < 0.01 && x1 < x0 + 100.0));
         // but there is one across the other columns
-        assert!(lines.iter().any(|&(x1, y1, _, y2, _)| y1 == y2 && (y1 - y12).abs() < 0.01 && (x1 - (x0 + 100.0)).abs() < 0.01));
+        assert!(lines
+            .iter()
+            .any(|&(x1, y1, _, y2, _)| y1 == y2 && (y1 - y12).abs() < 0.01 && (x1 - (x0 + 100.0)).abs() < 0.01));
         // the shaded merged cell is filled over both rows, before any text
         let fill = p.items.iter().position(|i| matches!(i, Item::Fill { h, .. } if (*h - 2.0 * row_h).abs() < 0.01));
         let first_text = p.items.iter().position(|i| matches!(i, Item::Text(_)));
@@ -462,7 +471,8 @@ mod tests {
         let mut tall = row(vec![cell("确认意见"), cell("□同意承接")]);
         tall.min_height = 150.0;
         tall.can_split = false;
-        let d = doc(vec![body_lines(17, '文'), table(vec![60.0, 382.0], vec![row(vec![cell("甲"), cell("乙")]), tall], 0)]);
+        let d =
+            doc(vec![body_lines(17, '文'), table(vec![60.0, 382.0], vec![row(vec![cell("甲"), cell("乙")]), tall], 0)]);
         let laid = layout(&d);
         assert_eq!(laid.pages.len(), 2);
         assert_eq!(body(&laid.pages[0]).last().unwrap(), "甲乙");

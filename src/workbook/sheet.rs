@@ -184,11 +184,7 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 ),
                 None => warn(
                     problems,
-                    format!(
-                        "列“{key}”不是{}的列，已忽略（列名见说明，如“{}”）",
-                        self.spec.name,
-                        self.example_headers()
-                    ),
+                    format!("列“{key}”不在{}的规定列中，已忽略；若应是规定列，请检查列名是否写错", self.spec.name),
                 ),
             }
         }
@@ -210,10 +206,6 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         } else {
             Err(Fatal::MissingColumns { sheet: self.name.to_string(), columns: missing })
         }
-    }
-
-    fn example_headers(&self) -> String {
-        self.spec.columns.iter().take(3).map(|c| c.header).collect::<Vec<_>>().join("”“")
     }
 
     /// Every non-blank row below the header, read into values, in sheet order.

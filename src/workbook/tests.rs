@@ -258,7 +258,7 @@ fn headers_match_by_english_alias_with_spaces_and_blank_rows_are_skipped() {
     let wb = read(&book);
     assert_eq!(
         printed(&wb),
-        ["警告：Requests!X2 列“内部备注”不是协作需求的列，已忽略（列名见说明，如“编号”“发函部门”“收函部门”）"]
+        ["警告：Requests!X2 列“内部备注”不在协作需求的规定列中，已忽略；若应是规定列，请检查列名是否写错"]
     );
     let rows: Vec<(u32, &str)> = wb.requests.iter().map(|r| (r.row, r.id.as_str())).collect();
     assert_eq!(rows, [(4, "函1"), (6, "函2")]);
