@@ -5,7 +5,8 @@
 //! PDF (all cores and `--jobs 1`), letters as DOCX, and the full set of forms in both formats —
 //! and reports wall seconds, requests/s, files/s, the child's own peak RSS (from `wait4`, so
 //! one scenario's memory never hides in another's) and the median file size per form and
-//! format, each next to its target. N comes from `GONGWEN_BENCH_N` (default `200,2000`).
+//! format, each next to its target. N comes from `GONGWEN_BENCH_N` (default `200,2000`);
+//! `GONGWEN_BENCH_KEEP=DIR` keeps the synthetic workbooks in DIR.
 //! See benches/README.md.
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -606,6 +607,9 @@ fn main() {
     println!("{}", machine());
 
     let scratch = tempfile::tempdir().expect("temporary folder");
+    // GONGWEN_BENCH_KEEP=DIR keeps the synthetic workbooks there (e.g. to profile a run).
+    let workbook_dir = std::env::var_os("GONGWEN_BENCH_KEEP").map_or_else(|| scratch.path().to_path_buf(), PathBuf::from);
+    std::fs::create_dir_all(&workbook_dir).expect("GONGWEN_BENCH_KEEP folder");
     let tiny = build_workbook(scratch.path(), 3);
     let full_set = available_full_set(&tiny.path, scratch.path());
     println!("full set = --forms {} --format docx,pdf", full_set.join(","));
@@ -620,7 +624,7 @@ fn main() {
     let mut all = Vec::new();
     for &n in &ns {
         let started = Instant::now();
-        let wb = build_workbook(scratch.path(), n);
+        let wb = build_workbook(&workbook_dir, n);
         eprintln!(
             "N={n}: workbook of {} requests, {} tasks, {} letters built in {:.1} s",
             wb.requests,

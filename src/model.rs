@@ -162,9 +162,17 @@ impl ParaStyle {
 pub enum Inline {
     /// Text; `'\n'` inside it is a hard line break. `role` overrides the paragraph's font.
     Text { text: String, role: Option<FontRole> },
-    /// An underlined blank to write in by hand, `width` characters wide.
+    /// A blank to write in by hand, `width` characters wide. Both writers print it as
+    /// `width` [`BLANK_CHAR`]s in the Song font, whose glyph joins into one unbroken line, so
+    /// the blank also reads as `＿＿＿` when the text is searched or copied.
     Blank { width: f32 },
 }
+
+/// The character a write-in blank is printed with: FULLWIDTH LOW LINE.
+pub const BLANK_CHAR: char = '＿';
+
+/// The font blanks are printed in (its ＿ is continuous; FangSong's is dashed).
+pub const BLANK_ROLE: FontRole = FontRole::Song;
 
 impl Inline {
     pub fn text(s: impl Into<String>) -> Self {

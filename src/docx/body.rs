@@ -8,14 +8,12 @@ use super::xml::Xml;
 use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry, DEFAULT_ROLE};
 use crate::model::{
     Align, Block, Borders, Cell, Document, FontRole, Inline, ParaStyle, Paragraph, SealBlock,
-    Table, VAlign,
+    Table, VAlign, BLANK_CHAR, BLANK_ROLE,
 };
 
 pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// The ideographic space: an underlined run of these is a blank to write in.
-const IDEOGRAPHIC_SPACE: char = '\u{3000}';
 /// The scissors on the cut line.
 const SCISSORS: &str = "✂";
 /// Size of the cut line's dashes and scissors.
@@ -67,7 +65,6 @@ pub(super) struct RunProps {
     pub size: f32,
     pub char_spacing: f32,
     pub bold: bool,
-    pub underline: bool,
 }
 
 impl RunProps {
@@ -77,7 +74,6 @@ impl RunProps {
             size: style.size,
             char_spacing: style.char_spacing,
             bold: style.bold,
-            underline: false,
         }
     }
 }
@@ -372,12 +368,10 @@ fn write_paragraph(x: &mut Xml, p: &Paragraph, placement: Placement) {
                 run(x, &rpr, text);
             }
             Inline::Blank { width } => {
-                let rpr = RunProps {
-                    underline: true,
-                    ..RunProps::of(&p.style)
-                };
+                // As in the PDF: ＿ characters in the Song font (model::Inline::Blank).
+                let rpr = RunProps { role: BLANK_ROLE, ..RunProps::of(&p.style) };
                 let n = width.round().max(1.0) as usize;
-                run(x, &rpr, &IDEOGRAPHIC_SPACE.to_string().repeat(n));
+                run(x, &rpr, &BLANK_CHAR.to_string().repeat(n));
             }
         }
     }
@@ -514,9 +508,6 @@ fn run_properties(x: &mut Xml, rpr: &RunProps) {
     }
     x.empty("w:sz", &[("w:val", &half_points(rpr.size))]);
     x.empty("w:szCs", &[("w:val", &half_points(rpr.size))]);
-    if rpr.underline {
-        x.empty("w:u", &[("w:val", &"single")]);
-    }
     x.close("w:rPr");
 }
 

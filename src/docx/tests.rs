@@ -659,16 +659,19 @@ fn body_runs_carry_size_spacing_and_paragraphs_exact_pitch_and_indents() {
 }
 
 #[test]
-fn blanks_are_underlined_ideographic_spaces() {
+fn blanks_are_runs_of_low_lines_in_song() {
     let pkg = Package::read(&write_docx(&letter()));
-    let underlined: Vec<String> = pkg
+    let blanks: Vec<(String, String)> = pkg
         .xml("word/document.xml")
         .find_all("w:r")
         .into_iter()
-        .filter(|r| r.child("w:rPr").and_then(|p| p.child("w:u")).is_some())
-        .map(|r| r.text_of())
+        .filter(|r| r.text_of().starts_with('＿'))
+        .map(|r| {
+            let font = r.child("w:rPr").and_then(|p| p.child("w:rFonts")).and_then(|f| f.attr("w:eastAsia")).unwrap_or_default();
+            (r.text_of(), font.to_string())
+        })
         .collect();
-    assert_eq!(underlined, vec!["\u{3000}".repeat(4), "\u{3000}".repeat(6)]);
+    assert_eq!(blanks, vec![("＿".repeat(4), "宋体".to_string()), ("＿".repeat(6), "宋体".to_string())]);
 }
 
 #[test]
@@ -873,6 +876,14 @@ fn table_doc_is_landscape_with_merges_header_rows_and_shading() {
         tables[0].find_all("w:tblLayout")[0].attr("w:type"),
         Some("fixed")
     );
+    // Cell padding: 4 pt sideways; 2 pt less half the 0.5 pt grid line up and down, so rows
+    // are as tall as in the PDF, where borders take no room.
+    let mar = tables[0].find_all("w:tblCellMar")[0];
+    let pads: Vec<&str> = ["w:top", "w:left", "w:bottom", "w:right"]
+        .iter()
+        .map(|s| mar.child(s).unwrap().attr("w:w").unwrap())
+        .collect();
+    assert_eq!(pads, vec!["35", "80", "35", "80"]);
     // Every cell has at least one paragraph.
     for tc in document.find_all("w:tc") {
         assert!(tc.child("w:p").is_some());

@@ -5,7 +5,7 @@
 use super::breaking::{break_opportunities, kinsoku_allows};
 use super::{Item, PlacedGlyph, TextRun};
 use crate::fonts::{fonts, FALLBACK};
-use crate::model::{Align, FontRole, Inline, Paragraph};
+use crate::model::{Align, FontRole, Inline, Paragraph, BLANK_CHAR, BLANK_ROLE};
 
 /// Tolerance for "fits in the line", in points.
 const EPS: f32 = 0.01;
@@ -13,8 +13,6 @@ const EPS: f32 = 0.01;
 /// baseline (their OS/2 typo metrics). Centring that box in the line pitch puts text where
 /// Word's "exactly" line spacing with a character grid shows it.
 const EM_TOP: f32 = 0.88;
-/// What a fill-in blank is drawn with, one per character of its width: FULLWIDTH LOW LINE.
-pub const BLANK_CHAR: char = '＿';
 
 /// One laid-out line: items with x absolute and y relative to the line's top.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,11 +59,9 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
     for inline in content {
         match inline {
             Inline::Blank { width } => {
-                // A write-in blank is a run of full-width low lines (＿) in the Song font, whose
-                // glyph joins into one unbroken line: it prints as a line to write on, and
-                // search/copy see “＿＿＿” where the blank is, so no extracted line seems to
-                // start with the punctuation that follows a blank.
-                let hit = set.lookup(FontRole::Song, BLANK_CHAR);
+                // See model::Inline::Blank: a run of ＿ in the Song font, so no extracted line
+                // seems to start with the punctuation that follows a blank.
+                let hit = set.lookup(BLANK_ROLE, BLANK_CHAR);
                 for _ in 0..(width.round() as usize).max(1) {
                     atoms.push(match hit {
                         Some(h) => Atom { ch: BLANK_CHAR, kind: AtomKind::Glyph, font: h.font, glyph: h.glyph, width: h.advance_em * size },
