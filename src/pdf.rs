@@ -62,17 +62,16 @@ fn serialize_settings() -> SerializeSettings {
 /// clones is cheap, and the `static` proves it is `Send + Sync`.
 fn krilla_font(role: FontRole) -> Font {
     static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            ROLES
-                .iter()
-                .map(|&role| {
-                    Font::new(font_bytes(role).into(), 0)
-                        .unwrap_or_else(|| panic!("bundled font for {role:?} is unreadable"))
-                })
-                .collect()
-        })[role_index(role)]
-        .clone()
+    FONTS.get_or_init(|| {
+        ROLES
+            .iter()
+            .map(|&role| {
+                Font::new(font_bytes(role).into(), 0)
+                    .unwrap_or_else(|| panic!("bundled font for {role:?} is unreadable"))
+            })
+            .collect()
+    })[role_index(role)]
+    .clone()
 }
 
 fn metadata(doc: &Document) -> Metadata {
@@ -156,7 +155,14 @@ fn draw_run(surface: &mut Surface, run: &TextRun) {
 
 /// A straight line. Solid lines get square caps so that table borders meeting at a corner
 /// close it; dashed lines get butt caps so each dash is exactly its `on` length.
-fn draw_line(surface: &mut Surface, from: (f32, f32), to: (f32, f32), width: f32, gray: Gray, dash: Option<(f32, f32)>) {
+fn draw_line(
+    surface: &mut Surface,
+    from: (f32, f32),
+    to: (f32, f32),
+    width: f32,
+    gray: Gray,
+    dash: Option<(f32, f32)>,
+) {
     if width <= 0.0 {
         return;
     }
@@ -191,7 +197,7 @@ mod tests {
     use super::*;
     use crate::fonts::fonts;
     use crate::layout::PlacedGlyph;
-    use crate::model::{PageSetup, PageNumbers};
+    use crate::model::{PageNumbers, PageSetup};
     use std::path::Path;
     use std::process::Command;
 
@@ -235,7 +241,15 @@ mod tests {
         let mut p1 = vec![Item::Fill { x: left, y: 150.0, w: 200.0, h: 30.0, gray: 0.85 }];
         p1.extend(runs(FontRole::FangSong, 22.0, left, 130.0, PAGE1_TITLE));
         p1.extend(runs(FontRole::FangSong, 16.0, left, 171.0, PAGE1_BODY));
-        p1.push(Item::Line { x1: left, y1: 200.0, x2: left + a4.text_width(), y2: 200.0, width: 1.0, gray: 0.0, dash: None });
+        p1.push(Item::Line {
+            x1: left,
+            y1: 200.0,
+            x2: left + a4.text_width(),
+            y2: 200.0,
+            width: 1.0,
+            gray: 0.0,
+            dash: None,
+        });
         p1.push(Item::Line {
             x1: left,
             y1: 240.0,
@@ -256,13 +270,17 @@ mod tests {
     }
 
     /// Runs a poppler/qpdf tool (`{}` in `args` stands for the PDF's path); `None`, with the
-    /// reason printed, when the tool is not installed.
+    /// reason printed, when the tool is not installed (a failure under GONGWEN_REQUIRE_TOOLS,
+    /// as in CI).
     fn tool(name: &str, args: &[&str], pdf: &Path) -> Option<std::process::Output> {
         let args = args.iter().map(|&a| if a == "{}" { pdf.as_os_str() } else { a.as_ref() });
         match Command::new(name).args(args).output() {
             Ok(out) => Some(out),
+            Err(e) if std::env::var_os("GONGWEN_REQUIRE_TOOLS").is_some() => {
+                panic!("{name} is required (GONGWEN_REQUIRE_TOOLS is set) but cannot run: {e}")
+            }
             Err(e) => {
-                eprintln!("skipping {name} check: cannot run {name}: {e}");
+                eprintln!("SKIP: {name} check: cannot run {name}: {e}");
                 None
             }
         }
@@ -274,7 +292,8 @@ mod tests {
 
     fn write_sample(dir: &Path) -> std::path::PathBuf {
         let path = dir.join("sample.pdf");
-        std::fs::write(&path, write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample())).unwrap();
+        std::fs::write(&path, write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample()))
+            .unwrap();
         path
     }
 
@@ -407,6 +426,52 @@ mod tests {
         assert_eq!(text, "甲乚");
     }
 
+    /// Page 1 of [`sample`] rendered at 72 dpi (one pixel per point) in grey: (width, pixels).
+    fn render_sample_page1(dir: &Path) -> Option<(usize, Vec<u8>)> {
+        let pdf = write_sample(dir);
+        let root = dir.join("page1");
+        let root_arg = root.to_str().unwrap();
+        let out = tool("pdftoppm", &["-r", "72", "-gray", "-f", "1", "-l", "1", "-singlefile", "{}", root_arg], &pdf)?;
+        assert!(out.status.success(), "{out:?}");
+        let pgm = std::fs::read(root.with_extension("pgm")).unwrap();
+        // Binary PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
+        let mut fields = pgm.splitn(5, |b| b.is_ascii_whitespace());
+        assert_eq!(fields.next(), Some(&b"P5"[..]));
+        let width: usize = std::str::from_utf8(fields.next().unwrap()).unwrap().parse().unwrap();
+        let header_len = pgm.len() - fields.nth(2).unwrap().len();
+        Some((width, pgm[header_len..].to_vec()))
+    }
+
+    /// The rule, the dashed cut line and the grey fill of [`sample`] show up where placed.
+    #[test]
+    fn lines_and_fills_are_drawn_where_placed() {
+        let dir = tempfile::tempdir().unwrap();
+        let Some((width, px)) = render_sample_page1(dir.path()) else { return };
+        let at = |x: usize, y: usize| px[y * width + x];
+        // Darkest pixel of column x in rows y-2..=y+2 (a 1 pt line straddles two pixel rows).
+        let line_at = |x: usize, y: usize| (y - 2..=y + 2).map(|y| at(x, y)).min().unwrap();
+        // Dark stretches along a row, between the type area's edges.
+        let dark_runs = |y: usize| {
+            let dark: Vec<bool> = (70..540).map(|x| line_at(x, y) < 128).collect();
+            dark.windows(2).filter(|w| w[1] && !w[0]).count() + usize::from(dark[0])
+        };
+        let a4 = PageSetup::a4_official();
+        let (left, right) = (a4.margin_left.round() as usize, (a4.margin_left + a4.text_width()).round() as usize);
+
+        assert_eq!(dark_runs(200), 1, "the solid rule is one unbroken line");
+        assert!(line_at(left + 1, 200) < 64 && line_at(right - 1, 200) < 64, "rule spans the type area");
+        assert!(line_at(left - 3, 200) > 250 && line_at(right + 3, 200) > 250, "rule stops at the margins");
+        assert!(at(300, 194) > 250 && at(300, 206) > 250, "rule is thin");
+
+        // 4 pt on, 3 pt off over the 442 pt type area: 64 dashes (the last one cut short).
+        let dashes = dark_runs(240);
+        assert!((62..=64).contains(&dashes), "{dashes} dashes in the cut line");
+
+        // Fill: grey 0.85 ≈ 217 at (x 79–279, y 150–180), above the text's glyphs at its top.
+        assert!((at(200, 152) as i32 - 217).abs() <= 3, "fill grey is {}", at(200, 152));
+        assert!(at(300, 152) > 250 && at(200, 146) > 250, "nothing outside the fill");
+    }
+
     #[test]
     fn creation_date_comes_from_the_data_then_source_date_epoch() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 5);
@@ -477,7 +542,8 @@ mod tests {
         write_sample(&samples_dir());
         // ~400 distinct characters (千字文), ~200 (a typical letter), 28 (one line's worth);
         // and the letter-like page in the Song font (CFF-born FangSong vs native glyf).
-        let cases = [(FontRole::FangSong, 1000), (FontRole::FangSong, 200), (FontRole::FangSong, 28), (FontRole::Song, 200)];
+        let cases =
+            [(FontRole::FangSong, 1000), (FontRole::FangSong, 200), (FontRole::FangSong, 28), (FontRole::Song, 200)];
         for (role, distinct) in cases {
             let laid = full_page(role, distinct);
             let first = write_pdf(&d, &laid);

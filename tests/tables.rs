@@ -88,13 +88,24 @@ fn task_list_runs_over_pages_with_the_header_on_each() {
     }
 }
 
+/// The PDF's text with its layout kept (table rows stay rows), whitespace removed.
+fn layout_text(pdf: &Path) -> String {
+    let o = std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
+    squeezed(&String::from_utf8_lossy(&o.stdout))
+}
+
 #[test]
 fn tasks_are_listed_in_dependency_order() {
     if !have("pdftotext") {
         return;
     }
+    // Request 1: 序号 2 (产品培训会) depends on 1 and 3, so the list reads 1, 3, 2.
+    let text = layout_text(&path("协作函〔2026〕1号", "协作任务拆分清单", "pdf"));
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing from {text}"));
+    assert!(at("整理技术参数") < at("提炼核心卖点") && at("提炼核心卖点") < at("产品培训会"), "{text}");
+    assert!(text.contains("1、3"), "前置任务 shown by 序号");
     // Request 3: task i depends on i−1 (and every fifth also on i−4), so the order is 1..40.
-    let text = squeezed(&pdftotext(&path("协作函〔2026〕3号", "协作任务拆分清单", "pdf")));
+    let text = layout_text(&path("协作函〔2026〕3号", "协作任务拆分清单", "pdf"));
     let mut at = 0;
     for i in 1..=40 {
         let name = format!("（第{i}项）");
