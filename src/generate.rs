@@ -26,6 +26,16 @@ impl Format {
     }
 }
 
+/// Told how the run goes (a progress bar on a terminal; nothing otherwise).
+pub trait Progress {
+    fn start(&self, _documents: usize) {}
+    fn done(&self) {}
+}
+
+/// No progress reporting.
+pub struct Quiet;
+impl Progress for Quiet {}
+
 /// One document to make: a form applied to a request (and one receiving department).
 struct Job<'a> {
     form: &'a Form,
@@ -73,8 +83,16 @@ fn source(request: &Request) -> String {
 }
 
 /// Make every document of `forms` for the valid rows of `wb` into `out`, `jobs` threads wide.
-/// Rows that were rejected are listed in the manifest with their reasons.
-pub fn run(wb: &Workbook, forms: &[Form], formats: &[Format], out: &OutDir, jobs: usize) -> Result<Report, WriteError> {
+/// Rows that were rejected are listed in the manifest with their reasons. `progress` is told
+/// how many documents there are, then called once per document made (from any thread).
+pub fn run(
+    wb: &Workbook,
+    forms: &[Form],
+    formats: &[Format],
+    out: &OutDir,
+    jobs: usize,
+    progress: &(dyn Progress + Sync),
+) -> Result<Report, WriteError> {
     let mut tasks_of: HashMap<&str, Vec<&Task>> = HashMap::new();
     for t in &wb.tasks {
         tasks_of.entry(t.request_id.as_str()).or_default().push(t);
@@ -118,12 +136,13 @@ pub fn run(wb: &Workbook, forms: &[Form], formats: &[Format], out: &OutDir, jobs
         }
     }
 
+    progress.start(work.len());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().expect("thread pool");
     let made: Vec<Result<Vec<ManifestEntry>, WriteError>> = pool.install(|| {
         work.par_iter()
             .map(|job| {
                 let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
-                render(job.form, job.request, &job.to_dept, &job.tasks, &formats)
+                let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats)
                     .into_iter()
                     .zip(&job.names)
                     .map(|((format, bytes, pages), (_, name))| {
@@ -141,7 +160,9 @@ pub fn run(wb: &Workbook, forms: &[Form], formats: &[Format], out: &OutDir, jobs
                             note: String::new(),
                         })
                     })
-                    .collect()
+                    .collect();
+                progress.done();
+                made
             })
             .collect()
     });

@@ -6,7 +6,9 @@
 //! column, bad arguments, bad form file).
 
 use clap::{Parser, Subcommand};
-use gongwen::generate::{self, Format};
+use gongwen::generate::{self, Format, Progress};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use gongwen::output::OutDir;
 use gongwen::workbook::{self, Severity, Workbook};
 use std::path::{Path, PathBuf};
@@ -50,6 +52,77 @@ enum Command {
         /// 工作簿（.xlsx / .xls / .ods）
         workbook: PathBuf,
     },
+    /// 表单定义（措辞与版式）
+    Forms {
+        #[command(subcommand)]
+        action: FormsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum FormsAction {
+    /// 把内置表单定义（letter.toml 等）写到文件夹中，修改后用 generate --forms-dir 使用
+    Export {
+        /// 目标文件夹
+        dir: PathBuf,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// A progress bar on stderr with rate and ETA, shown only when stderr is a terminal.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new() -> Bar {
+        Bar(std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::hidden();
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {per_sec}  剩余 {eta}")
+                    .expect("valid template"),
+            );
+            bar
+        }))
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, documents: usize) {
+        if let Some(b) = &self.0 {
+            b.set_length(documents as u64);
+            b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+    fn done(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+}
+
+/// `gongwen forms export DIR`: the built-in form files, for editing.
+fn export_forms(dir: &Path, force: bool) -> ExitCode {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return cannot_run(format!("无法创建文件夹 {}：{e}", dir.display()));
+    }
+    for (_, file, text) in gongwen::forms::BUILT_IN {
+        let path = dir.join(file);
+        if path.exists() && !force {
+            return cannot_run(format!("{} 已存在；要覆盖请加 --force", path.display()));
+        }
+        if let Err(e) = std::fs::write(&path, text) {
+            return cannot_run(format!("无法写入 {}：{e}", path.display()));
+        }
+        eprintln!("已写出 {}", path.display());
+    }
+    eprintln!("修改后运行：gongwen generate 工作簿.xlsx --forms-dir {}", dir.display());
+    ExitCode::SUCCESS
 }
 
 /// The forms `--forms` may name, with their Chinese names; those not yet built say so.
@@ -61,7 +134,7 @@ fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Read the workbook and print every problem, one per line. `None` = cannot run.
+/// Read the workbook and print every problem, one per line. `Err` = cannot run (exit 2).
 fn read(path: &Path) -> Result<Workbook, ExitCode> {
     let wb = workbook::read_workbook(path).map_err(cannot_run)?;
     for p in &wb.problems {
@@ -84,6 +157,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Forms { action: FormsAction::Export { dir, force } } => export_forms(&dir, force),
         Command::Check { workbook } => {
             let wb = match read(&workbook) {
                 Ok(wb) => wb,
@@ -143,7 +217,10 @@ fn main() -> ExitCode {
                 Err(e) => return cannot_run(format!("无法创建输出文件夹 {}：{e}", out.display())),
             };
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let report = match generate::run(&wb, &chosen, &formats, &out, jobs) {
+            let bar = Bar::new();
+            let report = generate::run(&wb, &chosen, &formats, &out, jobs, &bar);
+            bar.finish();
+            let report = match report {
                 Ok(r) => r,
                 Err(e) => return cannot_run(format!("无法写入 {}：{}", e.file, e.error)),
             };

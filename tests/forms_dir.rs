@@ -46,3 +46,19 @@ fn an_unknown_placeholder_is_rejected_with_file_and_line() {
     assert!(err.contains("{联系人}"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
+
+#[test]
+fn forms_export_writes_the_built_in_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("表单");
+    let o = gongwen(&["forms", "export", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(target.join("letter.toml")).unwrap(), BUILT_IN_LETTER);
+    for f in ["application.toml", "tasks.toml"] {
+        assert!(target.join(f).is_file(), "{f}");
+    }
+    // Exporting again would overwrite edits: refused unless --force.
+    let o = gongwen(&["forms", "export", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(gongwen(&["forms", "export", target.to_str().unwrap(), "--force"]).status.success());
+}
