@@ -81,8 +81,11 @@ UNIHAN_OTHER="$WORK/ext/unicode-data/usr/share/unicode/Unihan_OtherMappings.txt.
 cat > "$WORK/gongwen_fonts.py" <<'PY'
 """Helpers for fonts/build-fonts.sh: character set, renaming, CFF->glyf, verification."""
 import bz2
+import math
 import sys
 from pathlib import Path
+
+from fontTools.pens.filterPen import ContourFilterPen
 
 TGH_HEADER = (
     "# 通用规范汉字表 (General Standard Chinese Characters Table, 2013): 8105 characters\n"
@@ -169,19 +172,105 @@ def cmd_charset(unihan, tgh_file, out):
     print(f"character set: {len(cps)} code points", file=sys.stderr)
 
 
-def otf_to_ttf(font):
-    """CFF outlines -> TrueType glyf (as fontTools' Snippets/otf2ttf.py)."""
+# CFF -> glyf tolerances, in font units (FandolFang has 1000 units per em; 1 unit is
+# 0.016 pt at 16 pt, 1/15 pixel at 300 dpi). See fonts/README.md "Outline size".
+STRAIGHTEN_TOLERANCE = 2.0  # a cubic whose control points are this close to its chord -> line
+CU2QU_MAX_ERR = 1.0         # cubic -> quadratic approximation error
+IMPLIED_TOLERANCE = 1.0     # on-curve point this close to its off-curve neighbours' midpoint -> implied
+
+
+def _distance_to_segment(p, a, b):
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+def _on_curve_count(contour):
+    return sum(1 for op, args in contour if op in ("moveTo", "lineTo", "curveTo"))
+
+
+class StraightenPen(ContourFilterPen):
+    """Cubic outlines: draws a nearly straight curve as a line, and merges consecutive lines
+    while every vertex they pass through stays within `tolerance` of the merged line.
+    FandolFang draws long strokes as chains of short, almost straight cubics; as lines they
+    cost one TrueType point each instead of two or three."""
+
+    def __init__(self, out_pen, tolerance):
+        super().__init__(out_pen)
+        self.tolerance = tolerance
+
+    def filterContour(self, contour):
+        if contour[0][0] != "moveTo" or contour[-1][0] != "closePath":
+            return contour
+        start = current = contour[0][1][0]
+        out = [contour[0]]
+        line_vertices = None  # vertices of the line run ending in out[-1], if it is a line
+        for op, args in contour[1:-1]:
+            end = args[-1]
+            straight = op == "lineTo" or (
+                op == "curveTo"
+                and all(_distance_to_segment(c, current, end) <= self.tolerance for c in args[:-1]))
+            if not straight:
+                out.append((op, args))
+                line_vertices = None
+            elif line_vertices and all(
+                    _distance_to_segment(v, line_vertices[0], end) <= self.tolerance
+                    for v in line_vertices[1:]):
+                line_vertices.append(end)
+                out[-1] = ("lineTo", (end,))
+            else:
+                out.append(("lineTo", (end,)))
+                line_vertices = [current, end]
+            current = end
+        out.append(contour[-1])
+        return out if _on_curve_count(out) >= 3 else contour
+
+
+class ImpliedOnCurvePen(ContourFilterPen):
+    """Quadratic outlines: joins two consecutive qCurveTo runs into one when the on-curve
+    point between them lies within `tolerance` of the midpoint of its two off-curve
+    neighbours, so TrueType implies that point instead of storing it."""
+
+    def __init__(self, out_pen, tolerance):
+        super().__init__(out_pen)
+        self.tolerance = tolerance
+
+    def filterContour(self, contour):
+        out = contour[:1]
+        for op, args in contour[1:]:
+            prev_op, prev_args = out[-1]
+            if op == "qCurveTo" and prev_op == "qCurveTo" and len(prev_args) >= 2 and len(args) >= 2:
+                (ax, ay), (px, py), (bx, by) = prev_args[-2], prev_args[-1], args[0]
+                if math.hypot(px - (ax + bx) / 2, py - (ay + by) / 2) <= self.tolerance:
+                    out[-1] = ("qCurveTo", prev_args[:-1] + args)
+                    continue
+            out.append((op, args))
+        return out
+
+
+def quadratic_glyph(glyph):
+    """One CFF glyph redrawn as a TrueType glyf glyph, within the tolerances above."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    tt_pen = TTGlyphPen(None)
+    glyph.draw(StraightenPen(
+        Cu2QuPen(ImpliedOnCurvePen(tt_pen, IMPLIED_TOLERANCE),
+                 max_err=CU2QU_MAX_ERR, reverse_direction=True),
+        STRAIGHTEN_TOLERANCE))
+    return tt_pen.glyph(dropImpliedOnCurves=True)
+
+
+def otf_to_ttf(font):
+    """CFF outlines -> TrueType glyf (as fontTools' Snippets/otf2ttf.py, plus the outline
+    simplification of quadratic_glyph)."""
     from fontTools.ttLib import newTable
 
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
-    quads = {}
-    for name in order:
-        pen = TTGlyphPen(None)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        quads[name] = pen.glyph()
+    quads = {name: quadratic_glyph(glyph_set[name]) for name in order}
     font["loca"] = newTable("loca")
     glyf = font["glyf"] = newTable("glyf")
     glyf.glyphOrder = order

@@ -103,6 +103,14 @@ impl FontSet {
         Some(GlyphHit { font: role, glyph: gid.0, advance_em: adv })
     }
 
+    /// Width in points of `text` set in `role` at `size`, with `spacing` points between
+    /// characters (as the layout engine measures; a character no font has counts one em).
+    pub fn text_width(&self, role: FontRole, text: &str, size: f32, spacing: f32) -> f32 {
+        let n = text.chars().count();
+        let glyphs: f32 = text.chars().map(|c| self.lookup(role, c).map_or(1.0, |g| g.advance_em)).sum();
+        glyphs * size + spacing * n.saturating_sub(1) as f32
+    }
+
     /// Does any bundled font have `ch`? (Line breaks and tabs count as present.)
     pub fn covers(&self, ch: char) -> bool {
         ch.is_control() || self.lookup(FontRole::FangSong, ch).is_some()

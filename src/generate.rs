@@ -37,11 +37,11 @@ pub struct Quiet;
 impl Progress for Quiet {}
 
 /// One document to make: a form applied to a request (and one receiving department).
-struct Job<'a> {
-    form: &'a Form,
-    request: &'a Request,
-    to_dept: String,
-    tasks: Vec<&'a Task>,
+pub struct Job<'a> {
+    pub form: &'a Form,
+    pub request: &'a Request,
+    pub to_dept: String,
+    pub tasks: Vec<&'a Task>,
     /// File names per format, decided up front so they are unique and independent of threads.
     names: Vec<(Format, String)>,
 }
@@ -85,6 +85,7 @@ fn source(request: &Request) -> String {
 /// Make every document of `forms` for the valid rows of `wb` into `out`, `jobs` threads wide.
 /// Rows that were rejected are listed in the manifest with their reasons. `progress` is told
 /// how many documents there are, then called once per document made (from any thread).
+/// With `bundle`, the print bundles of `bundle::write_bundles` are written too (and listed).
 pub fn run(
     wb: &Workbook,
     forms: &[Form],
@@ -92,6 +93,7 @@ pub fn run(
     out: &OutDir,
     jobs: usize,
     progress: &(dyn Progress + Sync),
+    bundle: bool,
 ) -> Result<Report, WriteError> {
     let mut tasks_of: HashMap<&str, Vec<&Task>> = HashMap::new();
     for t in &wb.tasks {
@@ -175,6 +177,15 @@ pub fn run(
             match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == format) {
                 Some(c) => c.2 += 1,
                 None => counts.push((e.form.clone(), format, 1)),
+            }
+            entries.push(e);
+        }
+    }
+    if bundle {
+        for e in pool.install(|| crate::bundle::write_bundles(&work, out))? {
+            match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == Format::Pdf) {
+                Some(c) => c.2 += 1,
+                None => counts.push((e.form.clone(), Format::Pdf, 1)),
             }
             entries.push(e);
         }

@@ -5,6 +5,7 @@
 //! `docx` and `pdf` (with its `layout` engine) render that document; `output` names, writes
 //! and lists the files; `cli` ties it together.
 
+pub mod bundle;
 pub mod docx;
 pub mod fonts;
 pub mod generate;

@@ -46,6 +46,15 @@ enum Command {
         /// 使用此文件夹中的表单定义（letter.toml 等）代替内置表单
         #[arg(long = "forms-dir")]
         forms_dir: Option<PathBuf>,
+        /// 电子印章：发函部门=图片.png（可重复）；工作簿的“印章”列优先
+        #[arg(long = "seal", value_name = "部门=PNG")]
+        seals: Vec<String>,
+        /// 电子印章的直径（毫米）
+        #[arg(long = "seal-size", value_name = "毫米", default_value_t = workbook::DEFAULT_SEAL_MM)]
+        seal_size: f32,
+        /// 另外为每种表单生成一个打印合集 PDF（打印合集_工作联系函.pdf 等），每份从奇数页开始，便于双面打印
+        #[arg(long)]
+        bundle: bool,
     },
     /// 只检查工作簿，列出所有问题，不写任何文件
     Check {
@@ -104,6 +113,34 @@ impl Progress for Bar {
             b.inc(1);
         }
     }
+}
+
+/// `--seal 部门=FILE.png`: give each sending department without a seal in its 印章 cell
+/// this image, and print every seal at `size` mm. A file that cannot be used is a warning and
+/// only that seal is skipped; a malformed option cannot run.
+fn apply_seals(wb: &mut Workbook, options: &[String], size: f32) -> Result<(), String> {
+    let mut loader = workbook::seal::SealLoader::new(Path::new("."), size);
+    let mut by_dept = std::collections::HashMap::new();
+    for opt in options {
+        let Some((dept, file)) = opt.split_once('=').filter(|(d, f)| !d.trim().is_empty() && !f.trim().is_empty()) else {
+            return Err(format!("--seal “{opt}”：应写作 发函部门=印章图片.png"));
+        };
+        match loader.from_path(Path::new(file.trim())) {
+            Ok(image) => {
+                by_dept.insert(dept.trim().to_string(), image);
+            }
+            Err(message) => eprintln!("警告：--seal {opt}：{message}，该部门不加盖电子印章"),
+        }
+    }
+    for req in &mut wb.requests {
+        if req.seal.is_none() {
+            req.seal = by_dept.get(&req.from_dept).cloned();
+        }
+        if let Some(seal) = &mut req.seal {
+            seal.width_mm = size;
+        }
+    }
+    Ok(())
 }
 
 /// `gongwen forms export DIR`: the built-in form files, for editing.
@@ -173,7 +210,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Generate { workbook, out, forms, format, jobs, strict, forms_dir } => {
+        Command::Generate { workbook, out, forms, format, jobs, strict, forms_dir, bundle, seals, seal_size } => {
             let started = Instant::now();
             let mut keys = Vec::new();
             for f in &forms {
@@ -203,10 +240,16 @@ fn main() -> ExitCode {
                 }
             };
             let chosen: Vec<_> = all_forms.into_iter().filter(|f| keys.contains(&f.key.as_str())).collect();
-            let wb = match read(&workbook) {
+            if !(10.0..=80.0).contains(&seal_size) {
+                return cannot_run(format!("--seal-size {seal_size}：印章直径应在 10–80 毫米之间"));
+            }
+            let mut wb = match read(&workbook) {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };
+            if let Err(msg) = apply_seals(&mut wb, &seals, seal_size) {
+                return cannot_run(msg);
+            }
             let n_err = errors(&wb);
             if strict && n_err > 0 {
                 eprintln!("发现 {n_err} 个错误；因使用 --strict，未写任何文件");
@@ -218,7 +261,7 @@ fn main() -> ExitCode {
             };
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let bar = Bar::new();
-            let report = generate::run(&wb, &chosen, &formats, &out, jobs, &bar);
+            let report = generate::run(&wb, &chosen, &formats, &out, jobs, &bar, bundle);
             bar.finish();
             let report = match report {
                 Ok(r) => r,

@@ -268,6 +268,28 @@ pub struct Table {
     pub pad_y: f32,
 }
 
+/// An electronic seal: a PNG image printed `width_mm` wide over a signature, under its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealImage {
+    pub png: std::sync::Arc<Vec<u8>>,
+    pub width_px: u32,
+    pub height_px: u32,
+    /// Printed width in millimetres (42 mm: the usual round 公章).
+    pub width_mm: f32,
+}
+
+impl SealImage {
+    /// Printed size in points (width, height), keeping the image's proportions.
+    pub fn size(&self) -> (f32, f32) {
+        let w = self.width_mm * MM;
+        (w, w * self.height_px as f32 / self.width_px.max(1) as f32)
+    }
+}
+
+/// GB/T 9704 §7.3.5: the sender's name and date sit slightly below the seal's centre. The seal
+/// is centred this far (a fraction of its height) above the middle of the signature lines.
+pub const SEAL_RAISE: f32 = 0.08;
+
 /// A seal area: the signature lines (name, date) with room above for a round stamp of
 /// `diameter` mm centred on them, kept together on one page.
 #[derive(Debug, Clone, PartialEq)]
@@ -278,6 +300,8 @@ pub struct SealBlock {
     pub lines: Vec<Paragraph>,
     /// Seal diameter in millimetres (42 mm is the usual round 公章).
     pub diameter_mm: f32,
+    /// The electronic seal printed here, if any (else the area stays clear for a real stamp).
+    pub image: Option<SealImage>,
 }
 
 /// One block of the document flow.

@@ -10,9 +10,10 @@
 
 use crate::fonts::{font_bytes, role_index, ROLES};
 use crate::layout::{Item, Laid, Page, TextRun};
-use crate::model::{Document, FontRole, Gray};
+use crate::model::{Document, FontRole, Gray, SealImage};
 use krilla::color::luma;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, LineCap, Stroke, StrokeDash};
@@ -31,18 +32,59 @@ const LANGUAGE: &str = "zh-CN";
 /// `SOURCE_DATE_EPOCH` or none).
 pub fn write_pdf(doc: &Document, laid: &Laid) -> Vec<u8> {
     let mut pdf = krilla::Document::new_with(serialize_settings());
-    if laid.pages.is_empty() {
-        // A PDF needs at least one page; an empty document is one blank sheet.
-        let blank = Page { width: doc.page.width, height: doc.page.height, items: Vec::new() };
-        write_page(&mut pdf, &blank);
-    }
-    for page in &laid.pages {
-        write_page(&mut pdf, page);
-    }
-    pdf.set_metadata(metadata(doc));
+    draw_document(&mut pdf, doc, laid);
+    pdf.set_metadata(metadata(&doc.title, &doc.author, doc.date));
     // Without a validator krilla fails only on bad input it was given (e.g. a zero-sized
     // page), which the layout engine never produces.
     pdf.finish().unwrap_or_else(|e| panic!("krilla could not write the PDF: {e:?}"))
+}
+
+/// One document of a print bundle, laid out (see [`write_bundle`]).
+pub struct BundlePart {
+    /// Its bookmark in the bundle's outline, e.g. `协作函〔2026〕3号 采购中心`.
+    pub bookmark: String,
+    pub doc: Document,
+    pub laid: Laid,
+}
+
+/// Write many documents as one PDF for duplex printing: each document starts on an odd page
+/// (a document with an odd page count is followed by one blank, unnumbered page of its own
+/// size, the last one included), and the outline has one bookmark per document pointing at
+/// its first page. `parts` is consumed one at a time — each document's pages are drawn and
+/// dropped before the next is asked for (krilla keeps only the compressed page streams and
+/// the glyphs used); fonts are subset once for the whole bundle. Returns the bytes and the
+/// page count.
+pub fn write_bundle(
+    title: &str,
+    author: &str,
+    date: Option<chrono::NaiveDate>,
+    parts: impl IntoIterator<Item = BundlePart>,
+) -> (Vec<u8>, usize) {
+    let mut pdf = krilla::Document::new_with(serialize_settings());
+    let mut outline = krilla::outline::Outline::new();
+    let mut pages = 0;
+    for part in parts {
+        let drawn = draw_document(&mut pdf, &part.doc, &part.laid);
+        let destination = krilla::destination::XyzDestination::new(pages, Point::from_xy(0.0, 0.0));
+        outline.push_child(krilla::outline::OutlineNode::new(part.bookmark, destination));
+        pages += drawn;
+        if drawn % 2 == 1 {
+            let last = part.laid.pages.last();
+            let (width, height) = last.map_or((part.doc.page.width, part.doc.page.height), |p| (p.width, p.height));
+            write_page(&mut pdf, &Page { width, height, items: Vec::new() });
+            pages += 1;
+        }
+    }
+    if pages == 0 {
+        // A PDF needs at least one page.
+        let a4 = crate::model::PageSetup::a4_official();
+        write_page(&mut pdf, &Page { width: a4.width, height: a4.height, items: Vec::new() });
+        pages = 1;
+    }
+    pdf.set_outline(outline);
+    pdf.set_metadata(metadata(title, author, date));
+    let bytes = pdf.finish().unwrap_or_else(|e| panic!("krilla could not write the PDF bundle: {e:?}"));
+    (bytes, pages)
 }
 
 /// krilla's defaults, spelled out: compressed streams, XMP metadata (its IDs are hashes of the
@@ -74,14 +116,29 @@ fn krilla_font(role: FontRole) -> Font {
     .clone()
 }
 
-fn metadata(doc: &Document) -> Metadata {
+/// The pages of one document, appended to `pdf` (a single file or a print bundle); returns
+/// how many pages were added (at least one: an empty document is one blank sheet).
+fn draw_document(pdf: &mut krilla::Document, doc: &Document, laid: &Laid) -> usize {
+    if laid.pages.is_empty() {
+        // A PDF needs at least one page; an empty document is one blank sheet.
+        let blank = Page { width: doc.page.width, height: doc.page.height, items: Vec::new() };
+        write_page(pdf, &blank);
+        return 1;
+    }
+    for page in &laid.pages {
+        write_page(pdf, page);
+    }
+    laid.pages.len()
+}
+
+fn metadata(title: &str, author: &str, date: Option<chrono::NaiveDate>) -> Metadata {
     let mut meta = Metadata::new()
-        .title(doc.title.clone())
-        .authors(if doc.author.is_empty() { Vec::new() } else { vec![doc.author.clone()] })
+        .title(title.to_string())
+        .authors(if author.is_empty() { Vec::new() } else { vec![author.to_string()] })
         .creator(CREATOR.to_string())
         .language(LANGUAGE.to_string());
     let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    if let Some(date) = creation_date(doc.date, source_date_epoch.as_deref()) {
+    if let Some(date) = creation_date(date, source_date_epoch.as_deref()) {
         meta = meta.creation_date(date);
     }
     meta
@@ -120,10 +177,22 @@ fn write_page(pdf: &mut krilla::Document, page: &Page) {
                 draw_line(&mut surface, (*x1, *y1), (*x2, *y2), *width, *gray, *dash)
             }
             Item::Fill { x, y, w, h, gray } => draw_fill(&mut surface, *x, *y, *w, *h, *gray),
+            Item::Image { x, y, w, h, image } => draw_image(&mut surface, *x, *y, *w, *h, image),
         }
     }
     surface.finish();
     pdf_page.finish();
+}
+
+/// An electronic seal's PNG, `w` × `h` at (`x`, `y`). The workbook reader has checked the
+/// file's header; a PNG krilla still cannot read is left out (the seal area stays clear).
+fn draw_image(surface: &mut Surface, x: f32, y: f32, w: f32, h: f32, image: &SealImage) {
+    let (Ok(img), Some(size)) = (Image::from_png(image.png.clone().into(), true), Size::from_wh(w, h)) else {
+        return;
+    };
+    surface.push_transform(&Transform::from_translate(x, y));
+    surface.draw_image(img, size);
+    surface.pop();
 }
 
 /// A grey level (0 black … 1 white) as a PDF DeviceGray colour.

@@ -62,6 +62,8 @@ pub struct Request {
     pub requester: Option<String>,
     /// 紧急程度
     pub urgency: Option<String>,
+    /// The sender's electronic seal (印章 column, or `--seal 发函部门=FILE.png`).
+    pub seal: Option<crate::model::SealImage>,
 }
 
 impl Request {

@@ -4,6 +4,7 @@
 //! Every `w:pPr`, `w:rPr`, `w:tblPr`, `w:tcPr` and `w:sectPr` child is written in the order
 //! ECMA-376 Part 1 (wml.xsd) prescribes; the functions below follow that order top to bottom.
 
+use super::seal::{anchor_run, SealMedia};
 use super::xml::Xml;
 use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry, DEFAULT_ROLE};
 use crate::model::{
@@ -86,15 +87,23 @@ struct BodyWriter<'a> {
     pending_page_break: bool,
     /// The last thing written is a table (the next table needs a spacer paragraph first).
     after_table: bool,
+    /// Seal pictures placed so far (their parts and relationships go into the package).
+    media: SealMedia,
+    /// Left page margin and type-area width in points (to place seal pictures).
+    margin_left: f32,
+    text_width: f32,
 }
 
 /// The complete word/document.xml.
-pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart]) -> String {
+pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart]) -> (String, SealMedia) {
     let mut w = BodyWriter {
         x: Xml::new(),
         geometry,
         pending_page_break: false,
         after_table: false,
+        media: SealMedia::default(),
+        margin_left: doc.page.margin_left,
+        text_width: doc.page.text_width(),
     };
     w.x.open("w:document", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)])
         .open("w:body", &[]);
@@ -105,7 +114,7 @@ pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart])
     }
     w.section_properties(footers);
     w.x.close("w:body").close("w:document");
-    w.x.finish()
+    (w.x.finish(), w.media)
 }
 
 impl BodyWriter<'_> {
@@ -145,7 +154,8 @@ impl BodyWriter<'_> {
     }
 
     /// The signature lines, kept together (keepNext on all but the last, keepLines on all),
-    /// with the room for the stamp as space before the first line.
+    /// with the room for the stamp as space before the first line; an electronic seal is
+    /// anchored in the last line, behind the text.
     fn seal(&mut self, seal: &SealBlock, chain: Option<bool>) {
         let n = seal.lines.len();
         for (i, line) in seal.lines.iter().enumerate() {
@@ -155,7 +165,17 @@ impl BodyWriter<'_> {
                 page_break_before: false,
                 extra_space_before: if i == 0 { seal.space_above } else { 0.0 },
             };
-            self.paragraph(line, placement);
+            match &seal.image {
+                Some(image) if i + 1 == n => {
+                    let placement = self.take_page_break(placement);
+                    self.after_table = false;
+                    let (media, margin_left, text_width) = (&mut self.media, self.margin_left, self.text_width);
+                    write_paragraph_with(&mut self.x, line, placement, |x| {
+                        anchor_run(x, media, seal, image, margin_left, text_width)
+                    });
+                }
+                _ => self.paragraph(line, placement),
+            }
         }
     }
 
@@ -348,6 +368,11 @@ pub(super) fn mark_style(role: FontRole, size: f32) -> ParaStyle {
 /// One `w:p` with its runs. A paragraph with no content still gets its properties (and
 /// so its exact height).
 fn write_paragraph(x: &mut Xml, p: &Paragraph, placement: Placement) {
+    write_paragraph_with(x, p, placement, |_| {});
+}
+
+/// A paragraph whose first run is written by `first_run` (an anchored picture).
+fn write_paragraph_with(x: &mut Xml, p: &Paragraph, placement: Placement, first_run: impl FnOnce(&mut Xml)) {
     x.open("w:p", &[]);
     paragraph_properties(
         x,
@@ -358,6 +383,7 @@ fn write_paragraph(x: &mut Xml, p: &Paragraph, placement: Placement) {
             tabs: &[],
         },
     );
+    first_run(x);
     for inline in &p.content {
         match inline {
             Inline::Text { text, role } => {

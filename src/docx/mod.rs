@@ -15,6 +15,7 @@
 
 mod body;
 mod parts;
+mod seal;
 mod xml;
 
 #[cfg(test)]
@@ -222,13 +223,13 @@ fn footer_parts(doc: &Document) -> Vec<FooterPart> {
 pub fn write_docx(doc: &crate::model::Document) -> Vec<u8> {
     let geometry = Geometry::new(&doc.page);
     let footers = footer_parts(doc);
-    let document = body::document_xml(doc, &geometry, &footers);
-    let package = parts::package(doc, &footers, document);
+    let (document, media) = body::document_xml(doc, &geometry, &footers);
+    let package = parts::package(doc, &footers, &media, document);
     zip_parts(&package)
 }
 
 /// Pack the parts (name, content) in the given order: deflated, timestamp 1980-01-01 00:00.
-fn zip_parts(parts: &[(String, String)]) -> Vec<u8> {
+fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
     let options = SimpleFileOptions::DEFAULT
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::DEFAULT)
@@ -238,7 +239,7 @@ fn zip_parts(parts: &[(String, String)]) -> Vec<u8> {
         // Writing to a Vec cannot fail; an error here is a bug in the zip crate.
         zip.start_file(name.as_str(), options)
             .expect("start zip entry in memory");
-        zip.write_all(content.as_bytes())
+        zip.write_all(content)
             .expect("write zip entry in memory");
     }
     zip.finish().expect("finish zip in memory").into_inner()

@@ -2,6 +2,7 @@
 //! relationships, content types and the document properties — and the fixed order in which
 //! they go into the zip.
 
+use super::seal::SealMedia;
 use super::body::{
     self, mark_style, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W,
 };
@@ -31,17 +32,18 @@ pub(super) const FIRST_FREE_REL_ID: usize = DOCUMENT_PARTS.len() + 1;
 pub(super) fn package(
     doc: &Document,
     footers: &[FooterPart],
+    media: &SealMedia,
     document: String,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Vec<u8>)> {
     let mut parts = vec![
-        ("[Content_Types].xml".to_string(), content_types(footers)),
+        ("[Content_Types].xml".to_string(), content_types(footers, media)),
         ("_rels/.rels".to_string(), package_rels()),
         ("docProps/core.xml".to_string(), core_properties(doc)),
         ("docProps/app.xml".to_string(), app_properties()),
         ("word/document.xml".to_string(), document),
         (
             "word/_rels/document.xml.rels".to_string(),
-            document_rels(footers),
+            document_rels(footers, media),
         ),
         ("word/styles.xml".to_string(), styles()),
         ("word/settings.xml".to_string(), settings(doc.page_numbers)),
@@ -53,10 +55,14 @@ pub(super) fn package(
     for f in footers {
         parts.push((format!("word/{}", f.file), footer(f.kind)));
     }
+    let mut parts: Vec<(String, Vec<u8>)> = parts.into_iter().map(|(name, xml)| (name, xml.into_bytes())).collect();
+    for m in &media.parts {
+        parts.push((format!("word/{}", m.file), m.image.png.as_ref().clone()));
+    }
     parts
 }
 
-fn content_types(footers: &[FooterPart]) -> String {
+fn content_types(footers: &[FooterPart], media: &SealMedia) -> String {
     let mut x = Xml::new();
     x.open("Types", &[("xmlns", &NS_CONTENT_TYPES)]);
     x.empty(
@@ -73,6 +79,9 @@ fn content_types(footers: &[FooterPart]) -> String {
         "Default",
         &[("Extension", &"xml"), ("ContentType", &"application/xml")],
     );
+    if !media.parts.is_empty() {
+        x.empty("Default", &[("Extension", &"png"), ("ContentType", &"image/png")]);
+    }
     let mut overrides = vec![
         (
             "/word/document.xml".to_string(),
@@ -142,7 +151,7 @@ fn package_rels() -> String {
     ])
 }
 
-fn document_rels(footers: &[FooterPart]) -> String {
+fn document_rels(footers: &[FooterPart], media: &SealMedia) -> String {
     let mut rels: Vec<(String, String, String)> = DOCUMENT_PARTS
         .iter()
         .enumerate()
@@ -160,6 +169,9 @@ fn document_rels(footers: &[FooterPart]) -> String {
             format!("{REL_TYPE}footer"),
             f.file.clone(),
         ));
+    }
+    for m in &media.parts {
+        rels.push((m.rel_id.clone(), format!("{REL_TYPE}image"), m.file.clone()));
     }
     relationships(&rels)
 }

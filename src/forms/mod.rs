@@ -8,7 +8,7 @@ pub mod template;
 
 use crate::model::{
     Align, Block, Borders, Cell, Document, Inline, PageNumbers, PageSetup, ParaStyle, Paragraph, Row,
-    Gray, SealBlock, Table, VAlign, MM,
+    Gray, SealBlock, SealImage, Table, VAlign, MM, SEAL_RAISE,
 };
 use crate::request::{Request, Task};
 use serde::Deserialize;
@@ -88,6 +88,8 @@ struct BlockDef {
     row: Option<Vec<RowDef>>,
     /// task-table: the header row's labels (repeated on every page).
     header: Option<Vec<Spanned<String>>>,
+    /// seal: `sender` prints the sending department's electronic seal here, when it has one.
+    stamp: Option<Spanned<String>>,
 }
 
 /// A `[[block.row]]` of a table.
@@ -140,7 +142,7 @@ enum Item {
     Rule,
     Text { style: ParaStyle, text: Template },
     Annex { label: Template, field: String },
-    Seal { style: ParaStyle, lines: Vec<Template> },
+    Seal { style: ParaStyle, lines: Vec<Template>, sender_stamp: bool },
     CutLine,
     PageBreak,
 }
@@ -329,6 +331,11 @@ impl Parser<'_> {
             "seal" => Item::Seal {
                 style: self.style(&b.style, "signature")?,
                 lines: self.required(&b.lines, kind, "lines")?.iter().map(|l| self.template(l)).collect::<Result<_, _>>()?,
+                sender_stamp: match b.stamp.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+                    None => false,
+                    Some(("sender", _)) => true,
+                    Some((other, span)) => return Err(self.err(span, format!("未知的 stamp“{other}”（可用：sender）"))),
+                },
             },
             "cut-line" => Item::CutLine,
             "page-break" => Item::PageBreak,
@@ -514,9 +521,10 @@ impl Form {
                 vec![Block::Paragraph(p)]
             }
             Item::Annex { label, field } => annex(&label.render_text(value), &value(field)),
-            Item::Seal { style, lines } => {
+            Item::Seal { style, lines, sender_stamp } => {
                 let texts: Vec<String> = lines.iter().map(|l| l.render_text(value)).collect();
-                vec![Block::Seal(seal(*style, &texts))]
+                let image = if *sender_stamp { req.seal.clone() } else { None };
+                vec![Block::Seal(seal(*style, &texts, image))]
             }
             Item::CutLine => vec![Block::CutLine { height: styles::PITCH }],
             Item::PageBreak => vec![Block::PageBreak],
@@ -556,40 +564,47 @@ fn annex(label: &str, items: &str) -> Vec<Block> {
         .collect()
 }
 
-/// Width of `text` in ems of the role's font (character spacing included).
+/// Width of `text` in ems of the style's size (character spacing included).
 fn text_ems(style: &ParaStyle, text: &str) -> f32 {
-    let f = crate::fonts::fonts();
-    text.chars()
-        .map(|c| f.lookup(style.role, c).map_or(1.0, |g| g.advance_em) + style.char_spacing / style.size)
-        .sum()
+    crate::fonts::fonts().text_width(style.role, text, style.size, style.char_spacing) / style.size
 }
 
 /// A seal block: room above for half a seal, then the signature lines. With a right-aligned
 /// style (the sender's signature) each line is centred on the longest one, whose right edge
 /// sits `right_indent` characters from the margin — the name centred over the date (GB/T 9704
 /// §7.3.5.1). Other styles keep their own alignment (the reply slip's left-aligned lines).
-fn seal(style: ParaStyle, lines: &[String]) -> SealBlock {
-    let diameter_mm = 42.0;
+fn seal(style: ParaStyle, lines: &[String], image: Option<SealImage>) -> SealBlock {
+    let diameter_mm = image.as_ref().map_or(42.0, |i| i.width_mm);
     let widths: Vec<f32> = lines.iter().map(|l| text_ems(&style, l)).collect();
     let widest = widths.iter().cloned().fold(0.0, f32::max);
     let paragraphs = lines
         .iter()
         .zip(&widths)
-        .map(|(l, w)| {
+        .enumerate()
+        .map(|(i, (l, w))| {
             let style = if style.align == Align::Right {
                 ParaStyle { right_indent: style.right_indent + (widest - w) / 2.0, ..style }
             } else {
                 style
             };
-            Paragraph::new(ParaStyle { keep_with_next: true, ..style }, l.clone())
+            // The lines hold together; the last one does not pull the next block along.
+            Paragraph::new(ParaStyle { keep_with_next: i + 1 < lines.len(), ..style }, l.clone())
         })
         .collect::<Vec<_>>();
     // The seal's centre sits slightly above the middle of the lines; its upper half needs
     // room above the first line so it does not cover the body.
+    // The seal's circle, centred SEAL_RAISE × diameter above the middle of the lines, must
+    // not cover the body above nor what follows (the cut line and reply slip): room above the
+    // first line and below the last.
     let lines_height = style.line_pitch * lines.len() as f32;
-    let radius = diameter_mm * MM / 2.0;
-    let space_above = (radius - lines_height / 2.0 + 0.1 * radius).max(style.line_pitch);
-    SealBlock { space_above, lines: paragraphs, diameter_mm }
+    let diameter = diameter_mm * MM;
+    let (radius, raise) = (diameter / 2.0, SEAL_RAISE * diameter);
+    let space_above = (radius + raise - lines_height / 2.0).max(style.line_pitch);
+    let mut paragraphs = paragraphs;
+    if let Some(last) = paragraphs.last_mut() {
+        last.style.space_after = (radius - raise - lines_height / 2.0).max(0.0);
+    }
+    SealBlock { space_above, lines: paragraphs, diameter_mm, image }
 }
 
 /// The set of forms in use: the built-in definitions, each replaced by a file of the same name

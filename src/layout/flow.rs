@@ -7,7 +7,7 @@
 use super::paragraph::{layout_paragraph, text_line};
 use super::table::{lay_out_table, render_segment, LaidTable, Slice};
 use super::{Item, Laid, Page, SealPlace};
-use crate::model::{Block, Document, FontRole, PageNumbers, Paragraph, MM};
+use crate::model::{Block, Document, FontRole, PageNumbers, Paragraph, SealImage, MM, SEAL_RAISE};
 
 const EPS: f32 = 0.01;
 /// Page numbers: 四号, their top this far below the type area.
@@ -56,7 +56,8 @@ struct Flow<'a> {
     doc: &'a Document,
     units: Vec<Unit>,
     tables: Vec<LaidTable>,
-    seal_diameters: Vec<f32>,
+    /// Per seal block: its diameter and image.
+    seals: Vec<(f32, Option<SealImage>)>,
     /// The previous block asked to stay with the next one.
     keep_prev: bool,
 }
@@ -124,8 +125,8 @@ impl Flow<'_> {
             }
             Block::CutLine { height } => self.units.push(Unit::items(*height, cut_line(left, right, *height))),
             Block::Seal(s) => {
-                let id = self.seal_diameters.len();
-                self.seal_diameters.push(s.diameter_mm * MM);
+                let id = self.seals.len();
+                self.seals.push((s.diameter_mm * MM, s.image.clone()));
                 let first = self.units.len();
                 self.units.push(Unit::items(s.space_above, Vec::new()));
                 for p in &s.lines {
@@ -238,15 +239,15 @@ fn paginate(units: &[Unit], tables: &[LaidTable], page_h: f32) -> Vec<PagePlan> 
 
 /// Lay out the whole document.
 pub fn layout_document(doc: &Document) -> Laid {
-    let mut flow = Flow { doc, units: Vec::new(), tables: Vec::new(), seal_diameters: Vec::new(), keep_prev: false };
+    let mut flow = Flow { doc, units: Vec::new(), tables: Vec::new(), seals: Vec::new(), keep_prev: false };
     flow.blocks(&doc.blocks);
-    let Flow { units, tables, seal_diameters, .. } = flow;
+    let Flow { units, tables, seals: seal_specs, .. } = flow;
     let setup = doc.page;
     let plans = paginate(&units, &tables, setup.text_height());
     let top = setup.margin_top;
 
     let mut pages = Vec::with_capacity(plans.len());
-    let mut seal_boxes: Vec<Option<(usize, [f32; 4])>> = vec![None; seal_diameters.len()];
+    let mut seal_boxes: Vec<Option<(usize, [f32; 4])>> = vec![None; seal_specs.len()];
     for (n, plan) in plans.iter().enumerate() {
         let mut items = Vec::new();
         let mut segment: Option<(usize, Vec<(f32, &Slice)>)> = None;
@@ -294,13 +295,16 @@ pub fn layout_document(doc: &Document) -> Laid {
     for (n, page) in pages.iter_mut().enumerate() {
         page_number(doc, n + 1, total, &mut page.items);
     }
-    let seals = seal_boxes
-        .iter()
-        .zip(&seal_diameters)
-        .filter_map(|(b, &diameter)| {
-            b.map(|(page, [x0, y0, x1, y1])| SealPlace { page, cx: (x0 + x1) / 2.0, cy: (y0 + y1) / 2.0, diameter })
-        })
-        .collect();
+    let mut seals = Vec::new();
+    for (b, (diameter, image)) in seal_boxes.iter().zip(seal_specs) {
+        let Some((page, [x0, y0, x1, y1])) = *b else { continue };
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0 - SEAL_RAISE * diameter);
+        if let Some(image) = image {
+            let (w, h) = image.size();
+            pages[page].items.insert(0, Item::Image { x: cx - w / 2.0, y: cy - h / 2.0, w, h, image });
+        }
+        seals.push(SealPlace { page, cx, cy, diameter });
+    }
     Laid { pages, seals }
 }
 

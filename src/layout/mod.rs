@@ -5,7 +5,7 @@
 //!
 //! Coordinates: points, origin at the top-left corner of the page, y growing downwards.
 
-use crate::model::{Document, FontRole, Gray};
+use crate::model::{Document, FontRole, Gray, SealImage};
 
 mod breaking;
 mod flow;
@@ -45,6 +45,9 @@ pub enum Item {
     Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, gray: Gray, dash: Option<(f32, f32)> },
     /// A filled rectangle (cell shading), drawn before the text and lines over it.
     Fill { x: f32, y: f32, w: f32, h: f32, gray: Gray },
+    /// An electronic seal, `w` × `h` with its top-left corner at (`x`, `y`); placed first on
+    /// its page so the signature text is drawn over it.
+    Image { x: f32, y: f32, w: f32, h: f32, image: SealImage },
 }
 
 /// A laid-out page.
@@ -55,7 +58,8 @@ pub struct Page {
     pub items: Vec<Item>,
 }
 
-/// Where a seal block landed: page index (0-based) and the centre of its signature lines.
+/// Where a seal block landed: page index (0-based) and the seal's centre — slightly above the
+/// middle of its signature lines (GB/T 9704 §7.3.5, [`crate::model::SEAL_RAISE`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SealPlace {
     pub page: usize,
@@ -85,7 +89,7 @@ impl Item {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Item::Fill { x, y, .. } => {
+            Item::Fill { x, y, .. } | Item::Image { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }

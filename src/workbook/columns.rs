@@ -87,6 +87,7 @@ pub enum ReqField {
     Milestones,
     Requester,
     Urgency,
+    Seal,
 }
 
 /// Fields of the 任务拆分 sheet, in column-table order.
@@ -138,6 +139,7 @@ pub static REQUESTS: Sheet<ReqField> = Sheet {
         col(ReqField::Milestones, "期望时间节点", "milestones", OPT, Kind::Text),
         col(ReqField::Requester, "发起人", "requester", OPT, Kind::Text),
         col(ReqField::Urgency, "紧急程度", "urgency", OPT, Kind::Choice(URGENCIES)),
+        col(ReqField::Seal, "印章", "seal", OPT, Kind::Text),
     ],
 };
 

@@ -8,6 +8,8 @@
 
 mod cells;
 pub mod columns;
+pub mod seal;
+pub mod template;
 mod problem;
 mod sheet;
 mod validate;
@@ -90,8 +92,18 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         Some((name, _)) => Some(range_of(name)?),
         None => None,
     };
-    check(&req_name, &req_range, task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)), task_range.as_ref())
+    let mut seals = seal::SealLoader::new(path.parent().unwrap_or(Path::new(".")), DEFAULT_SEAL_MM);
+    check(
+        &req_name,
+        &req_range,
+        task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)),
+        task_range.as_ref(),
+        &mut seals,
+    )
 }
+
+/// Printed width of an electronic seal unless told otherwise (the usual round 公章).
+pub const DEFAULT_SEAL_MM: f32 = 42.0;
 
 /// The requests sheet and, if any, the tasks sheet with whether it was found by name.
 /// By name (Chinese or English, trimmed), else by position: first = requests, second = tasks.
@@ -111,6 +123,7 @@ fn check(
     req_range: &Range<Data>,
     task_sheet: Option<(&str, bool)>,
     task_range: Option<&Range<Data>>,
+    seals: &mut seal::SealLoader,
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
     let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, range: req_range };
@@ -154,6 +167,7 @@ fn check(
         task_rows,
         &task_cols,
         problems,
+        seals,
     ))
 }
 

@@ -28,6 +28,7 @@ pub fn assemble(
     task_rows: Vec<RowValues>,
     task_cols: &TaskColumns,
     mut problems: Problems,
+    seals: &mut super::seal::SealLoader,
 ) -> Workbook {
     let mut wb = Workbook::default();
 
@@ -45,7 +46,16 @@ pub fn assemble(
             }
         }
         if row.errors.is_empty() {
-            wb.requests.push(build_request(row));
+            // A bad seal costs only the seal: a warning, and the seal area stays clear.
+            let seal = row.take_text(R::Seal as usize).and_then(|text| match seals.from_cell(&text) {
+                Ok(image) => Some(image),
+                Err(message) => {
+                    let col0 = req_cols[R::Seal as usize].expect("a value implies the column");
+                    problems.at(req_sheet.no, req_sheet.name, Severity::Warning, row.row0, col0, message);
+                    None
+                }
+            });
+            wb.requests.push(Request { seal, ..build_request(row) });
         } else {
             let id = row.take_text(R::Id as usize);
             let reasons = row.errors.into_iter().map(|(_, message)| message).collect();
@@ -91,6 +101,7 @@ fn build_request(mut row: RowValues) -> Request {
         milestones: row.take_text(R::Milestones as usize),
         requester: row.take_text(R::Requester as usize),
         urgency: row.take_text(R::Urgency as usize),
+        seal: None,
     }
 }
 

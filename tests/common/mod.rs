@@ -121,3 +121,70 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// A valid 2×1 PNG of pure red pixels (a stand-in seal: printed 42 mm wide, it is a red
+/// 42 × 21 mm rectangle that is easy to find on a rendered page).
+pub const RED_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+    0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x7b, 0x40, 0xe8, 0xdd, 0x00, 0x00, 0x00,
+    0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x44, 0x00, 0x08, 0xfe, 0x01, 0xff,
+    0xc6, 0x9e, 0x79, 0xf7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Boxes (xMin, yMin, xMax, yMax, in points) of the words on 1-based `page` whose text
+/// contains `needle`, from `pdftotext -bbox`.
+pub fn word_boxes(pdf: &Path, page: usize, needle: &str) -> Vec<(f32, f32, f32, f32)> {
+    let o = Command::new("pdftotext")
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let s = String::from_utf8_lossy(&o.stdout).into_owned();
+    let attr = |line: &str, k: &str| -> f32 {
+        let at = line.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    s.lines()
+        .filter(|l| l.trim_start().starts_with("<word") && l.contains(needle))
+        .map(|l| (attr(l, "xMin"), attr(l, "yMin"), attr(l, "xMax"), attr(l, "yMax")))
+        .collect()
+}
+
+/// Bounding box (in points) of the clearly red pixels on 1-based `page`, rendered at 72 dpi.
+pub fn red_box(pdf: &Path, page: usize) -> Option<(f32, f32, f32, f32)> {
+    let o = Command::new("pdftoppm")
+        .args(["-r", "72", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .output()
+        .expect("pdftoppm");
+    // Binary PPM: "P6\n<w> <h>\n255\n" then RGB triples.
+    let d = o.stdout;
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while d[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !d[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&d[start..i]).into_owned());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &d[i + 1..];
+    let mut b: Option<(usize, usize, usize, usize)> = None;
+    for y in 0..h {
+        for x in 0..w {
+            let p = &pixels[(y * w + x) * 3..(y * w + x) * 3 + 3];
+            if p[0] > 200 && p[1] < 80 && p[2] < 80 {
+                b = Some(match b {
+                    None => (x, y, x, y),
+                    Some((x0, y0, x1, y1)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y)),
+                });
+            }
+        }
+    }
+    b.map(|(x0, y0, x1, y1)| (x0 as f32, y0 as f32, x1 as f32 + 1.0, y1 as f32 + 1.0))
+}

@@ -1,0 +1,133 @@
+//! Print bundles (`generate --bundle`): one PDF per form kind, `打印合集_<表单>.pdf`, holding
+//! every document of that kind made in the run, in a stable order (收函部门, then 编号), each
+//! starting on an odd page so duplex printing never puts two documents on one sheet, with a
+//! bookmark per document. Drawing and padding are `pdf::write_bundle`; this module chooses
+//! and orders the documents, lays them out a few at a time (never the whole bundle at once)
+//! and writes the files.
+
+use crate::forms::Form;
+use crate::generate::{Job, WriteError};
+use crate::output::{safe_file_name, ManifestEntry, OutDir};
+use crate::pdf::{write_bundle, BundlePart};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// The manifest's 表单 column for bundle files, and their file names' prefix.
+pub const BUNDLE_FORM: &str = "打印合集";
+
+/// Author of a bundle whose documents come from more than one 发函部门.
+const MIXED_AUTHOR: &str = "gongwen";
+
+/// Write the print bundles for the documents of `jobs` into `out`, one per form (in the order
+/// the forms first appear in `jobs`); returns their manifest lines. Documents are laid out in
+/// parallel chunks on the current rayon pool and drawn in order, so memory holds a chunk's
+/// layouts, not a bundle's.
+pub fn write_bundles(jobs: &[Job], out: &OutDir) -> Result<Vec<ManifestEntry>, WriteError> {
+    let mut forms: Vec<&Form> = Vec::new();
+    for job in jobs {
+        if !forms.iter().any(|f| std::ptr::eq(*f, job.form)) {
+            forms.push(job.form);
+        }
+    }
+    forms
+        .par_iter()
+        .map(|form| {
+            let members: Vec<&Job> = jobs.iter().filter(|j| std::ptr::eq(j.form, *form)).collect();
+            write_one(form, members, out)
+        })
+        .collect()
+}
+
+/// The bundle of one form's documents.
+fn write_one(form: &Form, mut members: Vec<&Job>, out: &OutDir) -> Result<ManifestEntry, WriteError> {
+    members.sort_by(|a, b| bundle_order(a, b));
+    let title = format!("{BUNDLE_FORM}_{}", form.name);
+    let first_sender = members.first().map(|j| j.request.from_dept.as_str()).unwrap_or_default();
+    let author = if members.iter().all(|j| j.request.from_dept == first_sender) && !first_sender.is_empty() {
+        first_sender
+    } else {
+        MIXED_AUTHOR
+    };
+    let date = members.iter().map(|j| j.request.date).max();
+    let chunk = 2 * rayon::current_num_threads();
+    let parts = members.chunks(chunk).flat_map(|chunk| chunk.par_iter().map(|job| lay_out(job)).collect::<Vec<_>>());
+    let (bytes, pages) = write_bundle(&title, author, date, parts);
+    let file = safe_file_name(&title, "pdf");
+    let sha256 = out.write(&file, &bytes).map_err(|error| WriteError { file: file.clone(), error })?;
+    Ok(ManifestEntry {
+        file,
+        form: BUNDLE_FORM.into(),
+        format: "pdf".into(),
+        pages: Some(pages),
+        sha256,
+        status: "已生成".into(),
+        note: format!("{} {} 份", form.name, members.len()),
+        ..Default::default()
+    })
+}
+
+/// One document, built and laid out, with its bookmark `编号 收函部门`.
+fn lay_out(job: &Job) -> BundlePart {
+    let doc = job.form.build(job.request, &job.to_dept, &job.tasks);
+    let laid = crate::layout::layout(&doc);
+    BundlePart { bookmark: format!("{} {}", job.request.id, job.to_dept), doc, laid }
+}
+
+/// 收函部门, then 编号 (numbers inside compared as numbers: 2号 before 10号), then row.
+fn bundle_order(a: &Job, b: &Job) -> Ordering {
+    a.to_dept
+        .cmp(&b.to_dept)
+        .then_with(|| natural_cmp(&a.request.id, &b.request.id))
+        .then_with(|| a.request.row.cmp(&b.request.row))
+}
+
+/// Compare two strings with runs of ASCII digits compared by value: `协作函〔2026〕2号` sorts
+/// before `协作函〔2026〕10号`.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        match (a.chars().next(), b.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (da, ra) = split_digits(a);
+                let (db, rb) = split_digits(b);
+                let (ta, tb) = (da.trim_start_matches('0'), db.trim_start_matches('0'));
+                let by_value = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb)).then_with(|| da.len().cmp(&db.len()));
+                if by_value != Ordering::Equal {
+                    return by_value;
+                }
+                (a, b) = (ra, rb);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                (a, b) = (&a[x.len_utf8()..], &b[y.len_utf8()..]);
+            }
+        }
+    }
+}
+
+/// The leading run of ASCII digits of `s`, and the rest.
+fn split_digits(s: &str) -> (&str, &str) {
+    s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn numbers_in_ids_sort_by_value() {
+        assert_eq!(natural_cmp("协作函〔2026〕2号", "协作函〔2026〕10号"), Less);
+        assert_eq!(natural_cmp("协作函〔2026〕10号", "协作函〔2026〕9号"), Greater);
+        assert_eq!(natural_cmp("协作函〔2025〕12号", "协作函〔2026〕1号"), Less);
+        assert_eq!(natural_cmp("协作函〔2026〕3号", "协作函〔2026〕3号"), Equal);
+        assert_eq!(natural_cmp("函3", "函03"), Less, "equal values: the shorter spelling first, never Equal");
+        assert_eq!(natural_cmp("甲2", "乙1"), "甲".cmp("乙"));
+        assert_eq!(natural_cmp("A", "A1"), Less);
+    }
+}

@@ -1,0 +1,104 @@
+//! Electronic seals: `--seal 部门=FILE.png` and the 印章 column put the image over the
+//! sender's name and date — in the PDF under the text, in the .docx as a picture anchored
+//! behind the text; a bad seal is a cell-referenced warning that skips only that seal.
+
+mod common;
+use common::*;
+use std::io::Read;
+
+const MM: f32 = 72.0 / 25.4;
+
+fn docx_part(docx: &std::path::Path, name: &str) -> Option<Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut f = zip.by_name(name).ok()?;
+    let mut v = Vec::new();
+    f.read_to_end(&mut v).unwrap();
+    Some(v)
+}
+
+#[test]
+fn seal_sits_over_the_signature_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let seal = dir.path().join("行政部.png");
+    std::fs::write(&seal, RED_PNG).unwrap();
+    let out = dir.path().join("out");
+    let o = gongwen(&[
+        "generate", sample().to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter",
+        "--seal", &format!("行政部={}", seal.display()),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = out.join("协作函〔2026〕3号_采购中心_工作联系函.pdf");
+    let docx = pdf.with_extension("docx");
+
+    // DOCX: the PNG is a part, anchored behind the text in the date's paragraph.
+    assert_eq!(docx_part(&docx, "word/media/seal1.png").as_deref(), Some(RED_PNG));
+    let xml = String::from_utf8(docx_part(&docx, "word/document.xml").unwrap()).unwrap();
+    let anchor = xml.find("<wp:anchor").expect("an anchored picture");
+    assert!(xml[anchor..].starts_with("<wp:anchor") && xml[anchor..anchor + 400].contains("behindDoc=\"1\""));
+    let para_start = xml[..anchor].rfind("<w:p>").or_else(|| xml[..anchor].rfind("<w:p ")).unwrap();
+    let para_end = anchor + xml[anchor..].find("</w:p>").unwrap();
+    assert!(xml[para_start..para_end].contains("2026年3月8日"), "anchored in the date's paragraph");
+    let rels = String::from_utf8(docx_part(&docx, "word/_rels/document.xml.rels").unwrap()).unwrap();
+    assert!(rels.contains("media/seal1.png"));
+    // Other senders have no seal.
+    let other = out.join("协作函〔2026〕1号_研发中心_工作联系函.docx");
+    assert!(docx_part(&other, "word/media/seal1.png").is_none());
+
+    if !have("pdftotext") || !have("pdftoppm") {
+        return;
+    }
+    // PDF: the red image is centred on the name and date, a little above their middle.
+    let pages = pdf_pages(&pdf);
+    let page = (1..=pages).find(|&p| !word_boxes(&pdf, p, "行政部（盖章）").is_empty()).expect("signature page");
+    let name = word_boxes(&pdf, page, "行政部（盖章）")[0];
+    let date = word_boxes(&pdf, page, "2026年3月8日").last().copied().unwrap();
+    let (tx, ty) = ((name.0 + name.2) / 2.0, (name.1 + date.3) / 2.0);
+    let (x0, y0, x1, y1) = red_box(&pdf, page).expect("the seal is drawn on the signature page");
+    let (sx, sy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    assert!(((x1 - x0) - 42.0 * MM).abs() < 2.0, "42 mm wide: {}", (x1 - x0) / MM);
+    assert!((sx - tx).abs() < 3.0 * MM, "centred horizontally on the signature: {sx} vs {tx}");
+    assert!(sy < ty && ty - sy < 8.0 * MM, "centre slightly above the lines' middle: {sy} vs {ty}");
+    // The text is drawn over the image: the name is still extractable and on top.
+    assert!(squeezed(&pdftotext(&pdf)).contains("行政部（盖章）2026年3月8日"));
+    // No other letter carries it.
+    let other = out.join("协作函〔2026〕1号_研发中心_工作联系函.pdf");
+    assert!((1..=pdf_pages(&other)).all(|p| red_box(&other, p).is_none()));
+}
+
+#[test]
+fn bad_seal_cells_are_warnings_that_skip_only_the_seal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.png"), RED_PNG).unwrap();
+    std::fs::write(dir.path().join("fake.png"), b"GIF89a not a png").unwrap();
+    std::fs::write(dir.path().parent().unwrap().join("gongwen-outside-seal.png"), RED_PNG).ok();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("协作需求").unwrap();
+    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "印章"];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let seals = ["good.png", "../gongwen-outside-seal.png", "missing.png", "fake.png"];
+    for (r, seal) in seals.iter().enumerate() {
+        let id = format!("函{}号", r + 1);
+        let row = [id.as_str(), "行政部", "采购中心", "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003", seal];
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let path = dir.path().join("seals.xlsx");
+    wb.save(&path).unwrap();
+    let out = dir.path().join("out");
+    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--format", "docx"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "warnings only: {err}");
+    for (cell, what) in [("协作需求!M3", "不在工作簿所在文件夹内"), ("协作需求!M4", "找不到"), ("协作需求!M5", "不是有效的 PNG")] {
+        let line = err.lines().find(|l| l.contains(cell)).unwrap_or_else(|| panic!("{cell} not reported: {err}"));
+        assert!(line.contains(what), "{line}");
+    }
+    assert!(!err.contains("协作需求!M2"), "the good seal is fine: {err}");
+    for n in 1..=4 {
+        let docx = out.join(format!("函{n}号_采购中心_工作联系函.docx"));
+        assert!(docx.is_file(), "every letter is still made");
+        assert_eq!(docx_part(&docx, "word/media/seal1.png").is_some(), n == 1, "only the good seal is used ({n})");
+    }
+}
