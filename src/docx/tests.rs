@@ -110,6 +110,7 @@ fn letter() -> Document {
             para(seal_style, "2026年3月5日"),
         ],
         diameter_mm: 42.0,
+        image: None,
     }));
     blocks.push(Block::CutLine { height: 28.95 });
     blocks.push(Block::KeepTogether(vec![

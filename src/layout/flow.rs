@@ -488,6 +488,7 @@ pub(crate) mod tests {
             space_above: 2.0 * 28.95,
             lines: vec![Paragraph::new(st, "行政部（盖章）"), Paragraph::new(st, "2026年3月5日")],
             diameter_mm: 42.0,
+            image: None,
         };
         // 19 lines + 2 blank + 2 signature lines = 23 > 22: the whole seal moves.
         let d = doc(vec![body_lines(19, '文'), Block::Seal(seal)]);
@@ -500,8 +501,9 @@ pub(crate) mod tests {
         let top = d.page.margin_top + 2.0 * 28.95;
         let lines: Vec<String> = body(&laid.pages[1]);
         assert_eq!(lines, vec!["行政部（盖章）", "2026年3月5日"]);
-        // centre: between the two lines vertically, inside the text horizontally
-        assert!((s.cy - (top + 28.95)).abs() < 2.0, "cy {}", s.cy);
+        // centre: a little above the middle of the two lines, inside the text horizontally
+        let raised = top + 28.95 - crate::model::SEAL_RAISE * 42.0 * MM;
+        assert!((s.cy - raised).abs() < 2.0, "cy {}", s.cy);
         assert!(s.cx < right && s.cx > right - 7.0 * 16.0, "cx {}", s.cx);
     }
 

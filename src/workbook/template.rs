@@ -131,7 +131,7 @@ fn request_guide(field: ReqField) -> Guide {
         F::Milestones => ("期望的阶段性时间安排（用于协作需求申请表）", LONG, &[Text("3月20日前完成材料；3月31日前完成培训")]),
         F::Requester => ("提出本需求的人", 12.0, &[Text("李华")]),
         F::Urgency => ("本需求的紧急程度", 12.0, &[Text("紧急")]),
-        F::Seal => ("电子印章图片（PNG）的路径，相对于工作簿所在文件夹，如 印章/市场营销部.png；盖实体章则留空", 22.0, &[]),
+        F::Seal => ("电子印章图片（PNG）的路径，相对于工作簿所在文件夹，如 印章/市场营销部.png；盖实体章则留空", 22.0, &[Blank]),
     };
     Guide { what, width, examples }
 }
@@ -281,6 +281,8 @@ fn write_sheet<F: Copy>(
         }
     }
     ws.set_freeze_panes(1, 1)?;
+    // Printed: A4 landscape, the header row and 编号 column on every page.
+    ws.set_paper_size(9).set_landscape().set_repeat_rows(0, 0)?.set_repeat_columns(0, 0)?;
     Ok(())
 }
 
