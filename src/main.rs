@@ -61,6 +61,12 @@ enum Command {
         /// 工作簿（.xlsx / .xls / .ods）
         workbook: PathBuf,
     },
+    /// 写出空白的输入工作簿（含表头说明、下拉选项和一行示例），从它开始填写
+    Template {
+        /// 要写出的工作簿
+        #[arg(short = 'o', long = "out", default_value = "协作需求模板.xlsx")]
+        out: PathBuf,
+    },
     /// 表单定义（措辞与版式）
     Forms {
         #[command(subcommand)]
@@ -195,6 +201,13 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Forms { action: FormsAction::Export { dir, force } } => export_forms(&dir, force),
+        Command::Template { out } => match workbook::template::write_template(&out) {
+            Ok(()) => {
+                eprintln!("已写出 {}：填好后运行 gongwen check {0} 检查，再 gongwen generate {0}", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => cannot_run(e),
+        },
         Command::Check { workbook } => {
             let wb = match read(&workbook) {
                 Ok(wb) => wb,

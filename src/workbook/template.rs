@@ -225,7 +225,7 @@ impl Styles {
 /// The format of a column's data cells (the whole column, and its example cells).
 fn body_format(kind: Kind, width: f64) -> Format {
     let format = match kind {
-        Kind::Date => Format::new().set_num_format(DATE_FORMAT),
+        Kind::Date => Format::new().set_num_format(DATE_FORMAT).set_align(FormatAlign::Center),
         Kind::Seq => Format::new(),
         // Text, so Excel keeps 13800138000, 001 and 2026-1 as typed instead of converting them.
         Kind::Text | Kind::Email | Kind::Choice(_) | Kind::DeptList | Kind::AnnexList | Kind::SeqList => {
@@ -233,12 +233,30 @@ fn body_format(kind: Kind, width: f64) -> Format {
         }
     };
     let format = format.set_align(FormatAlign::Top);
-    if width >= LONG {
+    if wraps(kind, width) {
         format.set_text_wrap()
     } else {
         format
     }
 }
+
+/// Does a column wrap its text? Long-text columns and the one-per-line 附件 list do.
+fn wraps(kind: Kind, width: f64) -> bool {
+    width >= LONG || kind == Kind::AnnexList
+}
+
+/// Lines a text takes in a column `width` characters wide (a CJK character counts two).
+fn lines_needed(text: &str, width: f64) -> u32 {
+    text.split('\n')
+        .map(|line| {
+            let units: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            (units as f64 / width).ceil().max(1.0) as u32
+        })
+        .sum()
+}
+
+/// Points per line of 11 pt text, as Excel spaces rows.
+const LINE_HEIGHT: f64 = 15.0;
 
 /// One data sheet: header row with notes, column formats and widths, dropdowns, examples.
 fn write_sheet<F: Copy>(
@@ -250,6 +268,9 @@ fn write_sheet<F: Copy>(
     ws.set_name(sheet.name)?;
     ws.set_default_note_author("gongwen");
     ws.set_row_height(0, 22)?;
+    // Excel does not grow a row to fit wrapped text on opening, so the example rows are given
+    // the height their longest wrapped cell needs.
+    let mut example_lines: Vec<u32> = Vec::new();
     for (col, column) in sheet.columns.iter().enumerate() {
         let col = u16::try_from(col).expect("a sheet has fewer than 65536 columns");
         let guide = guide_of(column.field);
@@ -272,13 +293,24 @@ fn write_sheet<F: Copy>(
         }
         for (i, example) in guide.examples.iter().enumerate() {
             let row = 1 + i as u32;
+            if example_lines.len() <= i {
+                example_lines.push(1);
+            }
             match *example {
-                Example::Text(t) => ws.write_string_with_format(row, col, t, &body)?,
+                Example::Text(t) => {
+                    if wraps(column.kind, guide.width) {
+                        example_lines[i] = example_lines[i].max(lines_needed(t, guide.width));
+                    }
+                    ws.write_string_with_format(row, col, t, &body)?
+                }
                 Example::Date(y, m, d) => ws.write_datetime_with_format(row, col, ExcelDateTime::from_ymd(y, m, d)?, &body)?,
                 Example::Number(n) => ws.write_number_with_format(row, col, n, &body)?,
                 Example::Blank => ws.write_blank(row, col, &body)?,
             };
         }
+    }
+    for (i, lines) in example_lines.into_iter().enumerate() {
+        ws.set_row_height(1 + i as u32, LINE_HEIGHT * lines as f64)?;
     }
     ws.set_freeze_panes(1, 1)?;
     // Printed: A4 landscape, the header row and 编号 column on every page.
@@ -365,6 +397,13 @@ mod tests {
         );
         let email = &REQUESTS.columns[ReqField::Email as usize];
         assert_eq!(header_note(email, &request_guide(email.field)), "选填。电子邮箱：对接人的电子邮箱。例：wangxm@example.com。");
+    }
+
+    #[test]
+    fn wrapped_lines_count_cjk_as_two_columns() {
+        assert_eq!(lines_needed("abc", 36.0), 1);
+        assert_eq!(lines_needed(&"字".repeat(19), 36.0), 2);
+        assert_eq!(lines_needed("一\n二", 36.0), 2);
     }
 
     #[test]
