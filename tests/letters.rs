@@ -87,25 +87,6 @@ fn every_letter_exists_in_both_formats_under_its_name() {
     assert_eq!(manifest.lines().count(), 1 + 2 * LETTERS.len(), "{manifest}");
 }
 
-/// Drop the `—N—` page numbers, which pdftotext prints where a page ends, even mid-sentence.
-fn without_page_numbers(squeezed: &str) -> String {
-    let mut out = String::new();
-    let mut rest = squeezed;
-    while let Some(i) = rest.find('—') {
-        let after = &rest[i + '—'.len_utf8()..];
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        if digits > 0 && after[digits..].starts_with('—') {
-            out.push_str(&rest[..i]);
-            rest = &after[digits + '—'.len_utf8()..];
-        } else {
-            out.push_str(&rest[..i + '—'.len_utf8()]);
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[test]
 fn pdf_text_has_the_row_values_and_every_fixed_sentence() {
     if !have("pdftotext") {

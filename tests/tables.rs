@@ -197,3 +197,55 @@ fn task_errors_block_only_that_requests_list() {
     let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
     assert!(manifest.lines().any(|l| l.contains("乙2号") && l.contains("协作任务拆分清单") && l.contains("未生成")), "{manifest}");
 }
+
+/// A workbook with one request whose 协作背景 is longer than a page.
+fn long_cell_workbook(dir: &Path) -> PathBuf {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("协作需求").unwrap();
+    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "协作背景"];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let background: String = (1..=70).map(|i| format!("第{i}条背景说明：现有流程分散在多个部门，审批环节多、周期长。")).collect();
+    let row = ["长1号", "行政部", "采购中心", "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003", &background];
+    for (c, v) in row.iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    let path = dir.join("long.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn a_cell_taller_than_a_page_splits_between_lines_in_both_writers() {
+    if !have("pdftotext") || !have("pdfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wb = long_cell_workbook(dir.path());
+    let out = dir.path().join("out");
+    let o = gongwen(&["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "application"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = out.join("长1号_协作需求申请表.pdf");
+    let pages = pdf_pages(&pdf);
+    assert!(pages >= 2, "the long background runs over pages: {pages}");
+    // Every sentence is there, whole and in order: no line was lost or cut at a page break.
+    // (The row's label, centred in the row, is read out where it stands: leave it out.)
+    let text = without_page_numbers(&squeezed(&pdftotext(&pdf))).replace("协作背景", "");
+    let mut at = 0;
+    for i in 1..=70 {
+        let s = format!("第{i}条背景说明：现有流程分散在多个部门，审批环节多、周期长。");
+        at += text[at..].find(&s).unwrap_or_else(|| panic!("sentence {i} missing or out of order")) + s.len();
+    }
+    // The signature cells still come after it.
+    assert!(text[at..].contains("接收部门负责人（签字/盖章）"));
+    if !have("soffice") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let lo = libreoffice_pdfs(&[pdf.with_extension("docx")], work.path());
+    let lo_text = squeezed(&pdftotext(&lo[0]));
+    assert!(lo_text.contains("第1条背景说明"));
+    assert!(lo_text.contains("第70条背景说明") && lo_text.contains("接收部门负责人"));
+    assert_eq!(pdf_pages(&lo[0]), pages, "LibreOffice splits the row over as many pages");
+}

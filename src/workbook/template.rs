@@ -320,9 +320,10 @@ fn write_sheet<F: Copy>(
 
 /// The 填写说明 sheet: short instructions and the header colour legend.
 fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxError> {
+    const TEXT_WIDTH: f64 = 76.0;
     ws.set_name("填写说明")?;
-    ws.set_column_width(0, 12)?;
-    ws.set_column_width(1, 90)?;
+    ws.set_column_width(0, 8)?;
+    ws.set_column_width(1, TEXT_WIDTH)?;
     ws.write_string_with_format(0, 0, "协作需求工作簿填写说明", &styles.title)?;
     let lines = [
         format!(
@@ -333,22 +334,26 @@ fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxErr
             "“{}”表：每行一个任务，用“编号”对应协作需求，生成协作任务拆分清单；没有任务的需求不必填写。",
             TASKS.name
         ),
-        "第 2 行起是示例，可照着改写；不需要时整行删除。".to_string(),
+        "表头下面的行是示例，可照着改写；不需要时整行删除。".to_string(),
         "把鼠标移到表头上，可以看到该列填什么、是否必填和示例。".to_string(),
         "日期可填 2026-03-05、2026/3/5 或 2026年3月5日；工作性质、紧急程度可从下拉列表选择。".to_string(),
-        "请不要修改表头文字和工作表名称；可以增加数据行，多余的列会被忽略。".to_string(),
+        "请不要修改表头文字和工作表名称；可以增加数据行，多出的列会被忽略（检查时会提示）。".to_string(),
         "填好后先检查：gongwen check 工作簿.xlsx；再生成：gongwen generate 工作簿.xlsx -o 输出文件夹".to_string(),
     ];
+    let mut row = 2;
     for (i, line) in lines.iter().enumerate() {
-        let row = 2 + i as u32;
-        ws.write_number(row, 0, (i + 1) as f64)?;
+        ws.write_number_with_format(row, 0, (i + 1) as f64, &styles.plain)?;
         ws.write_string_with_format(row, 1, line, &styles.plain)?;
+        ws.set_row_height(row, LINE_HEIGHT * lines_needed(line, TEXT_WIDTH) as f64)?;
+        row += 1;
     }
-    let legend = 3 + lines.len() as u32;
-    ws.write_string_with_format(legend, 0, "必填列", &styles.required_header)?;
-    ws.write_string(legend, 1, "表头为橙色加粗：每行都必须填写")?;
-    ws.write_string_with_format(legend + 1, 0, "选填列", &styles.optional_header)?;
-    ws.write_string(legend + 1, 1, "表头为灰色：可以不填，不填时文档中相应语句自动省略")?;
+    row += 1;
+    for (required, meaning) in [(true, "表头为橙色加粗：必填，每行都要填写"), (false, "表头为灰色：选填，不填时文档中相应语句自动省略")]
+    {
+        ws.write_string_with_format(row, 0, if required { "必填" } else { "选填" }, styles.header(required))?;
+        ws.write_string(row, 1, meaning)?;
+        row += 1;
+    }
     Ok(())
 }
 

@@ -50,6 +50,25 @@ pub fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Drop the `—N—` page numbers, which pdftotext prints where a page ends, even mid-sentence.
+pub fn without_page_numbers(squeezed: &str) -> String {
+    let mut out = String::new();
+    let mut rest = squeezed;
+    while let Some(i) = rest.find('—') {
+        let after = &rest[i + '—'.len_utf8()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with('—') {
+            out.push_str(&rest[..i]);
+            rest = &after[digits + '—'.len_utf8()..];
+        } else {
+            out.push_str(&rest[..i + '—'.len_utf8()]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Page count from `pdfinfo`.
 pub fn pdf_pages(pdf: &Path) -> usize {
     let o = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
