@@ -324,6 +324,7 @@ fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxErr
     ws.set_name("填写说明")?;
     ws.set_column_width(0, 8)?;
     ws.set_column_width(1, TEXT_WIDTH)?;
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, "协作需求工作簿填写说明", &styles.title)?;
     let lines = [
         format!(
