@@ -3,7 +3,8 @@
 # fonts/charset/tygf8105.txt, from registry packages only (Debian + npm + PyPI):
 #
 #   GongwenTitle.ttf     <- Noto Serif SC Bold     (npm @expo-google-fonts/noto-serif-sc)
-#   GongwenFangSong.ttf  <- FandolFang Regular     (Debian texlive-lang-chinese), CFF -> glyf
+#   GongwenFangSong.ttf  <- FandolFang Regular     (Debian texlive-lang-chinese), CFF -> glyf,
+#                           outlines simplified within 2 font units (README "Outline size")
 #   GongwenHei.ttf       <- Noto Sans SC Regular   (npm @expo-google-fonts/noto-sans-sc)
 #   GongwenKai.ttf       <- LXGW WenKai Regular    (Debian fonts-lxgw-wenkai)
 #   GongwenSong.ttf      <- Noto Serif SC Regular  (npm @expo-google-fonts/noto-serif-sc)

@@ -9,8 +9,8 @@
 
 use super::columns::{Column, Kind, ReqField, Sheet, TaskField, REQUESTS, TASKS};
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, Note, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Note, Workbook, Worksheet, XlsxError,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -118,20 +118,34 @@ fn request_guide(field: ReqField) -> Guide {
             LONG,
             &[Text("提供新产品技术参数说明、核心卖点提炼材料，并派技术人员参加两场产品培训会")],
         ),
-        F::DeliveryCriteria => ("协作成果应达到的标准", LONG, &[Text("技术参数准确完整，卖点材料经研发中心负责人审核确认")]),
+        F::DeliveryCriteria => {
+            ("协作成果应达到的标准", LONG, &[Text("技术参数准确完整，卖点材料经研发中心负责人审核确认")])
+        }
         F::DueDate => ("收函部门完成协作的截止日期", DATE_WIDTH, &[Date(2026, 3, 20)]),
         F::Contact => ("本部门（发函部门）的对接人姓名", 12.0, &[Text("王晓明")]),
         F::Phone => ("对接人的联系电话（本列为文本格式，号码原样保留）", 16.0, &[Text("13800138000")]),
         F::Email => ("对接人的电子邮箱", 24.0, &[Text("wangxm@example.com")]),
         F::ConsultBy => ("对协作事项有疑问时，最迟与我部门协商的日期", DATE_WIDTH, &[Date(2026, 3, 10)]),
         F::Annex => ("随函附件的名称", 28.0, &[Text("新产品上市推广方案\n产品培训会日程安排")]),
-        F::Background => ("为什么需要协作（用于协作需求申请表）", LONG, &[Text("新产品研发已完成，需要研发中心配合制定推广计划")]),
+        F::Background => {
+            ("为什么需要协作（用于协作需求申请表）", LONG, &[Text("新产品研发已完成，需要研发中心配合制定推广计划")])
+        }
         F::Goal => ("协作要达到的目标（用于协作需求申请表）", LONG, &[Text("30天内完成推广方案设计并启动推广")]),
-        F::Resources => ("需要对方提供的人员、设备、资料等（用于协作需求申请表）", LONG, &[Text("研发中心技术人员2名，产品样机5台")]),
-        F::Milestones => ("期望的阶段性时间安排（用于协作需求申请表）", LONG, &[Text("3月20日前完成材料；3月31日前完成培训")]),
+        F::Resources => (
+            "需要对方提供的人员、设备、资料等（用于协作需求申请表）",
+            LONG,
+            &[Text("研发中心技术人员2名，产品样机5台")],
+        ),
+        F::Milestones => {
+            ("期望的阶段性时间安排（用于协作需求申请表）", LONG, &[Text("3月20日前完成材料；3月31日前完成培训")])
+        }
         F::Requester => ("提出本需求的人", 12.0, &[Text("李华")]),
         F::Urgency => ("本需求的紧急程度", 12.0, &[Text("紧急")]),
-        F::Seal => ("电子印章图片（PNG）的路径，相对于工作簿所在文件夹，如 印章/市场营销部.png；盖实体章则留空", 22.0, &[Blank]),
+        F::Seal => (
+            "电子印章图片（PNG）的路径，相对于工作簿所在文件夹，如 印章/市场营销部.png；盖实体章则留空",
+            22.0,
+            &[Blank],
+        ),
     };
     Guide { what, width, examples }
 }
@@ -303,7 +317,9 @@ fn write_sheet<F: Copy>(
                     }
                     ws.write_string_with_format(row, col, t, &body)?
                 }
-                Example::Date(y, m, d) => ws.write_datetime_with_format(row, col, ExcelDateTime::from_ymd(y, m, d)?, &body)?,
+                Example::Date(y, m, d) => {
+                    ws.write_datetime_with_format(row, col, ExcelDateTime::from_ymd(y, m, d)?, &body)?
+                }
                 Example::Number(n) => ws.write_number_with_format(row, col, n, &body)?,
                 Example::Blank => ws.write_blank(row, col, &body)?,
             };
@@ -327,10 +343,7 @@ fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxErr
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, "协作需求工作簿填写说明", &styles.title)?;
     let lines = [
-        format!(
-            "“{}”表：每行一个协作需求，生成工作联系函（每个收函部门一份）和协作需求申请表。",
-            REQUESTS.name
-        ),
+        format!("“{}”表：每行一个协作需求，生成工作联系函（每个收函部门一份）和协作需求申请表。", REQUESTS.name),
         format!(
             "“{}”表：每行一个任务，用“编号”对应协作需求，生成协作任务拆分清单；没有任务的需求不必填写。",
             TASKS.name
@@ -349,7 +362,8 @@ fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxErr
         row += 1;
     }
     row += 1;
-    for (required, meaning) in [(true, "表头为橙色加粗：必填，每行都要填写"), (false, "表头为灰色：选填，不填时文档中相应语句自动省略")]
+    for (required, meaning) in
+        [(true, "表头为橙色加粗：必填，每行都要填写"), (false, "表头为灰色：选填，不填时文档中相应语句自动省略")]
     {
         ws.write_string_with_format(row, 0, if required { "必填" } else { "选填" }, styles.header(required))?;
         ws.write_string(row, 1, meaning)?;
@@ -402,7 +416,10 @@ mod tests {
             "必填。发函日期：发出本函的日期。填日期，如 2026-03-05 或 2026年3月5日。"
         );
         let email = &REQUESTS.columns[ReqField::Email as usize];
-        assert_eq!(header_note(email, &request_guide(email.field)), "选填。电子邮箱：对接人的电子邮箱。例：wangxm@example.com。");
+        assert_eq!(
+            header_note(email, &request_guide(email.field)),
+            "选填。电子邮箱：对接人的电子邮箱。例：wangxm@example.com。"
+        );
     }
 
     #[test]
