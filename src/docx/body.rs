@@ -356,12 +356,7 @@ pub(super) fn mark_style(role: FontRole, size: f32) -> ParaStyle {
         char_spacing: 0.0,
         align: Align::Left,
         first_indent: 0.0,
-        left_indent: 0.0,
-        right_indent: 0.0,
-        space_before: 0.0,
-        space_after: 0.0,
-        keep_with_next: false,
-        bold: false,
+        ..ParaStyle::body()
     }
 }
 
