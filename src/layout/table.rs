@@ -177,21 +177,23 @@ pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
         let band_h = row_top[r1] - top;
         let band_cells: Vec<&GridCell> = cells.iter().filter(|c| c.row >= r0 && c.row < r1).collect();
         // Vertical offset of each cell's content (valign) and its line boxes, band-relative.
+        // A band taller than a page sets every cell from the top, so a label such as 协作背景
+        // starts the row on its first page instead of landing mid-way on a later one.
+        let too_tall = band_h > body_room + EPS;
         let placed: Vec<(f32, f32, f32)> = band_cells
             .iter()
             .map(|c| {
                 let y0 = row_top[c.row] - top;
                 let y1 = row_top[c.row + c.rows] - top;
                 let free = (y1 - y0 - c.content_h).max(0.0);
-                let off = match c.valign {
-                    VAlign::Top => 0.0,
-                    VAlign::Center => free / 2.0,
-                    VAlign::Bottom => free,
+                let off = match (too_tall, c.valign) {
+                    (true, _) | (false, VAlign::Top) => 0.0,
+                    (false, VAlign::Center) => free / 2.0,
+                    (false, VAlign::Bottom) => free,
                 };
                 (y0, y1, y0 + off)
             })
             .collect();
-        let too_tall = band_h > body_room + EPS;
         let cuts = if header {
             vec![0.0, band_h]
         } else {
@@ -492,9 +494,11 @@ mod tests {
         for p in &laid.pages {
             let b = body(p);
             assert_eq!(b[0], "项目内容");
-            // the label is centred on the row: on its own line somewhere
-            seen.extend(b.into_iter().skip(1).filter(|l| l != "描述"));
+            seen.extend(b.into_iter().skip(1));
         }
+        // A row taller than a page starts with its label, not mid-way on a later page.
+        assert_eq!(seen[0], "描述第1行");
+        seen[0] = "第1行".into();
         let want: Vec<String> = (1..=60).map(|k| format!("第{k}行")).collect();
         assert_eq!(seen, want, "every line once, in order, none cut");
         assert_inside_type_area(&d, &laid);
