@@ -61,17 +61,20 @@ pub struct WriteError {
     pub error: std::io::Error,
 }
 
-/// Render one document in one format. Returns the bytes and the page count (as laid out).
-pub fn render(form: &Form, request: &Request, to_dept: &str, tasks: &[&Task], formats: &[Format]) -> Vec<(Format, Vec<u8>, usize)> {
+/// Render one document in the given formats: the bytes of each, and the page count as laid
+/// out for the PDF (none in a DOCX-only run).
+pub fn render(form: &Form, request: &Request, to_dept: &str, tasks: &[&Task], formats: &[Format]) -> Vec<(Format, Vec<u8>, Option<usize>)> {
     let doc = form.build(request, to_dept, tasks);
-    let laid = crate::layout::layout(&doc);
-    let pages = laid.pages.len();
+    // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
+    let laid = formats.contains(&Format::Pdf).then(|| crate::layout::layout(&doc));
+    let pages = laid.as_ref().map(|l| l.pages.len());
     formats
         .iter()
         .map(|&f| {
-            let bytes = match f {
-                Format::Docx => crate::docx::write_docx(&doc),
-                Format::Pdf => crate::pdf::write_pdf(&doc, &laid),
+            let bytes = match (f, &laid) {
+                (Format::Docx, _) => crate::docx::write_docx(&doc),
+                (Format::Pdf, Some(laid)) => crate::pdf::write_pdf(&doc, laid),
+                (Format::Pdf, None) => unreachable!("laid out whenever a PDF is asked for"),
             };
             (f, bytes, pages)
         })
@@ -156,7 +159,7 @@ pub fn run(
                             source: source(job.request),
                             id: job.request.id.clone(),
                             to_dept: job.to_dept.clone(),
-                            pages: Some(pages),
+                            pages,
                             sha256,
                             status: "已生成".into(),
                             note: String::new(),

@@ -97,8 +97,9 @@ impl OutDir {
     pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<String> {
         assert!(!name.contains(['/', '\\']) && name != ".." && name != ".", "unsafe file name {name:?}");
         let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(&self.root)?;
+        // No fsync per file: the rename already makes each file appear complete or not at
+        // all, and syncing thousands of small files costs more than making them.
         tmp.write_all(bytes)?;
-        tmp.as_file().sync_data().ok();
         // Temporary files are private (0600); the finished document gets ordinary permissions.
         #[cfg(unix)]
         {
