@@ -3,7 +3,7 @@
 //! its letter a page longer, one with two receiving departments, one with 40 tasks, dates as
 //! date cells and as text, phone numbers as number cells.
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 const REQ_HEADERS: [&str; 23] = [
     "编号", "发函部门", "收函部门", "发函日期", "工作名称", "工作性质", "核心目标", "计划完成日期", "预期成效",
@@ -48,6 +48,8 @@ fn write_row(ws: &mut rust_xlsxwriter::Worksheet, row: u32, values: &[V], date: 
 fn main() -> Result<(), XlsxError> {
     use V::*;
     let mut wb = Workbook::new();
+    // A fixed creation time: regenerating the sample gives the same bytes.
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2026, 3, 1)?));
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let header = Format::new().set_bold();
     let long_objective = "对公司现有客户服务体系进行全面梳理，覆盖售前咨询、订单受理、交付实施、售后维护和客户回访五个环节，\
@@ -149,7 +151,7 @@ fn main() -> Result<(), XlsxError> {
     let names = ["需求调研", "现状梳理", "流程设计", "制度起草", "系统配置", "数据准备", "试点运行", "问题整改"];
     for i in 1..=40u32 {
         let dep = if i == 1 { String::new() } else if i % 5 == 0 { format!("{}、{}", i - 1, i - 4) } else { format!("{}", i - 1) };
-        let day = (i - 1) * 1 + 9;
+        let day = i + 8;
         let (sm, sd) = (3 + (day / 31) as u8, (day % 31 + 1) as u8);
         let end = day + 4;
         let (em, ed) = (3 + (end / 31) as u8, (end % 31 + 1) as u8);

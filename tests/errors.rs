@@ -159,7 +159,7 @@ fn dates_and_numbers_from_real_cells() {
     ws.write_string(1, 0, "协作函〔2026〕8号").unwrap();
     ws.write_string(1, 1, "行政部").unwrap();
     ws.write_string(1, 2, "采购中心、财务部").unwrap();
-    ws.write_datetime_with_format(1, 3, &ExcelDateTime::from_ymd(2026, 3, 5).unwrap(), &date).unwrap();
+    ws.write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(2026, 3, 5).unwrap(), &date).unwrap();
     ws.write_string(1, 4, "流程优化").unwrap();
     ws.write_string(1, 5, "目标").unwrap();
     ws.write_number(1, 6, 46149.0).unwrap(); // 2026-05-07 as a bare serial

@@ -22,7 +22,7 @@ use columns::{REQUESTS, TASKS};
 use sheet::{Problems, SheetReader};
 use std::collections::BTreeMap;
 use std::path::Path;
-use validate::SheetName;
+use validate::{SheetName, SheetRows};
 
 /// Everything read from the workbook.
 #[derive(Debug, Clone, Default)]
@@ -160,12 +160,8 @@ fn check(
     }
 
     Ok(validate::assemble(
-        SheetName { name: req_name, no: 0 },
-        req_rows,
-        &req_header.col_of,
-        task_sheet_used.map(|name| SheetName { name, no: 1 }),
-        task_rows,
-        &task_cols,
+        SheetRows { sheet: SheetName { name: req_name, no: 0 }, rows: req_rows, cols: &req_header.col_of },
+        task_sheet_used.map(|name| SheetRows { sheet: SheetName { name, no: 1 }, rows: task_rows, cols: &task_cols }),
         problems,
         seals,
     ))

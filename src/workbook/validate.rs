@@ -16,20 +16,21 @@ pub struct SheetName<'a> {
     pub no: u8,
 }
 
-/// Column of each task field, to place task-level problems.
-pub type TaskColumns = Vec<Option<u32>>;
+/// The rows read from one sheet, with the sheet's name and the column of each field.
+pub struct SheetRows<'a> {
+    pub sheet: SheetName<'a>,
+    pub rows: Vec<RowValues>,
+    pub cols: &'a [Option<u32>],
+}
 
 /// Apply the workbook rules to the rows read from both sheets.
 pub fn assemble(
-    req_sheet: SheetName,
-    req_rows: Vec<RowValues>,
-    req_cols: &[Option<u32>],
-    task_sheet: Option<SheetName>,
-    task_rows: Vec<RowValues>,
-    task_cols: &TaskColumns,
+    requests: SheetRows,
+    tasks: Option<SheetRows>,
     mut problems: Problems,
     seals: &mut super::seal::SealLoader,
 ) -> Workbook {
+    let SheetRows { sheet: req_sheet, rows: req_rows, cols: req_cols } = requests;
     let mut wb = Workbook::default();
 
     // 协作需求: unique 编号 (the second occurrence is the error), then build or reject.
@@ -63,7 +64,7 @@ pub fn assemble(
         }
     }
 
-    if let Some(task_sheet) = task_sheet {
+    if let Some(SheetRows { sheet: task_sheet, rows: task_rows, cols: task_cols }) = tasks {
         let valid_ids: HashSet<&str> = wb.requests.iter().map(|r| r.id.as_str()).collect();
         let (tasks, blocked) = check_tasks(&task_sheet, task_rows, task_cols, &first_row_of, &valid_ids, &mut problems);
         wb.tasks = tasks;
@@ -115,7 +116,7 @@ struct TaskRow {
 /// Task-rule errors: reported as problems and remembered per request (to block its list).
 struct TaskErrors<'a> {
     sheet: &'a SheetName<'a>,
-    cols: &'a TaskColumns,
+    cols: &'a [Option<u32>],
     problems: &'a mut Problems,
     /// Request 编号 → each error of its tasks: (row, column, message with its place).
     by_request: BTreeMap<String, Vec<(u32, u32, String)>>,
@@ -142,7 +143,7 @@ impl TaskErrors<'_> {
 fn check_tasks(
     sheet: &SheetName,
     rows: Vec<RowValues>,
-    cols: &TaskColumns,
+    cols: &[Option<u32>],
     request_rows: &HashMap<String, u32>,
     valid_ids: &HashSet<&str>,
     problems: &mut Problems,
