@@ -56,16 +56,10 @@ const FIXED: &[&str] = &[
     "回复日期：",
 ];
 
-/// Generate the sample once for all tests in this file.
+/// The sample's documents, generated once for all tests in this file.
 fn out() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("gongwen-letters-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let o = gongwen(&["generate", sample().to_str().unwrap(), "-o", dir.to_str().unwrap(), "--forms", "letter"]);
-        assert!(o.status.success(), "generate failed: {}", stderr(&o));
-        dir
-    })
+    OUT.get_or_init(|| generate_sample("letters", "letter"))
 }
 
 fn letter_path(id: &str, dept: &str, ext: &str) -> PathBuf {

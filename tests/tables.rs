@@ -18,15 +18,10 @@ const REQUESTS: &[(&str, bool)] = &[
     ("协作函〔2026〕6号", true),
 ];
 
+/// The sample's documents, generated once for all tests in this file.
 fn out() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("gongwen-tables-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let o = gongwen(&["generate", sample().to_str().unwrap(), "-o", dir.to_str().unwrap(), "--forms", "application,tasks"]);
-        assert!(o.status.success(), "generate failed: {}", stderr(&o));
-        dir
-    })
+    OUT.get_or_init(|| generate_sample("tables", "application,tasks"))
 }
 
 fn path(id: &str, form: &str, ext: &str) -> PathBuf {

@@ -17,6 +17,16 @@ pub fn sample() -> PathBuf {
     repo().join("samples/requests.xlsx")
 }
 
+/// Generate the sample workbook's `forms` into a fresh folder named after `tag` (tests share
+/// it through a `OnceLock`, so the sample is generated once per test file).
+pub fn generate_sample(tag: &str, forms: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gongwen-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = gongwen(&["generate", sample().to_str().unwrap(), "-o", dir.to_str().unwrap(), "--forms", forms]);
+    assert!(o.status.success(), "generate failed: {}", stderr(&o));
+    dir
+}
+
 /// Run `gongwen` with `args`.
 pub fn gongwen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongwen")).args(args).output().expect("run gongwen")
