@@ -48,21 +48,37 @@ fn seal_sits_over_the_signature_in_both_formats() {
         return;
     }
     // PDF: the red image is centred on the name and date, a little above their middle.
-    let pages = pdf_pages(&pdf);
-    let page = (1..=pages).find(|&p| !word_boxes(&pdf, p, "行政部（盖章）").is_empty()).expect("signature page");
-    let name = word_boxes(&pdf, page, "行政部（盖章）")[0];
-    let date = word_boxes(&pdf, page, "2026年3月8日").last().copied().unwrap();
-    let (tx, ty) = ((name.0 + name.2) / 2.0, (name.1 + date.3) / 2.0);
-    let (x0, y0, x1, y1) = red_box(&pdf, page).expect("the seal is drawn on the signature page");
-    let (sx, sy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    assert!(((x1 - x0) - 42.0 * MM).abs() < 2.0, "42 mm wide: {}", (x1 - x0) / MM);
-    assert!((sx - tx).abs() < 3.0 * MM, "centred horizontally on the signature: {sx} vs {tx}");
-    assert!(sy < ty && ty - sy < 8.0 * MM, "centre slightly above the lines' middle: {sy} vs {ty}");
+    assert_seal_over_signature(&pdf, "our PDF");
     // The text is drawn over the image: the name is still extractable and on top.
     assert!(squeezed(&pdftotext(&pdf)).contains("行政部（盖章）2026年3月8日"));
     // No other letter carries it.
     let other = out.join("协作函〔2026〕1号_研发中心_工作联系函.pdf");
     assert!((1..=pdf_pages(&other)).all(|p| red_box(&other, p).is_none()));
+    // DOCX: LibreOffice draws the anchored picture at the same place over the signature.
+    if !have("soffice") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let rendered = libreoffice_pdfs(&[docx], work.path());
+    assert_seal_over_signature(&rendered[0], "the .docx rendered by LibreOffice");
+}
+
+/// The red seal on the signature page of `pdf` is 42 mm wide, centred horizontally on the
+/// sender's name and date, and its centre a little above their middle.
+fn assert_seal_over_signature(pdf: &std::path::Path, what: &str) {
+    let pages = pdf_pages(pdf);
+    let page = (1..=pages)
+        .find(|&p| !word_boxes(pdf, p, "行政部（盖章）").is_empty())
+        .unwrap_or_else(|| panic!("{what}: no signature page"));
+    let name = word_boxes(pdf, page, "行政部（盖章）")[0];
+    // LibreOffice may space the date as “2026 年 3 月 8 日”: take the words on the next line.
+    let date_bottom = word_boxes(pdf, page, "日").into_iter().map(|b| b.3).filter(|&y| y > name.3).fold(f32::MAX, f32::min);
+    let (tx, ty) = ((name.0 + name.2) / 2.0, (name.1 + date_bottom) / 2.0);
+    let (x0, y0, x1, y1) = red_box(pdf, page).unwrap_or_else(|| panic!("{what}: no seal on the signature page"));
+    let (sx, sy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    assert!(((x1 - x0) - 42.0 * MM).abs() < 2.0, "{what}: 42 mm wide, got {}", (x1 - x0) / MM);
+    assert!((sx - tx).abs() < 3.0 * MM, "{what}: centred horizontally on the signature: {sx} vs {tx}");
+    assert!(sy < ty && ty - sy < 8.0 * MM, "{what}: centre slightly above the lines' middle: {sy} vs {ty}");
 }
 
 #[test]
