@@ -94,8 +94,11 @@ impl Bar {
         Bar(std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::hidden();
             bar.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {per_sec}  剩余 {eta}")
-                    .expect("valid template"),
+                ProgressStyle::with_template("{bar:40} {pos}/{len} 份  {rate}  剩余 {eta}")
+                    .expect("valid template")
+                    .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} 份/秒", state.per_sec());
+                    }),
             );
             bar
         }))
