@@ -3,7 +3,7 @@
 //! batch but the manifest lines), then the manifest.
 
 use crate::forms::{Form, Per};
-use crate::output::{ManifestEntry, NameBook, OutDir};
+use crate::output::{Manifest, ManifestEntry, NameBook, OutDir};
 use crate::request::{Request, Task};
 use crate::workbook::Workbook;
 use rayon::prelude::*;
@@ -48,11 +48,14 @@ pub struct Job<'a> {
 
 /// What a run produced.
 pub struct Report {
-    pub entries: Vec<ManifestEntry>,
     pub manifest: PathBuf,
     /// Files written per (form name, format).
     pub counts: Vec<(String, Format, usize)>,
 }
+
+/// Documents made per batch: their manifest lines are written, then dropped, so memory does
+/// not grow with the number of documents.
+const BATCH: usize = 512;
 
 /// A file that could not be written (disk full, permissions …).
 #[derive(Debug)]
@@ -142,70 +145,73 @@ pub fn run(
     }
 
     progress.start(work.len());
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().expect("thread pool");
-    let made: Vec<Result<Vec<ManifestEntry>, WriteError>> = pool.install(|| {
-        work.par_iter()
-            .map(|job| {
-                let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
-                let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats)
-                    .into_iter()
-                    .zip(&job.names)
-                    .map(|((format, bytes, pages), (_, name))| {
-                        let sha256 = out.write(name, &bytes).map_err(|error| WriteError { file: name.clone(), error })?;
-                        Ok(ManifestEntry {
-                            file: name.clone(),
-                            form: job.form.name.clone(),
-                            format: format.ext().into(),
-                            source: source(job.request),
-                            id: job.request.id.clone(),
-                            to_dept: job.to_dept.clone(),
-                            pages,
-                            sha256,
-                            status: "已生成".into(),
-                            note: String::new(),
-                        })
-                    })
-                    .collect();
-                progress.done();
-                made
-            })
-            .collect()
-    });
-
-    let mut entries = Vec::new();
+    let manifest_error = |error| WriteError { file: crate::output::MANIFEST_NAME.into(), error };
+    let mut manifest = Manifest::create(out).map_err(manifest_error)?;
     let mut counts: Vec<(String, Format, usize)> = Vec::new();
-    for r in made {
-        for e in r? {
+    let mut record = |e: &ManifestEntry, manifest: &mut Manifest| -> Result<(), WriteError> {
+        if !e.format.is_empty() {
             let format = if e.format == "pdf" { Format::Pdf } else { Format::Docx };
             match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == format) {
                 Some(c) => c.2 += 1,
                 None => counts.push((e.form.clone(), format, 1)),
             }
-            entries.push(e);
+        }
+        manifest.push(e).map_err(manifest_error)
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().expect("thread pool");
+    for batch in work.chunks(BATCH) {
+        let made: Vec<Result<Vec<ManifestEntry>, WriteError>> =
+            pool.install(|| batch.par_iter().map(|job| make(job, out, progress)).collect());
+        for r in made {
+            for e in r? {
+                record(&e, &mut manifest)?;
+            }
         }
     }
     if bundle {
         for e in pool.install(|| crate::bundle::write_bundles(&work, out))? {
-            match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == Format::Pdf) {
-                Some(c) => c.2 += 1,
-                None => counts.push((e.form.clone(), Format::Pdf, 1)),
-            }
-            entries.push(e);
+            record(&e, &mut manifest)?;
         }
     }
-    entries.extend(skipped);
+    for e in &skipped {
+        record(e, &mut manifest)?;
+    }
     for r in &wb.rejected {
-        entries.push(ManifestEntry {
+        let e = ManifestEntry {
             source: format!("协作需求!{}", r.row),
             id: r.id.clone().unwrap_or_default(),
             status: "未生成".into(),
             note: r.reasons.join("；"),
             ..Default::default()
-        });
+        };
+        record(&e, &mut manifest)?;
     }
-    let manifest = crate::output::write_manifest(out, &entries).map_err(|error| WriteError {
-        file: crate::output::MANIFEST_NAME.into(),
-        error,
-    })?;
-    Ok(Report { entries, manifest, counts })
+    let manifest = manifest.finish().map_err(manifest_error)?;
+    Ok(Report { manifest, counts })
+}
+
+/// Make one job's files and their manifest lines.
+fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync)) -> Result<Vec<ManifestEntry>, WriteError> {
+    let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
+    let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats)
+        .into_iter()
+        .zip(&job.names)
+        .map(|((format, bytes, pages), (_, name))| {
+            let sha256 = out.write(name, &bytes).map_err(|error| WriteError { file: name.clone(), error })?;
+            Ok(ManifestEntry {
+                file: name.clone(),
+                form: job.form.name.clone(),
+                format: format.ext().into(),
+                source: source(job.request),
+                id: job.request.id.clone(),
+                to_dept: job.to_dept.clone(),
+                pages,
+                sha256,
+                status: "已生成".into(),
+                note: String::new(),
+            })
+        })
+        .collect();
+    progress.done();
+    made
 }

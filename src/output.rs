@@ -140,22 +140,42 @@ pub struct ManifestEntry {
 pub const MANIFEST_NAME: &str = "manifest.csv";
 const MANIFEST_HEADER: [&str; 10] = ["文件", "表单", "格式", "来源行", "编号", "收函部门", "页数", "SHA-256", "状态", "说明"];
 
-/// Write `manifest.csv` (UTF-8 with BOM so Excel opens it right), atomically.
-pub fn write_manifest(out: &OutDir, entries: &[ManifestEntry]) -> std::io::Result<PathBuf> {
-    let mut buf: Vec<u8> = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut buf);
-        w.write_record(MANIFEST_HEADER)?;
-        for e in entries {
-            let pages = e.pages.map(|p| p.to_string()).unwrap_or_default();
-            w.write_record([
-                &e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note,
-            ])?;
-        }
-        w.flush()?;
+/// `manifest.csv` (UTF-8 with BOM so Excel opens it right), written line by line as
+/// documents are made — nothing of the run is held in memory for it — to a temporary file
+/// that becomes `manifest.csv` only when complete.
+pub struct Manifest {
+    csv: csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>,
+    path: PathBuf,
+}
+
+impl Manifest {
+    pub fn create(out: &OutDir) -> std::io::Result<Manifest> {
+        let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(&out.root)?;
+        tmp.write_all("\u{feff}".as_bytes())?;
+        let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(tmp));
+        csv.write_record(MANIFEST_HEADER)?;
+        Ok(Manifest { csv, path: out.root.join(MANIFEST_NAME) })
     }
-    out.write(MANIFEST_NAME, &buf)?;
-    Ok(out.path().join(MANIFEST_NAME))
+
+    pub fn push(&mut self, e: &ManifestEntry) -> std::io::Result<()> {
+        let pages = e.pages.map(|p| p.to_string()).unwrap_or_default();
+        self.csv.write_record([
+            &e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note,
+        ])?;
+        Ok(())
+    }
+
+    /// Flush and put the manifest in place; returns its path.
+    pub fn finish(self) -> std::io::Result<PathBuf> {
+        let tmp = self.csv.into_inner().map_err(|e| e.into_error())?.into_inner().map_err(|e| e.into_error())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(self.path)
+    }
 }
 
 #[cfg(test)]
@@ -208,7 +228,9 @@ mod tests {
             status: "已生成".into(),
             note: String::new(),
         };
-        let path = write_manifest(&out, &[e]).unwrap();
+        let mut m = Manifest::create(&out).unwrap();
+        m.push(&e).unwrap();
+        let path = m.finish().unwrap();
         let text = std::fs::read_to_string(path).unwrap();
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("x.pdf,工作联系函,pdf,协作需求!2,协作函〔2026〕1号,财务部,2,ba78"));

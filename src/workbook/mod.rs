@@ -92,14 +92,11 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         Some((name, _)) => Some(range_of(name)?),
         None => None,
     };
+    // The cells are in the ranges now: let the workbook's own buffers (shared strings …) go
+    // before the rows are checked, so they do not add to the peak.
+    drop(book);
     let mut seals = seal::SealLoader::new(path.parent().unwrap_or(Path::new(".")), DEFAULT_SEAL_MM);
-    check(
-        &req_name,
-        &req_range,
-        task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)),
-        task_range.as_ref(),
-        &mut seals,
-    )
+    check(&req_name, req_range, task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)), task_range, &mut seals)
 }
 
 /// Printed width of an electronic seal unless told otherwise (the usual round 公章).
@@ -118,18 +115,20 @@ fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
 }
 
 /// Read both sheets' ranges and apply every check.
+/// Each sheet's cells are dropped as soon as its rows are read (they are not needed after).
 fn check(
     req_name: &str,
-    req_range: &Range<Data>,
+    req_range: Range<Data>,
     task_sheet: Option<(&str, bool)>,
-    task_range: Option<&Range<Data>>,
+    task_range: Option<Range<Data>>,
     seals: &mut seal::SealLoader,
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
-    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, range: req_range };
+    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, range: &req_range };
     let req_header = reqs.header(&mut problems).ok_or_else(|| Fatal::EmptySheet { sheet: req_name.to_string() })?;
     reqs.require_columns(&req_header)?;
     let req_rows = reqs.rows(&req_header, &mut problems);
+    drop(req_range);
     if req_rows.is_empty() {
         problems.sheet_level(0, req_name, Severity::Warning, "没有数据行：表头下面每行填写一个协作需求".into());
     }
@@ -138,7 +137,7 @@ fn check(
     let mut task_cols = vec![None; TASKS.columns.len()];
     let mut task_sheet_used = None;
     if let (Some((name, by_name)), Some(range)) = (task_sheet, task_range) {
-        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, range };
+        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, range: &range };
         let mut header_problems = Problems::default();
         match tasks.header(&mut header_problems) {
             None => {} // an empty tasks sheet: no tasks
