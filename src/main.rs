@@ -1,5 +1,5 @@
-//! The `gongwen` command line: `generate` and `check`, exit statuses, and the messages users
-//! read (in Chinese, on stderr).
+//! The `gongwen` command line — `generate`, `check`, `template`, `forms export` — its exit
+//! statuses, progress bar and the messages users read (in Chinese, on stderr).
 //!
 //! Exit status: 0 every row produced; 1 some rows had problems (good rows still produced;
 //! with `--strict` nothing is written); 2 cannot run (unreadable file, missing sheet or
