@@ -197,9 +197,25 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            // Help and version go to stdout as clap writes them; a usage error gets a line in
+            // Chinese first, then clap's details and usage.
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            use clap::error::ErrorKind as K;
+            let hint = match e.kind() {
+                K::MissingRequiredArgument | K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    "缺少参数。常用：gongwen generate 工作簿.xlsx -o 输出文件夹；gongwen check 工作簿.xlsx；gongwen template"
+                }
+                K::InvalidSubcommand => "没有这个命令。可用：generate、check、template、forms export（gongwen --help 查看说明）",
+                K::UnknownArgument => "没有这个选项（gongwen generate --help 查看所有选项）",
+                K::InvalidValue | K::ValueValidation => "选项的值不对",
+                _ => "命令行有误",
+            };
+            eprintln!("错误：{hint}");
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::from(2);
         }
     };
     match cli.command {

@@ -184,3 +184,14 @@ fn dates_and_numbers_from_real_cells() {
     }
     assert!(!text.contains("13800138000.0") && !text.contains("1.38"));
 }
+
+#[test]
+fn usage_errors_say_what_to_do_in_chinese() {
+    let o = gongwen(&["generate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("错误：缺少参数"), "{}", stderr(&o));
+    let o = gongwen(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("没有这个命令"), "{}", stderr(&o));
+    assert_eq!(gongwen(&["--help"]).status.code(), Some(0));
+}
