@@ -228,12 +228,21 @@ impl Parser<'_> {
         Ok(cols.iter().map(|c| c / total * width).collect())
     }
 
+    /// One of a fixed set of keywords; anything else is an error that lists the choices.
+    fn choice<T: Copy>(&self, s: &Spanned<String>, what: &str, options: &[(&str, T)]) -> Result<T, FormError> {
+        options.iter().find(|(k, _)| k == s.get_ref()).map(|&(_, v)| v).ok_or_else(|| {
+            let keys: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+            self.err(s.span(), format!("未知的{what}“{}”（可用：{}）", s.get_ref(), keys.join("、")))
+        })
+    }
+
+    /// An optional keyword: the first option when absent.
+    fn choice_or_first<T: Copy>(&self, s: &Option<Spanned<String>>, what: &str, options: &[(&str, T)]) -> Result<T, FormError> {
+        s.as_ref().map_or(Ok(options[0].1), |s| self.choice(s, what, options))
+    }
+
     fn borders(&self, b: &BlockDef) -> Result<Borders, FormError> {
-        match b.borders.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
-            None | Some(("grid", _)) => Ok(GRID),
-            Some(("none", _)) => Ok(Borders::NONE),
-            Some((other, span)) => Err(self.err(span, format!("未知的边框“{other}”（可用：grid、none）"))),
-        }
+        self.choice_or_first(&b.borders, "边框", &[("grid", GRID), ("none", Borders::NONE)])
     }
 
     fn row(&self, r: &RowDef, kind: &Spanned<String>, grid: usize) -> Result<RowItem, FormError> {
@@ -253,11 +262,7 @@ impl Parser<'_> {
                 span,
                 rows: c.rows.unwrap_or(1).max(1),
                 shade: label.then_some(LABEL_SHADE),
-                valign: match c.valign.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
-                    None | Some(("center", _)) => VAlign::Center,
-                    Some(("top", _)) => VAlign::Top,
-                    Some((other, span)) => return Err(self.err(span, format!("未知的 valign“{other}”（可用：center、top）"))),
-                },
+                valign: self.choice_or_first(&c.valign, " valign", &[("center", VAlign::Center), ("top", VAlign::Top)])?,
             });
         }
         if used > grid {
@@ -331,10 +336,9 @@ impl Parser<'_> {
             "seal" => Item::Seal {
                 style: self.style(&b.style, "signature")?,
                 lines: self.required(&b.lines, kind, "lines")?.iter().map(|l| self.template(l)).collect::<Result<_, _>>()?,
-                sender_stamp: match b.stamp.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+                sender_stamp: match &b.stamp {
                     None => false,
-                    Some(("sender", _)) => true,
-                    Some((other, span)) => return Err(self.err(span, format!("未知的 stamp“{other}”（可用：sender）"))),
+                    Some(s) => self.choice(s, " stamp", &[("sender", true)])?,
                 },
             },
             "cut-line" => Item::CutLine,
@@ -359,19 +363,16 @@ impl Form {
         })?;
         let p = Parser { file, src, known_fields: Request::FIELD_NAMES };
         let h = &parsed.form;
-        let page = match h.page.get_ref().as_str() {
-            "a4" => PageSetup::a4_official(),
-            "a4-landscape" => PageSetup::a4_landscape_official(),
-            other => return Err(p.err(h.page.span(), format!("未知的纸张“{other}”（可用：a4、a4-landscape）"))),
-        };
-        let page_numbers = match h.page_numbers.get_ref().as_str() {
-            "dash" => PageNumbers::Dash,
-            "of-total" => PageNumbers::OfTotal,
-            "none" => PageNumbers::None,
-            other => {
-                return Err(p.err(h.page_numbers.span(), format!("未知的页码样式“{other}”（可用：dash、of-total、none）")))
-            }
-        };
+        let page = p.choice(
+            &h.page,
+            "纸张",
+            &[("a4", PageSetup::a4_official()), ("a4-landscape", PageSetup::a4_landscape_official())],
+        )?;
+        let page_numbers = p.choice(
+            &h.page_numbers,
+            "页码样式",
+            &[("dash", PageNumbers::Dash), ("of-total", PageNumbers::OfTotal), ("none", PageNumbers::None)],
+        )?;
         if parsed.block.is_empty() {
             return Err(FormError { file: file.into(), line: 1, message: "表单没有任何内容块（[[block]]）".into() });
         }
@@ -736,6 +737,18 @@ mod tests {
         let err = Form::parse("x", "x.toml", "[form]\nname = \"x\"\nper = \"request\"\nfile_name = \"a\"\ntitle = \"b\"\n\n[[block]]\ntype = \"text\"\n").unwrap_err();
         assert_eq!(err.line, 8, "{err}");
         assert!(err.message.contains("text"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keywords_name_the_choices_and_line() {
+        let src = include_str!("../../forms/application.toml");
+        let bad = src.replace("page = \"a4\"", "page = \"a3\"");
+        let err = Form::parse("application", "a.toml", &bad).unwrap_err();
+        assert!(err.message.contains("未知的纸张“a3”（可用：a4、a4-landscape）"), "{err}");
+        assert_eq!(err.line, bad.lines().position(|l| l.contains("a3")).unwrap() + 1);
+        let bad = src.replace("valign = \"top\"", "valign = \"middle\"");
+        let err = Form::parse("application", "a.toml", &bad).unwrap_err();
+        assert!(err.message.contains("未知的 valign“middle”（可用：center、top）"), "{err}");
     }
 
     #[test]
