@@ -100,15 +100,21 @@ impl OutDir {
         // No fsync per file: the rename already makes each file appear complete or not at
         // all, and syncing thousands of small files costs more than making them.
         tmp.write_all(bytes)?;
-        // Temporary files are private (0600); the finished document gets ordinary permissions.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
-        tmp.persist(self.root.join(name)).map_err(|e| e.error)?;
+        publish(tmp, &self.root.join(name))?;
         Ok(sha256_hex(bytes))
     }
+}
+
+/// Give a finished temporary file ordinary permissions (temporary files are private, 0600)
+/// and rename it to `path`: the file appears complete or not at all.
+fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -168,12 +174,7 @@ impl Manifest {
     /// Flush and put the manifest in place; returns its path.
     pub fn finish(self) -> std::io::Result<PathBuf> {
         let tmp = self.csv.into_inner().map_err(|e| e.into_error())?.into_inner().map_err(|e| e.into_error())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
-        tmp.persist(&self.path).map_err(|e| e.error)?;
+        publish(tmp, &self.path)?;
         Ok(self.path)
     }
 }
