@@ -249,10 +249,13 @@ fn styles() -> String {
     );
     x.close("w:rPr").close("w:rPrDefault");
     x.open("w:pPrDefault", &[]).open("w:pPr", &[]);
-    // The PDF layout has no widow/orphan control and no hanging punctuation; it puts no extra
-    // space between Chinese and Latin/digits and does not snap to a character grid.
+    // Widow/orphan control as the PDF layout does it (layout/flow.rs): at least two lines of
+    // a paragraph on each side of a page break — exactly what Word's (and LibreOffice's)
+    // widowControl means.
+    x.empty("w:widowControl", &[]);
+    // The PDF layout has no hanging punctuation; it puts no extra space between Chinese and
+    // Latin/digits and does not snap to a character grid.
     for off in [
-        "w:widowControl",
         "w:overflowPunct",
         "w:autoSpaceDE",
         "w:autoSpaceDN",

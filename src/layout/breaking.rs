@@ -53,8 +53,27 @@ pub fn break_opportunities(text: &str, allowed: &mut Vec<bool>) {
         let (prev, next) = (chars[k - 1], chars[k]);
         // UAX #14 glues quotation marks (class QU) and inline objects to both neighbours;
         // Chinese breaks around them like around ideographs, kinsoku permitting.
-        let base = allowed[k] || is_loose(prev) || is_loose(next);
-        allowed[k] = base && kinsoku_allows(prev, next) && !(is_word_char(prev) && is_word_char(next));
+        // UAX #14 keeps a hyphen with a following number; Word and LibreOffice do not.
+        let joiner = breaks_after_joiner(&chars, k);
+        let base = allowed[k] || is_loose(prev) || is_loose(next) || joiner;
+        let inside_word = is_word_char(prev) && is_word_char(next) && !joiner;
+        allowed[k] = base && kinsoku_allows(prev, next) && !inside_word;
+    }
+}
+
+/// Inside a Latin run a line may still end after a hyphen or a slash followed by a letter or
+/// digit (`project-|office@example.com`, `XM-2026-|0417`, `/data/|share`), as Word and
+/// LibreOffice break it — keeping such runs whole would break lines, and so pages,
+/// differently from the .docx. A slash between digits (`2026/3/5`) stays unbroken.
+fn breaks_after_joiner(chars: &[char], k: usize) -> bool {
+    let (prev, next) = (chars[k - 1], chars[k]);
+    match prev {
+        '-' => next.is_ascii_alphanumeric(),
+        '/' => {
+            let digit_before = k >= 2 && chars[k - 2].is_ascii_digit();
+            next.is_ascii_alphanumeric() && !(digit_before && next.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 
@@ -90,6 +109,19 @@ mod tests {
         let chars: Vec<char> = s.chars().collect();
         for k in b {
             assert!(!(is_word_char(chars[k - 1]) && is_word_char(chars[k])), "break inside word at {k}");
+        }
+    }
+
+    #[test]
+    fn latin_runs_break_after_hyphens_and_slashes_as_word_processors_do() {
+        let at = |s: &str, k: usize| breaks(s).contains(&k);
+        assert!(at("甲project-office", 9), "after the hyphen");
+        assert!(at("XM-2026-0417", 3) && at("XM-2026-0417", 8));
+        assert!(at("甲/data/share", 7) && at("甲ab/2026", 4));
+        assert!(!at("甲2026/3/5", 6), "a slash between digits binds");
+        for s in ["甲a.b@c.com", "甲13800138000", "甲a_b+c", "甲12.5万"] {
+            let n = s.chars().count();
+            assert!(breaks(s).iter().all(|&k| k == 1 || k + 1 >= n), "{s}: {:?}", breaks(s));
         }
     }
 

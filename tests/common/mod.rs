@@ -105,9 +105,9 @@ pub fn pdffonts(pdf: &Path) -> Vec<(String, String, bool, bool, bool)> {
         .collect()
 }
 
-/// Convert .docx files to PDF with LibreOffice, with the bundled fonts standing in for the
-/// names the .docx uses (fonts/fontconfig). Returns the PDFs' paths, in input order.
-pub fn libreoffice_pdfs(docx: &[PathBuf], work: &Path) -> Vec<PathBuf> {
+/// A fontconfig file in `work` that adds the bundled fonts and maps the names the .docx uses
+/// to them (fonts/fontconfig), for LibreOffice.
+fn fontconfig_file(work: &Path) -> PathBuf {
     let conf = work.join("fonts.conf");
     let fonts = repo().join("fonts");
     std::fs::write(
@@ -124,6 +124,13 @@ pub fn libreoffice_pdfs(docx: &[PathBuf], work: &Path) -> Vec<PathBuf> {
         ),
     )
     .unwrap();
+    conf
+}
+
+/// Convert .docx files to PDF with LibreOffice, with the bundled fonts standing in for the
+/// names the .docx uses (fonts/fontconfig). Returns the PDFs' paths, in input order.
+pub fn libreoffice_pdfs(docx: &[PathBuf], work: &Path) -> Vec<PathBuf> {
+    let conf = fontconfig_file(work);
     let outdir = work.join("lo");
     let profile = format!("file://{}", work.join("lo-profile").display());
     let status = Command::new("soffice")
@@ -138,6 +145,75 @@ pub fn libreoffice_pdfs(docx: &[PathBuf], work: &Path) -> Vec<PathBuf> {
     docx.iter()
         .map(|d| outdir.join(d.file_stem().unwrap()).with_extension("pdf"))
         .collect()
+}
+
+/// The Basic macro behind [`libreoffice_pdfs_as_declared`]: for every .docx in a folder, open
+/// it, switch CJK/Latin auto-spacing and hanging punctuation off in every paragraph style,
+/// export the PDF to the output folder under the same stem.
+const AS_DECLARED_MACRO: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub ConvertDir(sIn As String, sOut As String)
+  Dim sList As String
+  sName = Dir(sIn &amp; &quot;/&quot;, 0)
+  Do While sName &lt;&gt; &quot;&quot;
+    If LCase(Right(sName, 5)) = &quot;.docx&quot; Then sList = sList &amp; sName &amp; Chr(10)
+    sName = Dir()
+  Loop
+  aNames = Split(sList, Chr(10))
+  Dim aLoad(0) As New com.sun.star.beans.PropertyValue
+  aLoad(0).Name = &quot;Hidden&quot; : aLoad(0).Value = True
+  Dim aSave(0) As New com.sun.star.beans.PropertyValue
+  aSave(0).Name = &quot;FilterName&quot; : aSave(0).Value = &quot;writer_pdf_Export&quot;
+  For k = 0 To UBound(aNames)
+    If aNames(k) &lt;&gt; &quot;&quot; Then
+      oDoc = StarDesktop.loadComponentFromURL(ConvertToURL(sIn &amp; &quot;/&quot; &amp; aNames(k)), &quot;_blank&quot;, 0, aLoad())
+      oStyles = oDoc.StyleFamilies.getByName(&quot;ParagraphStyles&quot;)
+      For i = 0 To oStyles.Count - 1
+        oStyles.getByIndex(i).ParaIsCharacterDistance = False
+        oStyles.getByIndex(i).ParaIsHangingPunctuation = False
+      Next
+      sPdf = sOut &amp; &quot;/&quot; &amp; Left(aNames(k), Len(aNames(k)) - 5) &amp; &quot;.pdf&quot;
+      oDoc.storeToURL(ConvertToURL(sPdf), aSave())
+      oDoc.close(True)
+    End If
+  Next
+End Sub
+</script:module>
+"#;
+
+/// Like [`libreoffice_pdfs`] for every .docx in `dir`, but with the two paragraph settings
+/// LibreOffice 7.4's DOCX import cannot take from a .docx put back as the .docx declares
+/// them (off), so the render shows what a word processor following the .docx does:
+/// `w:autoSpaceDE`/`w:autoSpaceDN` are ignored (writerfilter drops them; LibreOffice always
+/// puts 0.2 em between CJK and Latin letters or digits) and `w:overflowPunct` is read
+/// inverted (`0` turns hanging punctuation on). The caller checks that the .docx does declare
+/// both off. Returns the folder of the PDFs (named after the .docx).
+pub fn libreoffice_pdfs_as_declared(dir: &Path, work: &Path) -> PathBuf {
+    let conf = fontconfig_file(work);
+    let outdir = work.join("lo-declared");
+    std::fs::create_dir_all(&outdir).unwrap();
+    let profile_dir = work.join("lo-macro-profile");
+    let profile = format!("-env:UserInstallation=file://{}", profile_dir.display());
+    // A fresh profile gets its default Basic library on first start: create it, then put the
+    // macro in.
+    let init = Command::new("soffice")
+        .env("FONTCONFIG_FILE", &conf)
+        .args([profile.as_str(), "--headless", "--terminate_after_init"])
+        .output()
+        .expect("soffice");
+    assert!(init.status.success(), "soffice failed: {}", String::from_utf8_lossy(&init.stderr));
+    let module = profile_dir.join("user/basic/Standard/Module1.xba");
+    assert!(module.is_file(), "LibreOffice made no Basic library in {}", profile_dir.display());
+    std::fs::write(&module, AS_DECLARED_MACRO).unwrap();
+    let call = format!("macro:///Standard.Module1.ConvertDir(\"{}\",\"{}\")", dir.display(), outdir.display());
+    let run = Command::new("soffice")
+        .env("FONTCONFIG_FILE", &conf)
+        .args([profile.as_str(), "--headless", call.as_str()])
+        .output()
+        .expect("soffice");
+    assert!(run.status.success(), "soffice macro failed: {}", String::from_utf8_lossy(&run.stderr));
+    outdir
 }
 
 /// Files in a folder with the given extension, sorted.
