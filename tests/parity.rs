@@ -344,6 +344,9 @@ fn the_docx_paginates_as_the_pdf_in_libreoffice() {
         all.push((name, declared));
     }
     writeln!(report, "({:.0} s)", began.elapsed().as_secs_f64()).unwrap();
+    if std::env::var_os("GONGWEN_PARITY_KEEP").is_some() {
+        writeln!(report, "outputs and renders kept in {}", work.display()).unwrap();
+    }
     eprint!("{report}");
     let target = Path::new(env!("CARGO_BIN_EXE_gongwen")).parent().and_then(Path::parent).unwrap();
     std::fs::write(target.join("parity.txt"), &report).unwrap();
@@ -359,5 +362,7 @@ fn the_docx_paginates_as_the_pdf_in_libreoffice() {
     }
     let probe = &all[1].1;
     assert!(probe.letters >= PROBE_LETTERS, "the probe makes {} letters", probe.letters);
-    let _ = std::fs::remove_dir_all(&work);
+    if std::env::var_os("GONGWEN_PARITY_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
 }
