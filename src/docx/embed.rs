@@ -7,6 +7,15 @@
 //! Why subsets made with `skera` (fontations' port of hb-subset) and not the `subsetter`
 //! crate krilla uses for the PDF: a word processor installs the embedded font as a font, so
 //! it needs `cmap`, `name`, `OS/2`, `post`, `hhea`/`hmtx` — `subsetter` drops them on purpose.
+//!
+//! Why every subset has its own family name ("Gongwen FangSong 5D36E0", the tag from the
+//! subset's characters): a word processor installs embedded fonts for its whole session under
+//! the name the .docx gives them. LibreOffice 7.4 keeps the first document's font for every
+//! later document naming the same face (it writes `<name>.ttf` into its profile once and
+//! reuses it, even over an installed font), so a second letter opened in the same session —
+//! or converted by the same preview server — would draw with the first letter's subset and
+//! show empty boxes. Distinct subsets under distinct names cannot be confused; the same
+//! characters give the same name, so identical subsets are shared.
 
 use crate::fonts::{fonts, font_bytes, role_index, FALLBACK, ROLES};
 use crate::model::{Block, Document, FontRole, Inline, Paragraph, BLANK_CHAR, BLANK_ROLE};
@@ -123,6 +132,8 @@ pub(super) fn font_use(
 #[derive(Debug, Clone)]
 pub(super) struct EmbeddedFont {
     pub role: FontRole,
+    /// The subset's family name, which the package's runs, styles and font table name.
+    pub name: String,
     /// Relationship id in word/_rels/fontTable.xml.rels.
     pub rel_id: String,
     /// Part name relative to word/ (`fonts/font1.odttf`).
@@ -139,13 +150,14 @@ pub(super) struct EmbeddedFont {
 pub(super) fn embed(uses: &[FontUse]) -> Vec<EmbeddedFont> {
     uses.iter()
         .filter_map(|u| {
-            let subset = subset(u.role, &u.chars).ok()?;
             let key = font_key(u.role, &u.chars);
+            let subset = subset(u.role, &u.chars, &key).ok()?;
             Some((u.role, key, subset))
         })
         .enumerate()
         .map(|(i, (role, key, subset))| EmbeddedFont {
             role,
+            name: subset_family(role, &key),
             rel_id: format!("rId{}", i + 1),
             file: format!("fonts/font{}.odttf", i + 1),
             data: obfuscate(&subset, &key),
@@ -167,6 +179,15 @@ fn font_key(role: FontRole, chars: &BTreeSet<char>) -> [u8; 16] {
     let mut key = [0u8; 16];
     key.copy_from_slice(&digest[..16]);
     key
+}
+
+/// The family name of the subset with this key: the face's name and a tag of six hex digits.
+fn subset_family(role: FontRole, key: &[u8; 16]) -> String {
+    format!("{} {}", super::font_face(role).name, subset_tag(key))
+}
+
+fn subset_tag(key: &[u8; 16]) -> String {
+    key[..3].iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// The key as `w:fontKey` writes it: the bytes in order as hex digits, grouped 8-4-4-4-12.
@@ -191,15 +212,16 @@ fn obfuscate(font: &[u8], key: &[u8; 16]) -> Vec<u8> {
 type SubsetCache = Mutex<(HashMap<(FontRole, Vec<char>), Arc<Vec<u8>>>, usize)>;
 const CACHE_BYTES: usize = 16 << 20;
 
-/// The subset of the role's face that maps exactly `chars` (those it has) plus .notdef.
-fn subset(role: FontRole, chars: &BTreeSet<char>) -> Result<Arc<Vec<u8>>, skera::SubsetError> {
+/// The subset of the role's face that maps exactly `chars` (those it has) plus .notdef,
+/// renamed to [`subset_family`] of `key`.
+fn subset(role: FontRole, chars: &BTreeSet<char>, key: &[u8; 16]) -> Result<Arc<Vec<u8>>, skera::SubsetError> {
     static CACHE: OnceLock<SubsetCache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let key = (role, chars.iter().copied().collect::<Vec<char>>());
-    if let Some(hit) = cache.lock().expect("subset cache").0.get(&key) {
+    let entry = (role, chars.iter().copied().collect::<Vec<char>>());
+    if let Some(hit) = cache.lock().expect("subset cache").0.get(&entry) {
         return Ok(hit.clone());
     }
-    let made = Arc::new(make_subset(role, chars)?);
+    let made = Arc::new(rename(&make_subset(role, chars)?, role, &subset_tag(key)));
     let mut guard = cache.lock().expect("subset cache");
     let (map, bytes) = &mut *guard;
     if *bytes + made.len() > CACHE_BYTES {
@@ -207,7 +229,7 @@ fn subset(role: FontRole, chars: &BTreeSet<char>) -> Result<Arc<Vec<u8>>, skera:
         *bytes = 0;
     }
     *bytes += made.len();
-    map.insert(key, made.clone());
+    map.insert(entry, made.clone());
     Ok(made)
 }
 
@@ -247,6 +269,45 @@ fn make_subset(role: FontRole, chars: &BTreeSet<char>) -> Result<Vec<u8>, skera:
         &languages,
     );
     skera::subset_font(&font, &plan)
+}
+
+/// `font` with the face's names carrying `tag`: family, full and typographic family names
+/// ("Gongwen FangSong" → "Gongwen FangSong 5D36E0"), PostScript name and unique ID
+/// ("GongwenFangSong-Regular" → "GongwenFangSong5D36E0-Regular"). Word installs an embedded
+/// font under the family name inside it, so that must be the name the .docx uses.
+fn rename(font: &[u8], role: FontRole, tag: &str) -> Vec<u8> {
+    use write_fonts::tables::name::{Name as NameTable, NameRecord};
+    let family = super::font_face(role).name;
+    let tagged = format!("{family} {tag}");
+    let ps_family: String = family.chars().filter(|c| !c.is_whitespace()).collect();
+    let ps_tagged = format!("{ps_family}{tag}");
+    let parsed = FontRef::new(font).expect("subset parses");
+    let name = parsed.name().expect("subset has a name table");
+    let records = name
+        .name_record()
+        .iter()
+        .filter_map(|r| {
+            let text = r.string(name.string_data()).ok()?.to_string();
+            let text = match r.name_id().to_u16() {
+                1 | 4 | 16 => text.replace(family, &tagged),
+                3 | 6 => text.replace(&ps_family, &ps_tagged),
+                _ => text,
+            };
+            Some(NameRecord::new(
+                r.platform_id(),
+                r.encoding_id(),
+                r.language_id(),
+                r.name_id(),
+                text.into(),
+            ))
+        })
+        .collect();
+    let table = NameTable::new(records);
+    write_fonts::FontBuilder::new()
+        .add_table(&table)
+        .expect("name table compiles")
+        .copy_missing_tables(parsed)
+        .build()
 }
 
 /// What word/fontTable.xml says about a face, from its OS/2 table.
@@ -314,7 +375,8 @@ mod tests {
     fn every_face_subsets_to_an_installable_font_with_exactly_its_characters() {
         for role in ROLES {
             let want = chars(" 工作联系函〔2026〕12号，。A");
-            let bytes = make_subset(role, &want).expect("subset");
+            let key = font_key(role, &want);
+            let bytes = subset(role, &want, &key).expect("subset");
             let face = ttf_parser::Face::parse(&bytes, 0).expect("subset parses");
             for c in &want {
                 assert!(face.glyph_index(*c).is_some(), "{role:?} subset lacks {c}");
@@ -327,7 +389,14 @@ mod tests {
                 .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
                 .and_then(|n| n.to_string())
                 .unwrap();
-            assert!(family.starts_with("Gongwen "), "{family}");
+            assert_eq!(family, subset_family(role, &key));
+            let ps = face
+                .names()
+                .into_iter()
+                .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
+                .and_then(|n| n.to_string())
+                .unwrap();
+            assert!(ps.starts_with(&format!("Gongwen{}", subset_tag(&key))[..7]) && ps.contains(&subset_tag(&key)), "{ps}");
             let raw = face.raw_face();
             for table in [b"cmap", b"name", b"OS/2", b"hhea", b"hmtx", b"glyf", b"loca", b"post", b"maxp", b"head"] {
                 assert!(raw.table(ttf_parser::Tag::from_bytes(table)).is_some(), "{role:?} lacks {table:?}");

@@ -41,17 +41,19 @@ pub(super) fn package(
 ) -> Vec<(String, Vec<u8>)> {
     let uses = font_use(doc, footers);
     let fonts = if options.embed_fonts { embed::embed(&uses) } else { Vec::new() };
+    // Runs and styles name each embedded face by its subset's own family name (see `embed`).
+    let named = |xml: String| subset_names(xml, &fonts);
     let mut parts = vec![
         ("[Content_Types].xml".to_string(), content_types(footers, media, &fonts)),
         ("_rels/.rels".to_string(), package_rels()),
         ("docProps/core.xml".to_string(), core_properties(doc)),
         ("docProps/app.xml".to_string(), app_properties()),
-        ("word/document.xml".to_string(), document),
+        ("word/document.xml".to_string(), named(document)),
         (
             "word/_rels/document.xml.rels".to_string(),
             document_rels(footers, media),
         ),
-        ("word/styles.xml".to_string(), styles()),
+        ("word/styles.xml".to_string(), named(styles())),
         ("word/settings.xml".to_string(), settings(doc.page_numbers, !fonts.is_empty())),
         ("word/fontTable.xml".to_string(), font_table(&uses, &fonts)),
     ];
@@ -59,7 +61,7 @@ pub(super) fn package(
         parts.push(("word/_rels/fontTable.xml.rels".to_string(), font_table_rels(&fonts)));
     }
     for f in footers {
-        parts.push((format!("word/{}", f.file), footer(f.kind)));
+        parts.push((format!("word/{}", f.file), named(footer(f.kind))));
     }
     let mut parts: Vec<(String, Vec<u8>)> = parts.into_iter().map(|(name, xml)| (name, xml.into_bytes())).collect();
     for m in &media.parts {
@@ -69,6 +71,19 @@ pub(super) fn package(
         parts.push((format!("word/{}", f.file), f.data));
     }
     parts
+}
+
+/// `xml` with every attribute naming a bundled face (`="Gongwen FangSong"`) naming its
+/// embedded subset instead (`="Gongwen FangSong 5D36E0"`). Done on the finished parts so
+/// the body and style writers need not know about embedding; an attribute value is the
+/// only place a face name appears quoted (text has its quotes escaped).
+fn subset_names(xml: String, fonts: &[EmbeddedFont]) -> String {
+    fonts.iter().fold(xml, |xml, f| {
+        xml.replace(
+            &format!("=\"{}\"", font_face(f.role).name),
+            &format!("=\"{}\"", f.name),
+        )
+    })
 }
 
 fn content_types(footers: &[FooterPart], media: &SealMedia, fonts: &[EmbeddedFont]) -> String {
@@ -402,7 +417,9 @@ fn font_table(uses: &[FontUse], fonts: &[EmbeddedFont]) -> String {
         let face = font_face(u.role);
         let info = embed::face_info(u.role);
         let hex = |v: u32| format!("{v:08X}");
-        x.open("w:font", &[("w:name", &face.name)]);
+        let embedded = fonts.iter().find(|f| f.role == u.role);
+        let name = embedded.map_or(face.name, |f| f.name.as_str());
+        x.open("w:font", &[("w:name", &name)]);
         x.empty("w:altName", &[("w:val", &face.alt_name)]);
         let panose: String = info.panose.iter().map(|b| format!("{b:02X}")).collect();
         x.empty("w:panose1", &[("w:val", &panose)]);
@@ -420,7 +437,7 @@ fn font_table(uses: &[FontUse], fonts: &[EmbeddedFont]) -> String {
                 ("w:csb1", &hex(info.csb[1])),
             ],
         );
-        if let Some(f) = fonts.iter().find(|f| f.role == u.role) {
+        if let Some(f) = embedded {
             let slots: &[&str] = if info.bold_only {
                 &["w:embedRegular", "w:embedBold"]
             } else {
