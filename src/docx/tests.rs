@@ -595,12 +595,20 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
             .unwrap()
             .to_string()
     };
-    assert_eq!(run_font("市场部工作联系函"), "Gongwen Title");
-    assert_eq!(run_font("一、协作背景"), "Gongwen Hei");
-    assert_eq!(run_font("为顺利推进"), "Gongwen FangSong");
+    // With embedding, the name carries the subset's tag ("Gongwen Title 1A2B3C").
+    let face_of = |name: &str| name.rsplit_once(' ').map_or(name.to_string(), |(face, _)| face.to_string());
+    assert_eq!(face_of(&run_font("市场部工作联系函")), "Gongwen Title");
+    assert_eq!(face_of(&run_font("一、协作背景")), "Gongwen Hei");
+    assert_eq!(face_of(&run_font("为顺利推进")), "Gongwen FangSong");
     assert_eq!(
-        pkg.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia"),
-        Some("Gongwen Song")
+        face_of(pkg.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia").unwrap()),
+        "Gongwen Song"
+    );
+    let bare = Package::read(&super::write_docx_with(&letter(), &super::DocxOptions { embed_fonts: false }));
+    assert_eq!(
+        bare.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia"),
+        Some("Gongwen Song"),
+        "without embedding, the faces' own names"
     );
     let table = pkg.xml("word/fontTable.xml");
     let listed: std::collections::BTreeSet<String> = table
@@ -619,7 +627,7 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
         let font = table
             .find_all("w:font")
             .into_iter()
-            .find(|f| f.attr("w:name") == Some(name))
+            .find(|f| f.attr("w:name").unwrap().starts_with(&format!("{name} ")))
             .unwrap_or_else(|| panic!("{name} listed"));
         assert_eq!(font.child("w:altName").unwrap().attr("w:val"), Some(alt));
         assert_eq!(font.child("w:charset").unwrap().attr("w:val"), Some("86"));
@@ -635,7 +643,8 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
     assert!(other
         .find_all("w:font")
         .iter()
-        .all(|f| !matches!(f.attr("w:name"), Some("Gongwen Hei" | "Gongwen Kai"))));
+        .all(|f| !f.attr("w:name").unwrap().starts_with("Gongwen Hei")
+            && !f.attr("w:name").unwrap().starts_with("Gongwen Kai")));
 }
 
 #[test]
@@ -707,6 +716,8 @@ fn blanks_are_runs_of_low_lines_in_song() {
             (r.text_of(), font.to_string())
         })
         .collect();
+    let blanks: Vec<(String, String)> =
+        blanks.into_iter().map(|(text, font)| (text, font.rsplit_once(' ').unwrap().0.to_string())).collect();
     assert_eq!(blanks, vec![("＿".repeat(4), "Gongwen Song".to_string()), ("＿".repeat(6), "Gongwen Song".to_string())]);
 }
 
@@ -1121,7 +1132,7 @@ fn embedded_subsets_cover_every_run_and_no_embed_leaves_them_out() {
             .iter()
             .map(|(name, (bytes, _))| (name.as_str(), ttf_parser::Face::parse(bytes, 0).expect("a TrueType font")))
             .collect();
-        // Every face the package names is embedded, under its own family name.
+        // Every face the package names is embedded, under the family name inside the subset.
         for f in pkg.xml("word/fontTable.xml").find_all("w:font") {
             let name = f.attr("w:name").unwrap();
             let face = faces.get(name).unwrap_or_else(|| panic!("{name} embedded"));
@@ -1162,7 +1173,11 @@ fn embedded_subsets_cover_every_run_and_no_embed_leaves_them_out() {
         assert!(!bare.parts["[Content_Types].xml"].contains("obfuscatedFont"));
         let settings = bare.xml("word/settings.xml");
         assert!(settings.child("w:embedTrueTypeFonts").is_none() && settings.child("w:saveSubsetFonts").is_none());
-        // The rest of the package is the same.
-        assert_eq!(bare.parts["word/document.xml"], pkg.parts["word/document.xml"]);
+        // The body is the same but for the subset tags on the face names.
+        let untagged = fonts.keys().fold(pkg.parts["word/document.xml"].clone(), |xml, name| {
+            let face = name.rsplit_once(' ').unwrap().0;
+            xml.replace(&format!("=\"{name}\""), &format!("=\"{face}\""))
+        });
+        assert!(bare.parts["word/document.xml"] == untagged, "document.xml differs beyond the face names");
     }
 }
