@@ -244,7 +244,7 @@ fn make_subset(role: FontRole, chars: &BTreeSet<char>) -> Result<Vec<u8>, skera:
         b"LTSH", b"PCLT", b"EBDT", b"EBLC", b"EBSC", b"SVG ", b"vhea", b"vmtx", b"VORG",
     ]
     .into_iter()
-    .map(|t| Tag::new(t))
+    .map(Tag::new)
     .collect();
     // Names: family, style, unique and full name, version, PostScript name, typographic
     // family/style — what a word processor matches — and the copyright (0) and licence
@@ -420,10 +420,12 @@ mod tests {
         assert_eq!(guid_string(&key), "{00112233-4455-6677-8899-AABBCCDDEEFF}");
         let font: Vec<u8> = (0..40).map(|i| i as u8).collect();
         let ob = obfuscate(&font, &key);
-        assert_eq!(ob[0], 0x00 ^ 0xFF);
-        assert_eq!(ob[15], 15 ^ 0x00);
+        // byte i XOR key[15 - i % 16]: key[15] = 0xFF, key[0] = 0x00.
+        assert_eq!(ob[0], 0xFF);
+        assert_eq!(ob[15], 15);
         assert_eq!(ob[16], 16 ^ 0xFF);
-        assert_eq!(ob[31], 31 ^ 0x00);
+        assert_eq!(ob[31], 31);
+        assert_eq!(ob[1], 1 ^ 0xEE);
         assert_eq!(&ob[32..], &font[32..]);
         assert_eq!(obfuscate(&ob, &key), font);
     }
