@@ -2,6 +2,7 @@
 //! folder, in parallel, one document at a time per thread (nothing is held for the whole
 //! batch but the manifest lines), then the manifest.
 
+use crate::docx::DocxOptions;
 use crate::forms::{Form, Per};
 use crate::output::{Manifest, ManifestEntry, NameBook, OutDir};
 use crate::request::{Request, Task};
@@ -65,8 +66,15 @@ pub struct WriteError {
 }
 
 /// Render one document in the given formats: the bytes of each, and the page count as laid
-/// out for the PDF (none in a DOCX-only run).
-pub fn render(form: &Form, request: &Request, to_dept: &str, tasks: &[&Task], formats: &[Format]) -> Vec<(Format, Vec<u8>, Option<usize>)> {
+/// out for the PDF (none in a DOCX-only run). `docx` says how the .docx is written.
+pub fn render(
+    form: &Form,
+    request: &Request,
+    to_dept: &str,
+    tasks: &[&Task],
+    formats: &[Format],
+    docx: &DocxOptions,
+) -> Vec<(Format, Vec<u8>, Option<usize>)> {
     let doc = form.build(request, to_dept, tasks);
     // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
     let laid = formats.contains(&Format::Pdf).then(|| crate::layout::layout(&doc));
@@ -75,7 +83,7 @@ pub fn render(form: &Form, request: &Request, to_dept: &str, tasks: &[&Task], fo
         .iter()
         .map(|&f| {
             let bytes = match (f, &laid) {
-                (Format::Docx, _) => crate::docx::write_docx(&doc),
+                (Format::Docx, _) => crate::docx::write_docx_with(&doc, docx),
                 (Format::Pdf, Some(laid)) => crate::pdf::write_pdf(&doc, laid),
                 (Format::Pdf, None) => unreachable!("laid out whenever a PDF is asked for"),
             };
@@ -92,6 +100,8 @@ fn source(request: &Request) -> String {
 /// Rows that were rejected are listed in the manifest with their reasons. `progress` is told
 /// how many documents there are, then called once per document made (from any thread).
 /// With `bundle`, the print bundles of `bundle::write_bundles` are written too (and listed).
+/// `docx`: how the .docx files are written (fonts embedded or not).
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     wb: &Workbook,
     forms: &[Form],
@@ -100,6 +110,7 @@ pub fn run(
     jobs: usize,
     progress: &(dyn Progress + Sync),
     bundle: bool,
+    docx: &DocxOptions,
 ) -> Result<Report, WriteError> {
     let mut tasks_of: HashMap<&str, Vec<&Task>> = HashMap::new();
     for t in &wb.tasks {
@@ -161,7 +172,7 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().expect("thread pool");
     for batch in work.chunks(BATCH) {
         let made: Vec<Result<Vec<ManifestEntry>, WriteError>> =
-            pool.install(|| batch.par_iter().map(|job| make(job, out, progress)).collect());
+            pool.install(|| batch.par_iter().map(|job| make(job, out, progress, docx)).collect());
         for r in made {
             for e in r? {
                 record(&e, &mut manifest)?;
@@ -191,9 +202,9 @@ pub fn run(
 }
 
 /// Make one job's files and their manifest lines.
-fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync)) -> Result<Vec<ManifestEntry>, WriteError> {
+fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), docx: &DocxOptions) -> Result<Vec<ManifestEntry>, WriteError> {
     let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
-    let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats)
+    let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats, docx)
         .into_iter()
         .zip(&job.names)
         .map(|((format, bytes, pages), (_, name))| {

@@ -55,6 +55,9 @@ enum Command {
         /// 另外为每种表单生成一个打印合集 PDF（打印合集_工作联系函.pdf 等），每份从奇数页开始，便于双面打印
         #[arg(long)]
         bundle: bool,
+        /// 不在 .docx 中嵌入字体（默认嵌入所用字形的子集，使没有这些字体的电脑也显示相同字体）
+        #[arg(long = "no-embed-fonts")]
+        no_embed_fonts: bool,
     },
     /// 只检查工作簿，列出所有问题，不写任何文件
     Check {
@@ -242,7 +245,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Generate { workbook, out, forms, format, jobs, strict, forms_dir, bundle, seals, seal_size } => {
+        Command::Generate { workbook, out, forms, format, jobs, strict, forms_dir, bundle, seals, seal_size, no_embed_fonts } => {
             let started = Instant::now();
             let mut keys = Vec::new();
             for f in &forms {
@@ -293,7 +296,8 @@ fn main() -> ExitCode {
             };
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let bar = Bar::new();
-            let report = generate::run(&wb, &chosen, &formats, &out, jobs, &bar, bundle);
+            let docx = gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts };
+            let report = generate::run(&wb, &chosen, &formats, &out, jobs, &bar, bundle, &docx);
             bar.finish();
             let report = match report {
                 Ok(r) => r,

@@ -16,7 +16,7 @@ pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/
 pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /// The scissors on the cut line.
-const SCISSORS: &str = "✂";
+pub(super) const SCISSORS: &str = "✂";
 /// Size of the cut line's dashes and scissors.
 const CUT_LINE_SIZE: f32 = 12.0;
 /// Exact height of the invisible paragraphs placed between two tables (Word would merge them)

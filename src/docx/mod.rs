@@ -11,9 +11,11 @@
 //! Layout: `body` writes word/document.xml (paragraphs, runs, tables, rules, cut lines, seals,
 //! keep-together groups, section properties); `parts` writes every other part (styles, settings,
 //! font table, footers, relationships, content types, document properties). This file holds
-//! the shared pieces: the font-name table, unit conversions, the page geometry and the zip.
+//! the shared pieces: the font-name table, the writer's options, unit conversions, the page
+//! geometry and the zip. `embed` makes the font subsets the package carries.
 
 mod body;
+mod embed;
 mod parts;
 mod seal;
 mod xml;
@@ -28,12 +30,14 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// A font as a DOCX names it: `name` goes into every `w:rFonts` attribute (ascii, hAnsi,
 /// eastAsia, cs — one face for everything, as the PDF uses one bundled font per role);
-/// the rest describes it in word/fontTable.xml so Word/WPS can substitute sensibly.
+/// the rest describes it in word/fontTable.xml so a machine without it substitutes sensibly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FontFace {
-    /// The face name a Chinese Windows/WPS installation has.
+    /// The bundled face's own family name (name ID 1 of fonts/Gongwen*.ttf): what the
+    /// embedded subset installs as, and what LibreOffice finds through fonts/fontconfig.
     pub name: &'static str,
-    /// Its English name (`w:altName`), which Word also matches.
+    /// `w:altName`: the installed face of the same style a Chinese Windows/WPS machine has,
+    /// looked up when the named face is neither installed nor embedded.
     pub alt_name: &'static str,
     /// `w:family`: roman / swiss / modern / script / decorative / auto.
     pub family: &'static str,
@@ -41,53 +45,56 @@ pub struct FontFace {
     pub pitch: &'static str,
 }
 
-/// Font role → the face named in the .docx. The faces are those shipped with Chinese
-/// Windows (宋体, 黑体, 仿宋, 楷体) plus 方正小标宋简体, which every Chinese government/office
-/// machine installs for titles (elsewhere Word falls back to 宋体, its `altName`).
-/// LibreOffice maps these names to the bundled fonts via fonts/fontconfig/gongwen-fonts.conf.
+/// Font role → the face named in the .docx: our bundled faces under their own names (a
+/// bundled face must not carry another foundry's name), each with the face a Chinese
+/// Windows/WPS installation has for that role as `w:altName` (仿宋, 黑体, 楷体, 宋体; for the
+/// title 方正小标宋简体, which government and office machines install — elsewhere the
+/// substitution by charset and family lands on 宋体). By default the .docx also carries a
+/// subset of every face it names ([`embed`]). Family and pitch describe our faces (all
+/// proportional; Noto Serif/Sans, FandolFang, LXGW WenKai), not the Windows ones.
 pub const FONT_FACES: [(FontRole, FontFace); 5] = [
     (
         FontRole::Title,
         FontFace {
-            name: "方正小标宋简体",
-            alt_name: "宋体",
-            family: "script",
+            name: "Gongwen Title",
+            alt_name: "方正小标宋简体",
+            family: "roman",
             pitch: "variable",
         },
     ),
     (
         FontRole::FangSong,
         FontFace {
-            name: "仿宋",
-            alt_name: "FangSong",
-            family: "modern",
-            pitch: "fixed",
+            name: "Gongwen FangSong",
+            alt_name: "仿宋",
+            family: "roman",
+            pitch: "variable",
         },
     ),
     (
         FontRole::Hei,
         FontFace {
-            name: "黑体",
-            alt_name: "SimHei",
-            family: "modern",
-            pitch: "fixed",
+            name: "Gongwen Hei",
+            alt_name: "黑体",
+            family: "swiss",
+            pitch: "variable",
         },
     ),
     (
         FontRole::Kai,
         FontFace {
-            name: "楷体",
-            alt_name: "KaiTi",
-            family: "modern",
-            pitch: "fixed",
+            name: "Gongwen Kai",
+            alt_name: "楷体",
+            family: "script",
+            pitch: "variable",
         },
     ),
     (
         FontRole::Song,
         FontFace {
-            name: "宋体",
-            alt_name: "SimSun",
-            family: "auto",
+            name: "Gongwen Song",
+            alt_name: "宋体",
+            family: "roman",
             pitch: "variable",
         },
     ),
@@ -219,12 +226,32 @@ fn footer_parts(doc: &Document) -> Vec<FooterPart> {
         .collect()
 }
 
-/// Render `doc` as a complete .docx package. Deterministic: same input → same bytes.
+/// How the .docx is written (`gongwen generate` options that concern only the DOCX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocxOptions {
+    /// Carry subsets of the faces used (word/fonts/*.odttf), so the document shows our
+    /// faces on a machine that has none of them. Off: `--no-embed-fonts`.
+    pub embed_fonts: bool,
+}
+
+impl Default for DocxOptions {
+    fn default() -> Self {
+        DocxOptions { embed_fonts: true }
+    }
+}
+
+/// Render `doc` as a complete .docx package with the default options (fonts embedded).
+/// Deterministic: same input → same bytes.
 pub fn write_docx(doc: &crate::model::Document) -> Vec<u8> {
+    write_docx_with(doc, &DocxOptions::default())
+}
+
+/// Render `doc` as a complete .docx package. Deterministic: same input → same bytes.
+pub fn write_docx_with(doc: &crate::model::Document, options: &DocxOptions) -> Vec<u8> {
     let geometry = Geometry::new(&doc.page);
     let footers = footer_parts(doc);
     let (document, media) = body::document_xml(doc, &geometry, &footers);
-    let package = parts::package(doc, &footers, &media, document);
+    let package = parts::package(doc, &footers, &media, document, options);
     zip_parts(&package)
 }
 

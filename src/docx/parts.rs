@@ -2,16 +2,17 @@
 //! relationships, content types and the document properties — and the fixed order in which
 //! they go into the zip.
 
+use super::embed::{self, EmbeddedFont, ExtraText, FontUse};
 use super::seal::SealMedia;
 use super::body::{
     self, mark_style, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W,
 };
 use super::xml::Xml;
 use super::{
-    font_face, half_points, FooterKind, FooterPart, DEFAULT_ROLE, FONT_FACES, PAGE_NUMBER_ROLE,
+    font_face, half_points, DocxOptions, FooterKind, FooterPart, DEFAULT_ROLE, PAGE_NUMBER_ROLE,
     PAGE_NUMBER_SIZE,
 };
-use crate::model::{Align, Block, Document, FontRole, Inline, PageNumbers, ParaStyle};
+use crate::model::{Align, Document, FontRole, PageNumbers, ParaStyle};
 
 const NS_CONTENT_TYPES: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
 const NS_PACKAGE_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -19,6 +20,8 @@ const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 const REL_CORE: &str =
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const CT_WORD: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.";
+/// Content type of an embedded font part (ECMA-376 Part 1 §17.8.1, obfuscated TrueType).
+const CT_OBFUSCATED_FONT: &str = "application/vnd.openxmlformats-officedocument.obfuscatedFont";
 
 /// word/document.xml's relationships: rId1–3 are these parts, footers follow from rId4.
 const DOCUMENT_PARTS: [(&str, &str); 3] = [
@@ -34,35 +37,56 @@ pub(super) fn package(
     footers: &[FooterPart],
     media: &SealMedia,
     document: String,
+    options: &DocxOptions,
 ) -> Vec<(String, Vec<u8>)> {
+    let uses = font_use(doc, footers);
+    let fonts = if options.embed_fonts { embed::embed(&uses) } else { Vec::new() };
+    // Runs and styles name each embedded face by its subset's own family name (see `embed`).
+    let named = |xml: String| subset_names(xml, &fonts);
     let mut parts = vec![
-        ("[Content_Types].xml".to_string(), content_types(footers, media)),
+        ("[Content_Types].xml".to_string(), content_types(footers, media, &fonts)),
         ("_rels/.rels".to_string(), package_rels()),
         ("docProps/core.xml".to_string(), core_properties(doc)),
         ("docProps/app.xml".to_string(), app_properties()),
-        ("word/document.xml".to_string(), document),
+        ("word/document.xml".to_string(), named(document)),
         (
             "word/_rels/document.xml.rels".to_string(),
             document_rels(footers, media),
         ),
-        ("word/styles.xml".to_string(), styles()),
-        ("word/settings.xml".to_string(), settings(doc.page_numbers)),
-        (
-            "word/fontTable.xml".to_string(),
-            font_table(&roles_used(doc)),
-        ),
+        ("word/styles.xml".to_string(), named(styles())),
+        ("word/settings.xml".to_string(), settings(doc.page_numbers, !fonts.is_empty())),
+        ("word/fontTable.xml".to_string(), font_table(&uses, &fonts)),
     ];
+    if !fonts.is_empty() {
+        parts.push(("word/_rels/fontTable.xml.rels".to_string(), font_table_rels(&fonts)));
+    }
     for f in footers {
-        parts.push((format!("word/{}", f.file), footer(f.kind)));
+        parts.push((format!("word/{}", f.file), named(footer(f.kind))));
     }
     let mut parts: Vec<(String, Vec<u8>)> = parts.into_iter().map(|(name, xml)| (name, xml.into_bytes())).collect();
     for m in &media.parts {
         parts.push((format!("word/{}", m.file), m.image.png.as_ref().clone()));
     }
+    for f in fonts {
+        parts.push((format!("word/{}", f.file), f.data));
+    }
     parts
 }
 
-fn content_types(footers: &[FooterPart], media: &SealMedia) -> String {
+/// `xml` with every attribute naming a bundled face (`="Gongwen FangSong"`) naming its
+/// embedded subset instead (`="Gongwen FangSong 5D36E0"`). Done on the finished parts so
+/// the body and style writers need not know about embedding; an attribute value is the
+/// only place a face name appears quoted (text has its quotes escaped).
+fn subset_names(xml: String, fonts: &[EmbeddedFont]) -> String {
+    fonts.iter().fold(xml, |xml, f| {
+        xml.replace(
+            &format!("=\"{}\"", font_face(f.role).name),
+            &format!("=\"{}\"", f.name),
+        )
+    })
+}
+
+fn content_types(footers: &[FooterPart], media: &SealMedia, fonts: &[EmbeddedFont]) -> String {
     let mut x = Xml::new();
     x.open("Types", &[("xmlns", &NS_CONTENT_TYPES)]);
     x.empty(
@@ -81,6 +105,9 @@ fn content_types(footers: &[FooterPart], media: &SealMedia) -> String {
     );
     if !media.parts.is_empty() {
         x.empty("Default", &[("Extension", &"png"), ("ContentType", &"image/png")]);
+    }
+    if !fonts.is_empty() {
+        x.empty("Default", &[("Extension", &"odttf"), ("ContentType", &CT_OBFUSCATED_FONT)]);
     }
     let mut overrides = vec![
         (
@@ -322,11 +349,19 @@ fn styles() -> String {
 }
 
 /// settings.xml: separate even-page footers for `— N —` numbers, no punctuation compression
-/// (the PDF sets every CJK character a full em), Word 2013+ layout (compatibility mode 15).
-fn settings(numbers: PageNumbers) -> String {
+/// (the PDF sets every CJK character a full em), Word 2013+ layout (compatibility mode 15);
+/// with embedded fonts, Word's "Embed fonts in the file" + "Embed only the characters used"
+/// (so that Word, saving the document again, keeps carrying them).
+fn settings(numbers: PageNumbers, embedded_fonts: bool) -> String {
     let mut x = Xml::new();
     x.open("w:settings", &[("xmlns:w", &NS_W)]);
     x.empty("w:zoom", &[("w:percent", &100)]);
+    if embedded_fonts {
+        // CT_Settings order: zoom … embedTrueTypeFonts, embedSystemFonts, saveSubsetFonts …
+        // defaultTabStop.
+        x.empty("w:embedTrueTypeFonts", &[]);
+        x.empty("w:saveSubsetFonts", &[]);
+    }
     x.empty("w:defaultTabStop", &[("w:val", &420)]);
     if numbers == PageNumbers::Dash {
         x.empty("w:evenAndOddHeaders", &[]);
@@ -354,64 +389,83 @@ fn settings(numbers: PageNumbers) -> String {
     x.finish()
 }
 
-/// The roles whose faces the package names, in FONT_FACES order: the default (body) font,
-/// every paragraph and run role, 宋体 for cut lines and page numbers.
-fn roles_used(doc: &Document) -> Vec<FontRole> {
-    fn walk(blocks: &[Block], used: &mut Vec<FontRole>) {
-        let paragraph = |p: &crate::model::Paragraph, used: &mut Vec<FontRole>| {
-            used.push(p.style.role);
-            for inline in &p.content {
-                if let Inline::Text {
-                    role: Some(role), ..
-                } = inline
-                {
-                    used.push(*role);
-                }
-            }
-        };
-        for block in blocks {
-            match block {
-                Block::Paragraph(p) => paragraph(p, used),
-                Block::Table(t) => t
-                    .rows
-                    .iter()
-                    .flat_map(|r| &r.cells)
-                    .flat_map(|c| &c.paragraphs)
-                    .for_each(|p| paragraph(p, used)),
-                Block::Seal(s) => s.lines.iter().for_each(|p| paragraph(p, used)),
-                Block::CutLine { .. } => used.push(FontRole::Song),
-                Block::KeepTogether(inner) => walk(inner, used),
-                Block::Rule { .. } | Block::PageBreak => {}
-            }
-        }
-    }
-    let mut used = vec![DEFAULT_ROLE];
+/// The faces the package names, with the characters each draws: the default (body) font,
+/// every paragraph, run and blank role, 宋体 for cut lines and page numbers.
+fn font_use(doc: &Document, footers: &[FooterPart]) -> Vec<FontUse> {
+    let mut always = vec![DEFAULT_ROLE];
     if doc.page_numbers != PageNumbers::None {
-        used.push(PAGE_NUMBER_ROLE);
+        always.push(PAGE_NUMBER_ROLE);
     }
-    walk(&doc.blocks, &mut used);
-    FONT_FACES
+    let footer_text: Vec<String> = footers.iter().map(|f| footer_text(f.kind)).collect();
+    let extra: Vec<ExtraText> = footer_text
         .iter()
-        .map(|(role, _)| *role)
-        .filter(|role| used.contains(role))
-        .collect()
+        .map(|text| ExtraText { role: PAGE_NUMBER_ROLE, text })
+        .collect();
+    // body::cut_line: the scissors, and hyphen tab leaders, in 宋体.
+    let cut_line = format!("{}-", body::SCISSORS);
+    let cut_line = ExtraText { role: FontRole::Song, text: &cut_line };
+    embed::font_use(doc, &always, &extra, &cut_line)
 }
 
-/// fontTable.xml: each face used, with its English name and the GB2312 character set (0x86).
-fn font_table(roles: &[FontRole]) -> String {
+/// fontTable.xml: each face used, with the installed face to look for instead (`altName`),
+/// its PANOSE, GB2312 character set (0x86), family, pitch and Unicode / code-page signature
+/// (read from the font), and the embedded subset if there is one. A face whose only style is
+/// Bold (Gongwen Title) is referenced from both `embedRegular` — the slot of the regular-weight
+/// runs that use it — and `embedBold`, the slot of its own style, so that a reader looking
+/// in either finds it.
+fn font_table(uses: &[FontUse], fonts: &[EmbeddedFont]) -> String {
     let mut x = Xml::new();
-    x.open("w:fonts", &[("xmlns:w", &NS_W)]);
-    for &role in roles {
-        let face = font_face(role);
-        x.open("w:font", &[("w:name", &face.name)]);
+    x.open("w:fonts", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]);
+    for u in uses {
+        let face = font_face(u.role);
+        let info = embed::face_info(u.role);
+        let hex = |v: u32| format!("{v:08X}");
+        let embedded = fonts.iter().find(|f| f.role == u.role);
+        let name = embedded.map_or(face.name, |f| f.name.as_str());
+        x.open("w:font", &[("w:name", &name)]);
         x.empty("w:altName", &[("w:val", &face.alt_name)]);
+        let panose: String = info.panose.iter().map(|b| format!("{b:02X}")).collect();
+        x.empty("w:panose1", &[("w:val", &panose)]);
         x.empty("w:charset", &[("w:val", &"86")]);
         x.empty("w:family", &[("w:val", &face.family)]);
         x.empty("w:pitch", &[("w:val", &face.pitch)]);
+        x.empty(
+            "w:sig",
+            &[
+                ("w:usb0", &hex(info.usb[0])),
+                ("w:usb1", &hex(info.usb[1])),
+                ("w:usb2", &hex(info.usb[2])),
+                ("w:usb3", &hex(info.usb[3])),
+                ("w:csb0", &hex(info.csb[0])),
+                ("w:csb1", &hex(info.csb[1])),
+            ],
+        );
+        if let Some(f) = embedded {
+            let slots: &[&str] = if info.bold_only {
+                &["w:embedRegular", "w:embedBold"]
+            } else {
+                &["w:embedRegular"]
+            };
+            for slot in slots {
+                x.empty(
+                    slot,
+                    &[("r:id", &f.rel_id), ("w:fontKey", &f.key), ("w:subsetted", &1)],
+                );
+            }
+        }
         x.close("w:font");
     }
     x.close("w:fonts");
     x.finish()
+}
+
+/// word/_rels/fontTable.xml.rels: the embedded font parts.
+fn font_table_rels(fonts: &[EmbeddedFont]) -> String {
+    let rels: Vec<(String, String, String)> = fonts
+        .iter()
+        .map(|f| (f.rel_id.clone(), format!("{REL_TYPE}font"), f.file.clone()))
+        .collect();
+    relationships(&rels)
 }
 
 /// A piece of footer text: literal text or a field.
@@ -420,35 +474,41 @@ enum FooterPiece {
     Field(&'static str),
 }
 
+/// The text and fields of a footer's line.
+fn footer_pieces(kind: FooterKind) -> &'static [FooterPiece] {
+    use FooterPiece::{Field, Text};
+    match kind {
+        FooterKind::DashOdd | FooterKind::DashEven => &[Text("— "), Field("PAGE"), Text(" —")],
+        FooterKind::OfTotal => &[
+            Text("第 "),
+            Field("PAGE"),
+            Text(" 页 共 "),
+            Field("NUMPAGES"),
+            Text(" 页"),
+        ],
+    }
+}
+
+/// Every character a footer can show: its text and the digits its fields produce.
+fn footer_text(kind: FooterKind) -> String {
+    footer_pieces(kind)
+        .iter()
+        .map(|piece| match piece {
+            FooterPiece::Text(text) => text,
+            FooterPiece::Field(_) => "0123456789",
+        })
+        .collect()
+}
+
 /// One footer part: a single 14 pt 宋体 line holding the page number.
 fn footer(kind: FooterKind) -> String {
     use FooterPiece::{Field, Text};
-    let (align, left_indent, right_indent, pieces): (Align, f32, f32, &[FooterPiece]) = match kind {
+    let pieces = footer_pieces(kind);
+    let (align, left_indent, right_indent) = match kind {
         // GB/T 9704 §7.5: odd pages at the right, even at the left, one character in.
-        FooterKind::DashOdd => (
-            Align::Right,
-            0.0,
-            1.0,
-            &[Text("— "), Field("PAGE"), Text(" —")],
-        ),
-        FooterKind::DashEven => (
-            Align::Left,
-            1.0,
-            0.0,
-            &[Text("— "), Field("PAGE"), Text(" —")],
-        ),
-        FooterKind::OfTotal => (
-            Align::Center,
-            0.0,
-            0.0,
-            &[
-                Text("第 "),
-                Field("PAGE"),
-                Text(" 页 共 "),
-                Field("NUMPAGES"),
-                Text(" 页"),
-            ],
-        ),
+        FooterKind::DashOdd => (Align::Right, 0.0, 1.0),
+        FooterKind::DashEven => (Align::Left, 1.0, 0.0),
+        FooterKind::OfTotal => (Align::Center, 0.0, 0.0),
     };
     let style = ParaStyle {
         align,

@@ -346,9 +346,11 @@ fn parse(xml: &str) -> Node {
     stack.pop().unwrap().children.pop().expect("a root element")
 }
 
-/// The package: entry name → content, plus the entries' zip metadata.
+/// The package: entry name → content (binary parts — fonts, images — as lossy text; their
+/// bytes in `binary`), plus the entries' zip metadata.
 struct Package {
     parts: BTreeMap<String, String>,
+    binary: BTreeMap<String, Vec<u8>>,
     order: Vec<String>,
 }
 
@@ -356,6 +358,7 @@ impl Package {
     fn read(bytes: &[u8]) -> Package {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
         let mut parts = BTreeMap::new();
+        let mut binary = BTreeMap::new();
         let mut order = Vec::new();
         for i in 0..zip.len() {
             let mut f = zip.by_index(i).unwrap();
@@ -376,12 +379,17 @@ impl Package {
                 (1980, 1, 1),
                 "{name} has the fixed timestamp"
             );
-            let mut s = String::new();
-            f.read_to_string(&mut s).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
             order.push(name.clone());
-            parts.insert(name, s);
+            if name.ends_with(".xml") || name.ends_with(".rels") {
+                parts.insert(name, String::from_utf8(bytes).expect("XML parts are UTF-8"));
+            } else {
+                parts.insert(name.clone(), String::from_utf8_lossy(&bytes).into_owned());
+                binary.insert(name, bytes);
+            }
         }
-        Package { parts, order }
+        Package { parts, binary, order }
     }
 
     fn xml(&self, name: &str) -> Node {
@@ -467,10 +475,17 @@ fn every_part_exists_has_a_content_type_and_is_linked() {
             .iter()
             .map(|o| o.attr("PartName").unwrap())
             .collect();
+        let defaults: Vec<&str> = types
+            .find_all("Default")
+            .iter()
+            .map(|o| o.attr("Extension").unwrap())
+            .collect();
         let mut targeted = Vec::new();
+        assert!(pkg.parts.contains_key("word/_rels/fontTable.xml.rels"), "fonts are embedded");
         for (rels_name, base) in [
             ("_rels/.rels", ""),
             ("word/_rels/document.xml.rels", "word/"),
+            ("word/_rels/fontTable.xml.rels", "word/"),
         ] {
             for rel in pkg.xml(rels_name).find_all("Relationship") {
                 let target = format!("{base}{}", rel.attr("Target").unwrap());
@@ -487,8 +502,10 @@ fn every_part_exists_has_a_content_type_and_is_linked() {
             .filter(|n| !n.ends_with(".rels") && *n != "[Content_Types].xml")
         {
             assert!(targeted.contains(name), "{name} is linked");
+            let extension = name.rsplit('.').next().unwrap();
             assert!(
-                overrides.contains(&format!("/{name}").as_str()),
+                overrides.contains(&format!("/{name}").as_str())
+                    || (extension != "xml" && defaults.contains(&extension)),
                 "{name} has a content type"
             );
         }
@@ -561,7 +578,9 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
             named.insert(east_asia.to_string());
         }
     }
-    // The title run is 方正小标宋简体, the heading 黑体, the body 仿宋, the page number 宋体.
+    // Each run names its role's bundled face by its own family name (never another foundry's
+    // trademark): the title Gongwen Title, the heading Gongwen Hei, the body Gongwen FangSong,
+    // the page number Gongwen Song.
     let run_font = |needle: &str| {
         let run = document
             .find_all("w:r")
@@ -576,12 +595,20 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
             .unwrap()
             .to_string()
     };
-    assert_eq!(run_font("市场部工作联系函"), "方正小标宋简体");
-    assert_eq!(run_font("一、协作背景"), "黑体");
-    assert_eq!(run_font("为顺利推进"), "仿宋");
+    // With embedding, the name carries the subset's tag ("Gongwen Title 1A2B3C").
+    let face_of = |name: &str| name.rsplit_once(' ').map_or(name.to_string(), |(face, _)| face.to_string());
+    assert_eq!(face_of(&run_font("市场部工作联系函")), "Gongwen Title");
+    assert_eq!(face_of(&run_font("一、协作背景")), "Gongwen Hei");
+    assert_eq!(face_of(&run_font("为顺利推进")), "Gongwen FangSong");
     assert_eq!(
-        pkg.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia"),
-        Some("宋体")
+        face_of(pkg.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia").unwrap()),
+        "Gongwen Song"
+    );
+    let bare = Package::read(&super::write_docx_with(&letter(), &super::DocxOptions { embed_fonts: false }));
+    assert_eq!(
+        bare.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia"),
+        Some("Gongwen Song"),
+        "without embedding, the faces' own names"
     );
     let table = pkg.xml("word/fontTable.xml");
     let listed: std::collections::BTreeSet<String> = table
@@ -590,22 +617,34 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
         .map(|f| f.attr("w:name").unwrap().to_string())
         .collect();
     assert_eq!(listed, named, "fontTable lists exactly the fonts used");
-    let title = table
-        .find_all("w:font")
-        .into_iter()
-        .find(|f| f.attr("w:name") == Some("方正小标宋简体"))
-        .unwrap();
-    assert_eq!(
-        title.child("w:altName").unwrap().attr("w:val"),
-        Some("宋体")
-    );
-    assert_eq!(title.child("w:charset").unwrap().attr("w:val"), Some("86"));
+    // A machine without the faces looks for the installed face of the same style.
+    for (name, alt) in [
+        ("Gongwen Title", "方正小标宋简体"),
+        ("Gongwen FangSong", "仿宋"),
+        ("Gongwen Hei", "黑体"),
+        ("Gongwen Song", "宋体"),
+    ] {
+        let font = table
+            .find_all("w:font")
+            .into_iter()
+            .find(|f| f.attr("w:name").unwrap().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} listed"));
+        assert_eq!(font.child("w:altName").unwrap().attr("w:val"), Some(alt));
+        assert_eq!(font.child("w:charset").unwrap().attr("w:val"), Some("86"));
+        assert_eq!(font.child("w:panose1").unwrap().attr("w:val").unwrap().len(), 20);
+        // The signature claims CJK Unified Ideographs (usb1 bit 27) and code page 936.
+        let sig = font.child("w:sig").unwrap();
+        let usb1 = u32::from_str_radix(sig.attr("w:usb1").unwrap(), 16).unwrap();
+        let csb0 = u32::from_str_radix(sig.attr("w:csb0").unwrap(), 16).unwrap();
+        assert!(usb1 & (1 << 27) != 0 && csb0 & (1 << 18) != 0, "{name}: {usb1:08X} {csb0:08X}");
+    }
     // The table document uses no 黑体 or 楷体, so they are not listed.
     let other = Package::read(&write_docx(&table_doc())).xml("word/fontTable.xml");
     assert!(other
         .find_all("w:font")
         .iter()
-        .all(|f| !matches!(f.attr("w:name"), Some("黑体" | "楷体"))));
+        .all(|f| !f.attr("w:name").unwrap().starts_with("Gongwen Hei")
+            && !f.attr("w:name").unwrap().starts_with("Gongwen Kai")));
 }
 
 #[test]
@@ -677,7 +716,9 @@ fn blanks_are_runs_of_low_lines_in_song() {
             (r.text_of(), font.to_string())
         })
         .collect();
-    assert_eq!(blanks, vec![("＿".repeat(4), "宋体".to_string()), ("＿".repeat(6), "宋体".to_string())]);
+    let blanks: Vec<(String, String)> =
+        blanks.into_iter().map(|(text, font)| (text, font.rsplit_once(' ').unwrap().0.to_string())).collect();
+    assert_eq!(blanks, vec![("＿".repeat(4), "Gongwen Song".to_string()), ("＿".repeat(6), "Gongwen Song".to_string())]);
 }
 
 #[test]
@@ -979,7 +1020,7 @@ fn control_characters_are_stripped_and_breaks_kept() {
     ))];
     let bytes = write_docx(&doc);
     let pkg = Package::read(&bytes);
-    for (name, content) in &pkg.parts {
+    for (name, content) in pkg.parts.iter().filter(|(name, _)| !pkg.binary.contains_key(*name)) {
         assert!(
             content.chars().all(super::xml::is_xml_char),
             "{name} holds only XML characters"
@@ -1046,4 +1087,97 @@ fn checkdocs_passes() {
     println!("{stdout}");
     assert!(out.status.success(), "checkdocs failed:\n{stdout}{stderr}");
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+}
+
+/// The embedded font parts of a package, de-obfuscated: `w:font` name → (font bytes, the
+/// fontTable slots that reference it). Checks that every reference resolves on the way.
+fn embedded_fonts(pkg: &Package) -> BTreeMap<String, (Vec<u8>, Vec<String>)> {
+    let rels = pkg.xml("word/_rels/fontTable.xml.rels");
+    let mut out: BTreeMap<String, (Vec<u8>, Vec<String>)> = BTreeMap::new();
+    for font in pkg.xml("word/fontTable.xml").find_all("w:font") {
+        let name = font.attr("w:name").unwrap().to_string();
+        for slot in font.children.iter().filter(|c| c.name.starts_with("w:embed")) {
+            let id = slot.attr("r:id").unwrap();
+            let rel = rels
+                .find_all("Relationship")
+                .into_iter()
+                .find(|r| r.attr("Id") == Some(id))
+                .unwrap_or_else(|| panic!("{id} resolves"));
+            assert!(rel.attr("Type").unwrap().ends_with("/relationships/font"));
+            let data = &pkg.binary[&format!("word/{}", rel.attr("Target").unwrap())];
+            let hex: String =
+                slot.attr("w:fontKey").unwrap().chars().filter(char::is_ascii_hexdigit).collect();
+            assert_eq!(hex.len(), 32);
+            let key: Vec<u8> =
+                (0..16).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+            let mut bytes = data.clone();
+            for (i, b) in bytes.iter_mut().take(32).enumerate() {
+                *b ^= key[15 - i % 16];
+            }
+            assert_eq!(slot.attr("w:subsetted"), Some("1"));
+            let entry = out.entry(name.clone()).or_insert_with(|| (bytes.clone(), Vec::new()));
+            assert_eq!(entry.0, bytes, "{name}: every slot holds the same font");
+            entry.1.push(slot.name.clone());
+        }
+    }
+    out
+}
+
+#[test]
+fn embedded_subsets_cover_every_run_and_no_embed_leaves_them_out() {
+    for doc in [letter(), table_doc()] {
+        let pkg = Package::read(&write_docx(&doc));
+        let fonts = embedded_fonts(&pkg);
+        let faces: BTreeMap<&str, ttf_parser::Face> = fonts
+            .iter()
+            .map(|(name, (bytes, _))| (name.as_str(), ttf_parser::Face::parse(bytes, 0).expect("a TrueType font")))
+            .collect();
+        // Every face the package names is embedded, under the family name inside the subset.
+        for f in pkg.xml("word/fontTable.xml").find_all("w:font") {
+            let name = f.attr("w:name").unwrap();
+            let face = faces.get(name).unwrap_or_else(|| panic!("{name} embedded"));
+            let family = face
+                .names()
+                .into_iter()
+                .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+                .and_then(|n| n.to_string());
+            assert_eq!(family.as_deref(), Some(name));
+        }
+        // The bold-only title face sits in both the regular and the bold slot.
+        if let Some((_, slots)) = fonts.get("Gongwen Title") {
+            assert_eq!(slots, &["w:embedRegular", "w:embedBold"]);
+        }
+        // Every character of every run is in its face's subset, or — when the face lacks
+        // it — in the fallback face's (Gongwen Song).
+        for part in ["word/document.xml", "word/footer1.xml"] {
+            let Some(_) = pkg.parts.get(part) else { continue };
+            for run in pkg.xml(part).find_all("w:r") {
+                let Some(name) = run.child("w:rPr").and_then(|p| p.child("w:rFonts")).and_then(|f| f.attr("w:eastAsia"))
+                else {
+                    continue;
+                };
+                for c in run.text_of().chars() {
+                    let covered = faces[name].glyph_index(c).is_some()
+                        || faces.get("Gongwen Song").is_some_and(|s| s.glyph_index(c).is_some());
+                    assert!(covered, "{part}: {c} of a {name} run is embedded");
+                }
+            }
+        }
+        let settings = pkg.xml("word/settings.xml");
+        assert!(settings.child("w:embedTrueTypeFonts").is_some());
+        assert!(settings.child("w:saveSubsetFonts").is_some());
+
+        let bare = Package::read(&super::write_docx_with(&doc, &super::DocxOptions { embed_fonts: false }));
+        assert!(bare.parts.keys().all(|n| !n.contains("fonts/") && !n.contains("fontTable.xml.rels")));
+        assert!(bare.xml("word/fontTable.xml").all().iter().all(|n| !n.name.starts_with("w:embed")));
+        assert!(!bare.parts["[Content_Types].xml"].contains("obfuscatedFont"));
+        let settings = bare.xml("word/settings.xml");
+        assert!(settings.child("w:embedTrueTypeFonts").is_none() && settings.child("w:saveSubsetFonts").is_none());
+        // The body is the same but for the subset tags on the face names.
+        let untagged = fonts.keys().fold(pkg.parts["word/document.xml"].clone(), |xml, name| {
+            let face = name.rsplit_once(' ').unwrap().0;
+            xml.replace(&format!("=\"{name}\""), &format!("=\"{face}\""))
+        });
+        assert!(bare.parts["word/document.xml"] == untagged, "document.xml differs beyond the face names");
+    }
 }
