@@ -1,7 +1,8 @@
 //! Where a line of Chinese text may break: UAX #14 break opportunities (`unicode-linebreak`)
 //! tightened by an explicit kinsoku table (GB/T 15834 / clreq): no line starts with closing or
-//! "attached" punctuation, none ends with opening punctuation, `——` and `……` never split, and
-//! runs of Latin letters / digits (phone numbers, e-mail addresses, years) stay together.
+//! "attached" punctuation, none ends with opening punctuation, `——` and `……` never split,
+//! runs of Latin letters / digits (phone numbers, e-mail addresses, years) stay together, and a
+//! date's numbers stay with their 年/月/日 (`2026年3月` never ends a line at `3`).
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -54,8 +55,14 @@ pub fn break_opportunities(text: &str, allowed: &mut Vec<bool>) {
         // UAX #14 glues quotation marks (class QU) and inline objects to both neighbours;
         // Chinese breaks around them like around ideographs, kinsoku permitting.
         let base = allowed[k] || is_loose(prev) || is_loose(next);
-        allowed[k] = base && kinsoku_allows(prev, next) && !(is_word_char(prev) && is_word_char(next));
+        allowed[k] = base && kinsoku_allows(prev, next) && !(is_word_char(prev) && is_word_char(next)) && !is_date_unit(prev, next);
     }
+}
+
+/// A number followed by its date unit (`3月`, `15日`, `2026年`): one unit of reading, never
+/// broken (FORMS.md §5).
+pub fn is_date_unit(prev: char, next: char) -> bool {
+    (prev.is_ascii_digit() || ('０'..='９').contains(&prev)) && matches!(next, '年' | '月' | '日')
 }
 
 /// Characters UAX #14 binds to their neighbours that Chinese lets a line break beside.
@@ -91,6 +98,18 @@ mod tests {
         for k in b {
             assert!(!(is_word_char(chars[k - 1]) && is_word_char(chars[k])), "break inside word at {k}");
         }
+    }
+
+    #[test]
+    fn dates_keep_their_numbers_with_year_month_day() {
+        let s = "于2026年3月15日前";
+        let b = breaks(s);
+        let chars: Vec<char> = s.chars().collect();
+        for k in b {
+            assert!(!is_date_unit(chars[k - 1], chars[k]), "break before {} at {k}", chars[k]);
+        }
+        // between 年 and the month's number a line may still break
+        assert!(breaks(s).contains(&6));
     }
 
     #[test]
