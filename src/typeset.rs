@@ -6,6 +6,8 @@
 //!   half blank. When two stand side by side, the blank between them is halved: `”）`, `。」`,
 //!   `）、` take one and a half ems, not two. [`compression`] says which characters give up
 //!   half an em of advance.
+//! - The page number's dashes (`— 1 —`) sit 7 mm below the type area (GB/T 9704 §7.5: the
+//!   一字线 itself, not the type's em box): [`page_number_baseline`].
 //! - Letter-spacing is space *between* characters: none after a paragraph's last character
 //!   ([`spacing_after`]), so a letter-spaced centred line (回执) stays centred.
 
@@ -88,6 +90,27 @@ pub fn text_width(role: FontRole, text: &str, size: f32, spacing: f32) -> f32 {
     fonts().text_width(role, text, size, spacing) - squeezed * size
 }
 
+/// GB/T 9704 §7.5: the page number's 一字线 (—) lies this far below the type area.
+pub const PAGE_NUMBER_DASH_DROP: f32 = 7.0 * crate::model::MM;
+
+/// Height of the middle of the ink of `—` above the baseline in `role` at `size` (the dash is a
+/// thin horizontal stroke; its middle is where it "lies").
+pub fn dash_height(role: FontRole, size: f32) -> f32 {
+    let set = fonts();
+    let Some(hit) = set.lookup(role, '—') else { return 0.3 * size };
+    let face = set.face(hit.font);
+    match face.face.glyph_bounding_box(ttf_parser::GlyphId(hit.glyph)) {
+        Some(bb) => (bb.y_min as f32 + bb.y_max as f32) / 2.0 / face.units_per_em * size,
+        None => 0.3 * size,
+    }
+}
+
+/// Distance from the bottom of the type area down to the baseline of a `— N —` page number set
+/// in `role` at `size`, so that its dashes lie [`PAGE_NUMBER_DASH_DROP`] below the type area.
+pub fn page_number_baseline(role: FontRole, size: f32) -> f32 {
+    PAGE_NUMBER_DASH_DROP + dash_height(role, size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +144,13 @@ mod tests {
         // 楷体's quotes are proportional: nothing to compress.
         let chars: Vec<char> = "”）".chars().collect();
         assert_eq!(spacing_after(&chars, |_| FontRole::Kai, 0.0, 16.0, false), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_page_number_dash_is_a_stroke_near_the_middle_of_the_em() {
+        let d = dash_height(FontRole::Song, 14.0);
+        assert!(d > 2.0 && d < 8.0, "{d}");
+        assert!((page_number_baseline(FontRole::Song, 14.0) - (7.0 * crate::model::MM + d)).abs() < 1e-3);
     }
 
     /// Compression assumes a full-width mark has its ink on the side `side` says: check the
