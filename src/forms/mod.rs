@@ -855,4 +855,49 @@ mod tests {
         assert!(text.contains("行政部\n2026年3月8日"), "{text}");
         assert!(text.contains("收函部门（盖章）："), "the reply slip keeps its own");
     }
+
+    #[test]
+    fn laid_out_the_date_ends_four_characters_in_and_the_name_centres_over_it() {
+        use crate::layout::{layout, Item};
+        let mut r = request();
+        for dept in ["行政部", "集团信息技术与数字化管理中心"] {
+            r.from_dept = dept.into();
+            let doc = letter().build(&r, "采购中心", &[]);
+            let laid = layout(&doc);
+            let right = doc.page.margin_left + doc.page.text_width();
+            // Extent of each signature line: runs sharing a baseline, by its text.
+            let line = |want: &str| -> (f32, f32) {
+                let mut found = None;
+                for page in &laid.pages {
+                    let runs: Vec<_> = page.items.iter().filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None }).collect();
+                    for r in &runs {
+                        let same: Vec<_> = runs.iter().filter(|o| (o.baseline - r.baseline).abs() < 0.1).collect();
+                        let text: String = same.iter().map(|o| o.text()).collect();
+                        if text == want {
+                            let x0 = same.iter().map(|o| o.x).fold(f32::MAX, f32::min);
+                            let x1 = same.iter().map(|o| o.x + o.width()).fold(f32::MIN, f32::max);
+                            found = Some((x0, x1));
+                        }
+                    }
+                }
+                found.unwrap_or_else(|| panic!("{want:?} not laid out"))
+            };
+            let date = line("2026年3月8日");
+            assert!((date.1 - (right - 4.0 * 16.0)).abs() < 0.5, "{dept}: the date ends at {}", date.1);
+            let seal = doc
+                .blocks
+                .iter()
+                .flat_map(|b| if let Block::KeepTogether(g) = b { g.clone() } else { vec![b.clone()] })
+                .find_map(|b| if let Block::Seal(s) = b { Some(s) } else { None })
+                .unwrap();
+            for name in &seal.lines[..seal.lines.len() - 1] {
+                let n = line(&name.plain_text());
+                assert!(((n.0 + n.1) / 2.0 - (date.0 + date.1) / 2.0).abs() < 0.5, "{dept}: {n:?} not centred over {date:?}");
+                assert!(n.1 <= right + 0.01);
+            }
+            // The seal's centre (where an electronic seal goes) is over the date's centre.
+            let place = laid.seals[0];
+            assert!((place.cx - (date.0 + date.1) / 2.0).abs() < 0.5, "{dept}: seal centre {}", place.cx);
+        }
+    }
 }
