@@ -249,10 +249,12 @@ fn styles() -> String {
     );
     x.close("w:rPr").close("w:rPrDefault");
     x.open("w:pPrDefault", &[]).open("w:pPr", &[]);
-    // The PDF layout has no widow/orphan control and no hanging punctuation; it puts no extra
-    // space between Chinese and Latin/digits and does not snap to a character grid.
+    // The PDF layout keeps two lines of a paragraph on each side of a page break (widow and
+    // orphan control, layout::flow), as Word's widowControl does. It has no hanging
+    // punctuation, puts no extra space between Chinese and Latin/digits and does not snap to a
+    // character grid.
+    x.empty("w:widowControl", &[]);
     for off in [
-        "w:widowControl",
         "w:overflowPunct",
         "w:autoSpaceDE",
         "w:autoSpaceDN",
