@@ -37,7 +37,16 @@ fn seal_sits_over_the_signature_in_both_formats() {
     assert!(xml[anchor..].starts_with("<wp:anchor") && xml[anchor..anchor + 400].contains("behindDoc=\"1\""));
     let para_start = xml[..anchor].rfind("<w:p>").or_else(|| xml[..anchor].rfind("<w:p ")).unwrap();
     let para_end = anchor + xml[anchor..].find("</w:p>").unwrap();
-    assert!(xml[para_start..para_end].contains("2026年3月8日"), "anchored in the date's paragraph");
+    // (The paragraph's text, its runs joined: the last character is a run of its own.)
+    let mut para_text = String::new();
+    for piece in xml[para_start..para_end].split('<') {
+        if let Some((tag, text)) = piece.split_once('>') {
+            if tag.starts_with("w:t") {
+                para_text.push_str(text);
+            }
+        }
+    }
+    assert!(para_text.contains("2026年3月8日"), "anchored in the date's paragraph: {para_text}");
     let rels = String::from_utf8(docx_part(&docx, "word/_rels/document.xml.rels").unwrap()).unwrap();
     assert!(rels.contains("media/seal1.png"));
     // Other senders have no seal.
