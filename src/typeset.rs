@@ -59,14 +59,12 @@ pub fn compression(chars: &[char], role_of: impl Fn(usize) -> FontRole) -> Vec<f
     let full = |k: usize| {
         side(chars[k]).filter(|_| fonts().lookup(role_of(k), chars[k]).is_some_and(|h| h.advance_em > 0.9))
     };
-    let mut out = vec![0.0; chars.len()];
-    for k in 0..chars.len().saturating_sub(1) {
-        out[k] = match (full(k), full(k + 1)) {
+    (0..chars.len())
+        .map(|k| match (full(k), (k + 1 < chars.len()).then(|| full(k + 1)).flatten()) {
             (Some(Side::Closing), Some(_)) | (Some(Side::Opening), Some(Side::Opening)) => COMPRESS_EM,
             _ => 0.0,
-        };
-    }
-    out
+        })
+        .collect()
 }
 
 /// The space after each character of a paragraph's text, in points, as the .docx must state it
