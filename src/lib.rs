@@ -4,7 +4,8 @@
 //! request into a format-neutral `model::Document` using the form definitions in `forms/`;
 //! `docx` and `pdf` (with its `layout` engine) render that document; `output` names, writes
 //! and lists the files; `generate` runs a whole batch in parallel and `bundle` makes the print
-//! bundles; `fonts` holds the bundled faces. The command line is `src/main.rs`.
+//! bundles; `fonts` holds the bundled faces; `typeset` the
+//! Chinese typesetting rules (punctuation compression) both writers apply. The command line is `src/main.rs`.
 
 pub mod bundle;
 pub mod docx;
@@ -16,4 +17,5 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod request;
+pub mod typeset;
 pub mod workbook;

@@ -144,6 +144,20 @@ fn apply_seals(wb: &mut Workbook, options: &[String], size: f32) -> Result<(), S
             Err(message) => eprintln!("警告：--seal {opt}：{message}，该部门不加盖电子印章"),
         }
     }
+    // A seal for a department that sends nothing in this run would silently do nothing, and a
+    // clerk would print unsealed letters thinking them sealed: say so, with the right names.
+    let mut senders: Vec<&str> = Vec::new();
+    for req in &wb.requests {
+        if !senders.contains(&req.from_dept.as_str()) {
+            senders.push(&req.from_dept);
+        }
+    }
+    let mut unused: Vec<&String> = by_dept.keys().filter(|d| !senders.contains(&d.as_str())).collect();
+    unused.sort();
+    for dept in unused {
+        let list = if senders.is_empty() { "无".to_string() } else { senders.join("、") };
+        eprintln!("警告：--seal {dept}：本次没有“{dept}”发出的联系函，此印章未使用（本次发函的部门：{list}）");
+    }
     for req in &mut wb.requests {
         if req.seal.is_none() {
             req.seal = by_dept.get(&req.from_dept).cloned();

@@ -207,14 +207,21 @@ fn draw_run(surface: &mut Surface, run: &TextRun) {
         return;
     }
     let mut text = String::new();
+    let mut range = 0..0;
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| {
-            let start = text.len();
-            text.push_str(&g.text);
+            // A glyph with no text of its own belongs to the previous glyph's cluster (a
+            // letter-spaced word, see layout::PlacedGlyph): krilla marks the cluster with
+            // /ActualText, so it copies as the word without the gaps read as spaces.
+            if !g.text.is_empty() || range.is_empty() {
+                let start = text.len();
+                text.push_str(&g.text);
+                range = start..text.len();
+            }
             // krilla wants advances in em (it multiplies by the font size).
-            KrillaGlyph::new(GlyphId::new(g.glyph.into()), g.advance / run.size, 0.0, 0.0, 0.0, start..text.len(), None)
+            KrillaGlyph::new(GlyphId::new(g.glyph.into()), g.advance / run.size, 0.0, 0.0, 0.0, range.clone(), None)
         })
         .collect();
     surface.set_fill(Some(Fill::default()));

@@ -175,3 +175,65 @@ fn libreoffice_renders_the_docx_on_as_many_pages_as_the_pdf() {
         assert_eq!(ours, theirs, "{id} {dept}: our PDF has {ours} pages, LibreOffice's rendering of the .docx {theirs}");
     }
 }
+
+/// (发函部门, 发函日期) of each letter's signature.
+fn signatures() -> impl Iterator<Item = (&'static str, &'static str, &'static str, &'static str)> {
+    const SENDERS: &[&str] = &["市场营销部", "财务部", "财务部", "行政部", "客户服务部", "人力资源部", "安全环保部", "安全环保部"];
+    LETTERS.iter().zip(SENDERS).map(|((id, dept, .., date), from)| (*id, *dept, *from, *date))
+}
+
+#[test]
+fn date_ends_four_characters_from_the_right_and_the_name_is_centred_over_it() {
+    if !have("pdftotext") {
+        return;
+    }
+    const MM: f32 = 72.0 / 25.4;
+    // GB/T 9704 §7.3.5.1: 右空四字 — four 三号 characters (4 × 16 pt) in from the right edge of
+    // the type area (A4, right margin 26 mm).
+    let right = (210.0 - 26.0) * MM;
+    for (id, dept, from, date) in signatures() {
+        let pdf = letter_path(id, dept, "pdf");
+        let name_text = format!("{from}（盖章）");
+        let page = (1..=pdf_pages(&pdf))
+            .find(|&p| !word_boxes(&pdf, p, &name_text).is_empty())
+            .unwrap_or_else(|| panic!("{id} {dept}: no signature"));
+        let name = word_boxes(&pdf, page, &name_text)[0];
+        let date = *word_boxes(&pdf, page, date).iter().find(|b| b.1 > name.1).expect("the date under the name");
+        assert!((date.2 - (right - 4.0 * 16.0)).abs() <= 1.0 * MM, "{id} {dept}: the date ends at {} mm, not 4 characters in", date.2 / MM);
+        let (nc, dc) = ((name.0 + name.2) / 2.0, (date.0 + date.2) / 2.0);
+        assert!((nc - dc).abs() <= 1.0 * MM, "{id} {dept}: name centred at {nc}, date at {dc}");
+        assert!(name.2 <= right + 0.5, "{id} {dept}: the name runs past the type area");
+    }
+}
+
+#[test]
+fn slip_title_copies_as_one_word_and_numbered_items_end_their_sentence() {
+    if !have("pdftotext") {
+        return;
+    }
+    for (id, dept, ..) in LETTERS {
+        let text = pdftotext(&letter_path(id, dept, "pdf"));
+        // Letter-spaced, not typed spaces: the title copies as 回执 on a line of its own.
+        assert!(text.lines().any(|l| l.trim() == "回执"), "{id} {dept}: 回执 does not copy as one word");
+        let flat = squeezed(&text);
+        // No space after "1." and each numbered item built from a cell ends with 。.
+        for (item, next) in [("1.协作内容：", "2.交付标准："), ("2.交付标准：", "3.完成时限：")] {
+            let at = flat.find(item).unwrap_or_else(|| panic!("{id}: {item}"));
+            let end = at + flat[at..].find(next).unwrap();
+            assert!(flat[at..end].ends_with('。'), "{id} {dept}: {:?} does not end with 。", &flat[at..end]);
+        }
+    }
+}
+
+#[test]
+fn ordinary_letters_keep_the_slip_with_the_signature_when_it_fits() {
+    if !have("pdfinfo") || !have("pdftotext") {
+        return;
+    }
+    // 5号 has one-phrase fields and no annex: signature and slip share page 2.
+    let pdf = letter_path("协作函〔2026〕5号", "各事业部", "pdf");
+    assert_eq!(pdf_pages(&pdf), 2);
+    let o = std::process::Command::new("pdftotext").args(["-f", "2", "-l", "2", "-enc", "UTF-8"]).arg(&pdf).arg("-").output().unwrap();
+    let last = squeezed(&String::from_utf8(o.stdout).unwrap());
+    assert!(last.contains("人力资源部（盖章）") && last.contains("回执") && last.contains("回复日期"), "{last}");
+}

@@ -37,7 +37,16 @@ fn seal_sits_over_the_signature_in_both_formats() {
     assert!(xml[anchor..].starts_with("<wp:anchor") && xml[anchor..anchor + 400].contains("behindDoc=\"1\""));
     let para_start = xml[..anchor].rfind("<w:p>").or_else(|| xml[..anchor].rfind("<w:p ")).unwrap();
     let para_end = anchor + xml[anchor..].find("</w:p>").unwrap();
-    assert!(xml[para_start..para_end].contains("2026年3月8日"), "anchored in the date's paragraph");
+    // (The paragraph's text, its runs joined: the last character is a run of its own.)
+    let mut para_text = String::new();
+    for piece in xml[para_start..para_end].split('<') {
+        if let Some((tag, text)) = piece.split_once('>') {
+            if tag.starts_with("w:t") {
+                para_text.push_str(text);
+            }
+        }
+    }
+    assert!(para_text.contains("2026年3月8日"), "anchored in the date's paragraph: {para_text}");
     let rels = String::from_utf8(docx_part(&docx, "word/_rels/document.xml.rels").unwrap()).unwrap();
     assert!(rels.contains("media/seal1.png"));
     // Other senders have no seal.
@@ -49,8 +58,14 @@ fn seal_sits_over_the_signature_in_both_formats() {
     }
     // PDF: the red image is centred on the name and date, a little above their middle.
     assert_seal_over_signature(&pdf, "our PDF");
-    // The text is drawn over the image: the name is still extractable and on top.
-    assert!(squeezed(&pdftotext(&pdf)).contains("行政部（盖章）2026年3月8日"));
+    // The text is drawn over the image: the name is still extractable and on top; the
+    // electronic seal stands for the stamp, so "（盖章）" is not printed under it.
+    let text = squeezed(&pdftotext(&pdf));
+    assert!(text.contains("行政部2026年3月8日"), "{text}");
+    assert!(!text.contains("行政部（盖章）"), "{text}");
+    // Letters of other senders still ask for a hand stamp.
+    let other = out.join("协作函〔2026〕1号_研发中心_工作联系函.pdf");
+    assert!(squeezed(&pdftotext(&other)).contains("市场营销部（盖章）"));
     // No other letter carries it.
     let other = out.join("协作函〔2026〕1号_研发中心_工作联系函.pdf");
     assert!((1..=pdf_pages(&other)).all(|p| red_box(&other, p).is_none()));
@@ -68,9 +83,9 @@ fn seal_sits_over_the_signature_in_both_formats() {
 fn assert_seal_over_signature(pdf: &std::path::Path, what: &str) {
     let pages = pdf_pages(pdf);
     let page = (1..=pages)
-        .find(|&p| !word_boxes(pdf, p, "行政部（盖章）").is_empty())
+        .find(|&p| !word_boxes(pdf, p, "行政部").is_empty() && red_box(pdf, p).is_some())
         .unwrap_or_else(|| panic!("{what}: no signature page"));
-    let name = word_boxes(pdf, page, "行政部（盖章）")[0];
+    let name = *word_boxes(pdf, page, "行政部").last().unwrap();
     // LibreOffice may space the date as “2026 年 3 月 8 日”: take the words on the next line.
     let date_bottom = word_boxes(pdf, page, "日").into_iter().map(|b| b.3).filter(|&y| y > name.3).fold(f32::MAX, f32::min);
     let (tx, ty) = ((name.0 + name.2) / 2.0, (name.1 + date_bottom) / 2.0);
@@ -79,6 +94,28 @@ fn assert_seal_over_signature(pdf: &std::path::Path, what: &str) {
     assert!(((x1 - x0) - 42.0 * MM).abs() < 2.0, "{what}: 42 mm wide, got {}", (x1 - x0) / MM);
     assert!((sx - tx).abs() < 3.0 * MM, "{what}: centred horizontally on the signature: {sx} vs {tx}");
     assert!(sy < ty && ty - sy < 8.0 * MM, "{what}: centre slightly above the lines' middle: {sy} vs {ty}");
+}
+
+#[test]
+fn a_seal_for_a_department_that_sends_nothing_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let seal = dir.path().join("seal.png");
+    std::fs::write(&seal, RED_PNG).unwrap();
+    let out = dir.path().join("out");
+    let o = gongwen(&[
+        "generate", sample().to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--format", "docx",
+        "--seal", &format!("财务处={}", seal.display()),
+        "--seal", &format!("行政部={}", seal.display()),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let line = err.lines().find(|l| l.contains("财务处")).unwrap_or_else(|| panic!("no warning for 财务处: {err}"));
+    assert!(line.starts_with("警告："), "{line}");
+    // It names the departments that do send letters in this run.
+    for sender in ["市场营销部", "财务部", "行政部", "人力资源部", "安全环保部"] {
+        assert!(line.contains(sender), "{sender} not named: {line}");
+    }
+    assert!(!err.lines().any(|l| l.contains("--seal 行政部")), "行政部 sends letters: {err}");
 }
 
 #[test]

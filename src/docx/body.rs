@@ -379,24 +379,50 @@ fn write_paragraph_with(x: &mut Xml, p: &Paragraph, placement: Placement, first_
         },
     );
     first_run(x);
-    for inline in &p.content {
-        match inline {
+    typeset_runs(x, p);
+    x.close("w:p");
+}
+
+/// The runs of a paragraph's content, with the spacing after each character stated
+/// explicitly as `typeset::spacing_after` decides it (punctuation compression, no
+/// letter-spacing after the last character): characters whose spacing differs from their
+/// neighbours' get runs of their own, so Word, WPS and LibreOffice set the widths the PDF
+/// shows without compressing anything themselves (settings: `doNotCompress`).
+fn typeset_runs(x: &mut Xml, p: &Paragraph) {
+    // Each inline as (run formatting, its characters); blanks print as ＿ in the Song font,
+    // as in the PDF (model::Inline::Blank).
+    let pieces: Vec<(RunProps, Vec<char>)> = p
+        .content
+        .iter()
+        .map(|inline| match inline {
             Inline::Text { text, role } => {
-                let rpr = RunProps {
-                    role: role.unwrap_or(p.style.role),
-                    ..RunProps::of(&p.style)
-                };
-                run(x, &rpr, text);
+                (RunProps { role: role.unwrap_or(p.style.role), ..RunProps::of(&p.style) }, text.chars().collect())
             }
             Inline::Blank { width } => {
-                // As in the PDF: ＿ characters in the Song font (model::Inline::Blank).
-                let rpr = RunProps { role: BLANK_ROLE, ..RunProps::of(&p.style) };
                 let n = width.round().max(1.0) as usize;
-                run(x, &rpr, &BLANK_CHAR.to_string().repeat(n));
+                (RunProps { role: BLANK_ROLE, ..RunProps::of(&p.style) }, vec![BLANK_CHAR; n])
             }
+        })
+        .collect();
+    let all: Vec<char> = pieces.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    let roles: Vec<FontRole> = pieces.iter().flat_map(|(r, c)| std::iter::repeat_n(r.role, c.len())).collect();
+    let trim_end = matches!(p.style.align, Align::Center | Align::Right);
+    let spacing = crate::typeset::spacing_after(&all, |k| roles[k], p.style.char_spacing, p.style.size, trim_end);
+    let mut at = 0;
+    for (rpr, chars) in &pieces {
+        let mut start = 0;
+        while start < chars.len() {
+            let value = spacing[at + start];
+            let mut end = start + 1;
+            while end < chars.len() && twips(spacing[at + end]) == twips(value) {
+                end += 1;
+            }
+            let text: String = chars[start..end].iter().collect();
+            run(x, &RunProps { char_spacing: value, ..*rpr }, &text);
+            start = end;
         }
+        at += chars.len();
     }
-    x.close("w:p");
 }
 
 /// `w:pPr`, children in CT_PPrBase order: keepNext, keepLines, pageBreakBefore, pBdr, tabs,

@@ -115,8 +115,9 @@ const DEFAULT_ROLE: FontRole = FontRole::FangSong;
 /// Page numbers are 四号 (14 pt) 宋体-style (GB/T 9704 §7.5).
 const PAGE_NUMBER_SIZE: f32 = 14.0;
 const PAGE_NUMBER_ROLE: FontRole = FontRole::Song;
-/// The page number's top edge sits this far below the type area (GB/T 9704 §7.5: 7 mm).
-const PAGE_NUMBER_GAP: f32 = 7.0 * MM;
+
+/// The top of a line's em box above its baseline, in em (the bundled CJK fonts' typo ascender).
+const EM_TOP: f32 = 0.88;
 
 /// Points → twentieths of a point (twips), the unit of most WordprocessingML lengths.
 fn twips(pt: f32) -> i64 {
@@ -153,10 +154,12 @@ struct Geometry {
 impl Geometry {
     fn new(page: &PageSetup) -> Self {
         // The footer holds one line of PAGE_NUMBER_SIZE set with exact line height
-        // PAGE_NUMBER_SIZE; its top edge must sit PAGE_NUMBER_GAP below the type area, so its
-        // bottom edge is margin_bottom − 7 mm − 14 pt above the sheet's edge (35 mm bottom
-        // margin → 65.4 pt = 1307 twips).
-        let footer = (page.margin_bottom - PAGE_NUMBER_GAP - PAGE_NUMBER_SIZE).max(0.0);
+        // PAGE_NUMBER_SIZE, whose baseline Word puts EM_TOP of the size below the line's top
+        // (as for body text, layout::paragraph). The baseline must be where the PDF puts it —
+        // the dashes 7 mm below the type area (typeset::page_number_baseline) — so the line's
+        // bottom edge, which `w:footer` measures from the sheet's edge, follows from it.
+        let baseline = crate::typeset::page_number_baseline(PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE);
+        let footer = (page.margin_bottom - baseline + EM_TOP * PAGE_NUMBER_SIZE - PAGE_NUMBER_SIZE).max(0.0);
         Geometry {
             width: twips(page.width),
             height: twips(page.height),

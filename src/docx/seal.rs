@@ -43,7 +43,7 @@ impl SealMedia {
 /// Where the centre of a signature line sits, in points from the left edge of the type area.
 fn line_centre(style: &ParaStyle, text: &str, text_width: f32) -> f32 {
     let em = style.size;
-    let w = crate::fonts::fonts().text_width(style.role, text, style.size, style.char_spacing);
+    let w = crate::typeset::text_width(style.role, text, style.size, style.char_spacing);
     match style.align {
         Align::Right => text_width - style.right_indent * em - w / 2.0,
         Align::Center => (text_width + (style.left_indent - style.right_indent) * em) / 2.0,

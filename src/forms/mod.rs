@@ -90,6 +90,9 @@ struct BlockDef {
     header: Option<Vec<Spanned<String>>>,
     /// seal: `sender` prints the sending department's electronic seal here, when it has one.
     stamp: Option<Spanned<String>>,
+    /// seal: text added to the first line when no electronic seal is printed there
+    /// (`（盖章）`: a hand stamp goes here).
+    unstamped: Option<Spanned<String>>,
 }
 
 /// A `[[block.row]]` of a table.
@@ -142,7 +145,7 @@ enum Item {
     Rule,
     Text { style: ParaStyle, text: Template },
     Annex { label: Template, field: String },
-    Seal { style: ParaStyle, lines: Vec<Template>, sender_stamp: bool },
+    Seal { style: ParaStyle, lines: Vec<Template>, sender_stamp: bool, unstamped: Option<Template> },
     CutLine,
     PageBreak,
 }
@@ -340,6 +343,7 @@ impl Parser<'_> {
                     None => false,
                     Some(s) => self.choice(s, " stamp", &[("sender", true)])?,
                 },
+                unstamped: b.unstamped.as_ref().map(|t| self.template(t)).transpose()?,
             },
             "cut-line" => Item::CutLine,
             "page-break" => Item::PageBreak,
@@ -522,12 +526,17 @@ impl Form {
                 vec![Block::Paragraph(p)]
             }
             Item::Annex { label, field } => annex(&label.render_text(value), &value(field)),
-            Item::Seal { style, lines, sender_stamp } => {
-                let texts: Vec<String> = lines.iter().map(|l| l.render_text(value)).collect();
+            Item::Seal { style, lines, sender_stamp, unstamped } => {
+                let mut texts: Vec<String> = lines.iter().map(|l| l.render_text(value)).collect();
                 let image = if *sender_stamp { req.seal.clone() } else { None };
+                // GB/T 9704 §7.3.5: an electronic seal stands for the stamp; "（盖章）" only
+                // asks for a hand stamp where there is none.
+                if let (None, Some(mark), Some(first)) = (&image, unstamped, texts.first_mut()) {
+                    first.push_str(&mark.render_text(value));
+                }
                 vec![Block::Seal(seal(*style, &texts, image))]
             }
-            Item::CutLine => vec![Block::CutLine { height: styles::PITCH }],
+            Item::CutLine => vec![Block::CutLine { height: styles::CUT_LINE_HEIGHT }],
             Item::PageBreak => vec![Block::PageBreak],
         }
     }
@@ -538,7 +547,7 @@ fn table_cell(c: &CellItem, p: Paragraph) -> Cell {
     Cell { col_span: c.span, row_span: c.rows, shade: c.shade, valign: c.valign, ..Cell::new(vec![p]) }
 }
 
-/// The 附件 lines: `附件：1. 甲` / `2. 乙` aligned under `1.` (no number when there is only
+/// The 附件 lines: `附件：1.甲` / `2.乙` aligned under `1.` (no number when there is only
 /// one annex), one line below the body, indented two characters. Empty → nothing.
 fn annex(label: &str, items: &str) -> Vec<Block> {
     let items: Vec<&str> = items.lines().map(str::trim).filter(|s| !s.is_empty()).collect();
@@ -548,7 +557,8 @@ fn annex(label: &str, items: &str) -> Vec<Block> {
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let number = if items.len() > 1 { format!("{}. ", i + 1) } else { String::new() };
+            // "附件：1.工作方案": no space after the number (GB/T 9704 §7.3.4).
+            let number = if items.len() > 1 { format!("{}.", i + 1) } else { String::new() };
             let first = i == 0;
             Block::Paragraph(Paragraph {
                 style: ParaStyle {
@@ -565,43 +575,96 @@ fn annex(label: &str, items: &str) -> Vec<Block> {
         .collect()
 }
 
-/// Width of `text` in ems of the style's size (character spacing included).
+/// Width of `text` in ems of the style's size (character spacing and punctuation compression
+/// included, as the layout sets it).
 fn text_ems(style: &ParaStyle, text: &str) -> f32 {
-    crate::fonts::fonts().text_width(style.role, text, style.size, style.char_spacing) / style.size
+    crate::typeset::text_width(style.role, text, style.size, style.char_spacing) / style.size
 }
 
-/// A seal block: room above for half a seal, then the signature lines. With a right-aligned
-/// style (the sender's signature) each line is centred on the longest one, whose right edge
-/// sits `right_indent` characters from the margin — the name centred over the date (GB/T 9704
-/// §7.3.5.1). Other styles keep their own alignment (the reply slip's left-aligned lines).
+/// Split a signature line at the place nearest its middle (by width) where a line may break:
+/// not inside brackets such as （盖章）, not inside a run of Latin letters or digits, kinsoku
+/// respected. `None` when there is no such place.
+fn split_signature_line(style: &ParaStyle, text: &str) -> Option<(String, String)> {
+    use crate::layout::{forbidden_at_line_end, forbidden_at_line_start};
+    let chars: Vec<char> = text.chars().collect();
+    let total = text_ems(style, text);
+    let mut depth = 0i32;
+    let mut best: Option<(f32, usize)> = None;
+    for k in 1..chars.len() {
+        match chars[k - 1] {
+            '（' | '(' | '〔' | '【' | '《' => depth += 1,
+            '）' | ')' | '〕' | '】' | '》' => depth -= 1,
+            _ => {}
+        }
+        let (prev, next) = (chars[k - 1], chars[k]);
+        let latin = prev.is_ascii_alphanumeric() && next.is_ascii_alphanumeric();
+        if depth > 0 || latin || forbidden_at_line_start(next) || forbidden_at_line_end(prev) {
+            continue;
+        }
+        let left: String = chars[..k].iter().collect();
+        let off = (text_ems(style, &left) - total / 2.0).abs();
+        if best.is_none_or(|(b, _)| off < b) {
+            best = Some((off, k));
+        }
+    }
+    best.map(|(_, k)| (chars[..k].iter().collect(), chars[k..].iter().collect()))
+}
+
+/// A seal block: room for the seal, then the signature lines.
+///
+/// With a right-aligned style (the sender's signature, GB/T 9704 §7.3.5.1) the LAST line (the
+/// date) ends `right_indent` characters (右空四字) from the right edge of the type area and
+/// every line above it is centred over the date. The four characters are there so that the
+/// seal, centred on the date, stays inside the type area; a name too long to be centred over
+/// the date without running past the right edge of the type area is set on two (or more)
+/// lines, each centred over the date, as the standard's commentary advises for long names
+/// (a name that cannot be split is set flush with the right edge). The room above and below
+/// keeps the whole circle, centred `SEAL_RAISE` × diameter above the middle of the lines, off
+/// the body above and off the cut line below.
+///
+/// Other styles (the reply slip's left-aligned lines, signed and stamped by hand by whoever
+/// fills the slip in) keep their own alignment and get one line of room above.
 fn seal(style: ParaStyle, lines: &[String], image: Option<SealImage>) -> SealBlock {
     let diameter_mm = image.as_ref().map_or(42.0, |i| i.width_mm);
-    let widths: Vec<f32> = lines.iter().map(|l| text_ems(&style, l)).collect();
-    let widest = widths.iter().cloned().fold(0.0, f32::max);
-    let paragraphs = lines
-        .iter()
-        .zip(&widths)
+    let last = lines.len().saturating_sub(1);
+    let mut placed: Vec<(String, ParaStyle)> = Vec::new();
+    if style.align == Align::Right && !lines.is_empty() {
+        let date_w = text_ems(&style, &lines[last]);
+        // A line w ems wide centred over the date fits while its right edge stays inside.
+        let room = 2.0 * style.right_indent + date_w;
+        let centred = |w: f32| ParaStyle { right_indent: (style.right_indent + (date_w - w) / 2.0).max(0.0), ..style };
+        for line in &lines[..last] {
+            let mut queue = vec![line.clone()];
+            while let Some(text) = queue.pop() {
+                let w = text_ems(&style, &text);
+                match (w > room + 1e-3).then(|| split_signature_line(&style, &text)).flatten() {
+                    Some((a, b)) => {
+                        queue.push(b);
+                        queue.push(a);
+                    }
+                    None => placed.push((text, centred(w))),
+                }
+            }
+        }
+        placed.push((lines[last].clone(), style));
+    } else {
+        placed = lines.iter().map(|l| (l.clone(), style)).collect();
+    }
+    let n = placed.len();
+    let mut paragraphs: Vec<Paragraph> = placed
+        .into_iter()
         .enumerate()
-        .map(|(i, (l, w))| {
-            let style = if style.align == Align::Right {
-                ParaStyle { right_indent: style.right_indent + (widest - w) / 2.0, ..style }
-            } else {
-                style
-            };
-            // The lines hold together; the last one does not pull the next block along.
-            Paragraph::new(ParaStyle { keep_with_next: i + 1 < lines.len(), ..style }, l.clone())
-        })
-        .collect::<Vec<_>>();
-    // The seal's centre sits slightly above the middle of the lines; its upper half needs
-    // room above the first line so it does not cover the body.
-    // The seal's circle, centred SEAL_RAISE × diameter above the middle of the lines, must
-    // not cover the body above nor what follows (the cut line and reply slip): room above the
-    // first line and below the last.
-    let lines_height = style.line_pitch * lines.len() as f32;
+        // The lines hold together; the last one does not pull the next block along.
+        .map(|(i, (l, st))| Paragraph::new(ParaStyle { keep_with_next: i + 1 < n, ..st }, l))
+        .collect();
+    let lines_height = style.line_pitch * n as f32;
+    if style.align != Align::Right {
+        return SealBlock { space_above: style.line_pitch, lines: paragraphs, diameter_mm, image };
+    }
+    // The circle's top must clear the body above, its bottom what follows (the cut line).
     let diameter = diameter_mm * MM;
     let (radius, raise) = (diameter / 2.0, SEAL_RAISE * diameter);
     let space_above = (radius + raise - lines_height / 2.0).max(style.line_pitch);
-    let mut paragraphs = paragraphs;
     if let Some(last) = paragraphs.last_mut() {
         last.style.space_after = (radius - raise - lines_height / 2.0).max(0.0);
     }
@@ -683,10 +746,10 @@ mod tests {
             "联系电话：13800000003，电子邮箱：contact3@example.com。",
             "请于2026年3月15日前与我部门对接人协商调整方案",
             "特此函告。",
-            "附件：1. 工作方案",
-            "2. 任务清单",
+            "附件：1.工作方案",
+            "2.任务清单",
             "行政部（盖章）",
-            "回  执",
+            "回执",
         ] {
             assert!(text.contains(s), "missing {s:?} in\n{text}");
         }
@@ -753,16 +816,88 @@ mod tests {
 
     #[test]
     fn signature_name_is_centred_over_the_date() {
-        let doc = letter().build(&request(), "采购中心", &[]);
-        let seal = doc
-            .blocks
-            .iter()
-            .flat_map(|b| if let Block::KeepTogether(g) = b { g.clone() } else { vec![b.clone()] })
-            .find_map(|b| if let Block::Seal(s) = b { Some(s) } else { None })
-            .unwrap();
-        let (name, date) = (&seal.lines[0].style, &seal.lines[1].style);
-        // 行政部（盖章） is 7 em; 2026年3月8日 is narrower (digits are half-width).
-        assert!(date.right_indent > 4.0 - 1e-3 && name.right_indent >= 4.0 - 1e-3);
-        assert!(seal.space_above >= 28.0);
+        let seal_of = |doc: &Document| {
+            doc.blocks
+                .iter()
+                .flat_map(|b| if let Block::KeepTogether(g) = b { g.clone() } else { vec![b.clone()] })
+                .find_map(|b| if let Block::Seal(s) = b { Some(s) } else { None })
+                .unwrap()
+        };
+        // Where a right-aligned line's centre sits, in ems from the right edge of the type area.
+        let centre = |p: &Paragraph| p.style.right_indent + text_ems(&p.style, &p.plain_text()) / 2.0;
+        let mut r = request();
+        for (dept, lines) in [
+            ("行政部", vec!["行政部（盖章）", "2026年3月8日"]),
+            // Too long to centre over the date inside the type area: two lines of about equal width
+            // (never inside （盖章）), each centred.
+            ("集团信息技术与数字化管理中心", vec!["集团信息技术与数字", "化管理中心（盖章）", "2026年3月8日"]),
+        ] {
+            r.from_dept = dept.into();
+            let seal = seal_of(&letter().build(&r, "采购中心", &[]));
+            let texts: Vec<String> = seal.lines.iter().map(|p| p.plain_text()).collect();
+            assert_eq!(texts, lines);
+            let date = seal.lines.last().unwrap();
+            // 右空四字: the date ends four characters from the right edge.
+            assert!((date.style.right_indent - 4.0).abs() < 1e-3, "{}", date.style.right_indent);
+            for name in &seal.lines[..seal.lines.len() - 1] {
+                assert!((centre(name) - centre(date)).abs() < 0.01, "{} not centred over the date", name.plain_text());
+                assert!(name.style.right_indent >= 0.0, "inside the type area");
+            }
+            assert!(seal.space_above >= 28.0);
+        }
+    }
+
+    #[test]
+    fn an_electronic_seal_replaces_the_stamp_mark() {
+        let mut r = request();
+        r.seal = Some(SealImage { png: std::sync::Arc::new(vec![]), width_px: 1, height_px: 1, width_mm: 42.0 });
+        let text = letter().build(&r, "采购中心", &[]).plain_text();
+        assert!(text.contains("行政部\n2026年3月8日"), "{text}");
+        assert!(text.contains("收函部门（盖章）："), "the reply slip keeps its own");
+    }
+
+    #[test]
+    fn laid_out_the_date_ends_four_characters_in_and_the_name_centres_over_it() {
+        use crate::layout::{layout, Item};
+        let mut r = request();
+        for dept in ["行政部", "集团信息技术与数字化管理中心"] {
+            r.from_dept = dept.into();
+            let doc = letter().build(&r, "采购中心", &[]);
+            let laid = layout(&doc);
+            let right = doc.page.margin_left + doc.page.text_width();
+            // Extent of each signature line: runs sharing a baseline, by its text.
+            let line = |want: &str| -> (f32, f32) {
+                let mut found = None;
+                for page in &laid.pages {
+                    let runs: Vec<_> = page.items.iter().filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None }).collect();
+                    for r in &runs {
+                        let same: Vec<_> = runs.iter().filter(|o| (o.baseline - r.baseline).abs() < 0.1).collect();
+                        let text: String = same.iter().map(|o| o.text()).collect();
+                        if text == want {
+                            let x0 = same.iter().map(|o| o.x).fold(f32::MAX, f32::min);
+                            let x1 = same.iter().map(|o| o.x + o.width()).fold(f32::MIN, f32::max);
+                            found = Some((x0, x1));
+                        }
+                    }
+                }
+                found.unwrap_or_else(|| panic!("{want:?} not laid out"))
+            };
+            let date = line("2026年3月8日");
+            assert!((date.1 - (right - 4.0 * 16.0)).abs() < 0.5, "{dept}: the date ends at {}", date.1);
+            let seal = doc
+                .blocks
+                .iter()
+                .flat_map(|b| if let Block::KeepTogether(g) = b { g.clone() } else { vec![b.clone()] })
+                .find_map(|b| if let Block::Seal(s) = b { Some(s) } else { None })
+                .unwrap();
+            for name in &seal.lines[..seal.lines.len() - 1] {
+                let n = line(&name.plain_text());
+                assert!(((n.0 + n.1) / 2.0 - (date.0 + date.1) / 2.0).abs() < 0.5, "{dept}: {n:?} not centred over {date:?}");
+                assert!(n.1 <= right + 0.01);
+            }
+            // The seal's centre (where an electronic seal goes) is over the date's centre.
+            let place = laid.seals[0];
+            assert!((place.cx - (date.0 + date.1) / 2.0).abs() < 0.5, "{dept}: seal centre {}", place.cx);
+        }
     }
 }

@@ -6,6 +6,16 @@ use crate::model::{Align, FontRole, ParaStyle};
 /// Official line pitch for 三号 body text: 225 mm / 22 lines.
 pub const PITCH: f32 = 28.95;
 
+/// The reply slip (FORMS.md §2) is set tighter than the letter so that it can share the
+/// signature's page: 四号 (14 pt) on a 20 pt pitch (about 1.4 lines, room enough to write on
+/// its blanks by hand), its title 三号 letter-spaced.
+const SLIP_SIZE: f32 = 14.0;
+const SLIP_PITCH: f32 = 20.0;
+
+/// Height of the ✂ cut line: its dashes run at the middle, the 14 pt scissors fill it. Small,
+/// so that little space is lost between the seal's circle and the slip.
+pub const CUT_LINE_HEIGHT: f32 = 14.0;
+
 /// Every style name and what it is for (printed by error messages and the README).
 pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("body", "正文：三号仿宋，首行缩进两字，两端对齐"),
@@ -15,10 +25,10 @@ pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("title", "文件标题：二号小标宋，居中"),
     ("field", "版头栏目（发函部门：…）：三号仿宋，左对齐"),
     ("signature", "署名与日期：三号仿宋，右空四字"),
-    ("slip-title", "回执标题：小二小标宋，居中"),
-    ("slip-note", "回执说明：四号仿宋"),
-    ("slip-item", "回执选项：四号仿宋，□ 悬挂缩进"),
-    ("slip-sign", "回执落款：四号仿宋，居中偏右"),
+    ("slip-title", "回执标题：三号小标宋，居中，字距一字"),
+    ("slip-note", "回执说明：四号仿宋，行距 20 磅"),
+    ("slip-item", "回执选项：四号仿宋，行距 20 磅，□ 悬挂缩进"),
+    ("slip-sign", "回执落款：四号仿宋，行距 20 磅，居中偏右"),
     ("table-title", "表格标题：二号小标宋，居中"),
     ("table-meta", "表格上方的编号、日期行：小四仿宋"),
     ("cell", "表格内容：小四仿宋，左对齐"),
@@ -60,19 +70,17 @@ pub fn style(name: &str) -> Option<ParaStyle> {
         },
         "field" => ParaStyle { align: Align::Left, first_indent: 0.0, ..body },
         "signature" => ParaStyle { align: Align::Right, first_indent: 0.0, right_indent: 4.0, ..body },
-        "slip-title" => ParaStyle {
-            space_before: 6.0,
-            space_after: 6.0,
-            ..small(FontRole::Title, 18.0, 30.0, Align::Center)
-        },
-        "slip-note" => small(FontRole::FangSong, 14.0, 24.0, Align::Left),
+        // 回执: the space between the two characters is letter-spacing (one character), so the
+        // title copies and searches as 回执.
+        "slip-title" => ParaStyle { char_spacing: 16.0, ..small(FontRole::Title, 16.0, 26.0, Align::Center) },
+        "slip-note" => small(FontRole::FangSong, SLIP_SIZE, SLIP_PITCH, Align::Left),
         "slip-item" => ParaStyle {
             first_indent: -1.5,
             left_indent: 1.5,
             // Left-aligned: a line ending before a long write-in blank must not be stretched.
-            ..small(FontRole::FangSong, 14.0, 26.0, Align::Left)
+            ..small(FontRole::FangSong, SLIP_SIZE, SLIP_PITCH, Align::Left)
         },
-        "slip-sign" => ParaStyle { left_indent: 16.0, ..small(FontRole::FangSong, 14.0, 26.0, Align::Left) },
+        "slip-sign" => ParaStyle { left_indent: 16.0, ..small(FontRole::FangSong, SLIP_SIZE, SLIP_PITCH, Align::Left) },
         "table-title" => ParaStyle { space_after: 8.0, ..small(FontRole::Title, 22.0, 32.0, Align::Center) },
         "table-meta" => small(FontRole::FangSong, 12.0, 20.0, Align::Left),
         "cell" => small(FontRole::FangSong, 12.0, 18.0, Align::Left),

@@ -5,6 +5,10 @@
 //! - `[，电子邮箱：{电子邮箱}]` is kept only when every field inside it has a value, so an
 //!   empty optional field drops its whole phrase (no dangling `，电子邮箱：`).
 //! - `{_6}` is an underlined blank six characters wide, to be filled in by hand.
+//! - `{协作内容|。}` is the field's value made to end a sentence: `。` is added when the value
+//!   does not already end with a sentence-ending mark (。！？… or one of them inside a closing
+//!   quote or bracket), and replaces a stray trailing `，`、`；`、`：` or `、`. A numbered item
+//!   built from a cell ("1.协作内容：{协作内容|。}") thus always ends with 。 (FORMS.md §5).
 //! - `{{` and `}}` stand for a literal `{` and `}`. Square brackets always mark optional
 //!   parts; write full-width brackets 【】［］ for brackets in the text itself.
 
@@ -14,6 +18,8 @@ use crate::model::Inline;
 pub enum Segment {
     Literal(String),
     Field(String),
+    /// A field whose value must end a sentence with the given mark (`{字段|。}`).
+    Sentence(String, String),
     Blank(f32),
     Optional(Vec<Segment>),
 }
@@ -60,7 +66,16 @@ impl Template {
                     let name: String = chars[i + 1..end].iter().map(|&(_, c)| c).collect();
                     let name = name.trim().to_string();
                     flush(&mut literal, &mut stack);
-                    let seg = if let Some(w) = name.strip_prefix('_') {
+                    let seg = if let Some((field, mark)) = name.split_once('|') {
+                        let (field, mark) = (field.trim(), mark.trim());
+                        if field.is_empty() || mark.chars().count() != 1 || !"。！？；".contains(mark) {
+                            return Err(SyntaxError {
+                                offset: off,
+                                message: format!("“{{{name}}}”应写作 {{字段|。}}（竖线后为句末标点 。！？； 之一）"),
+                            });
+                        }
+                        Segment::Sentence(field.to_string(), mark.to_string())
+                    } else if let Some(w) = name.strip_prefix('_') {
                         let width: f32 = w.parse().ok().filter(|w: &f32| *w > 0.0 && *w <= 40.0).ok_or_else(|| {
                             SyntaxError { offset: off, message: format!("空白“{{{name}}}”的宽度应为 1–40 个字") }
                         })?;
@@ -103,7 +118,7 @@ impl Template {
         fn walk<'a>(segs: &'a [Segment], out: &mut Vec<&'a str>) {
             for s in segs {
                 match s {
-                    Segment::Field(f) => out.push(f),
+                    Segment::Field(f) | Segment::Sentence(f, _) => out.push(f),
                     Segment::Optional(inner) => walk(inner, out),
                     _ => {}
                 }
@@ -139,9 +154,25 @@ impl Template {
     }
 }
 
+/// `value` ending a sentence with `mark`: kept as it is when it already ends with a
+/// sentence-ending mark (possibly inside closing quotes or brackets), a trailing pause mark
+/// (，、；：) replaced, else `mark` added. Empty stays empty.
+fn end_sentence(value: &str, mark: &str) -> String {
+    let v = value.trim_end();
+    if v.is_empty() {
+        return String::new();
+    }
+    let inner = v.trim_end_matches(['”', '’', '）', '」', '』', '》', '】', ')', '"', '\'']);
+    if inner.ends_with(['。', '！', '？', '…', '.', '!', '?']) {
+        return v.to_string();
+    }
+    let base = v.trim_end_matches(['，', '、', '；', '：', ',', ';', ':']);
+    format!("{base}{mark}")
+}
+
 fn all_present(segs: &[Segment], value: &dyn Fn(&str) -> String) -> bool {
     segs.iter().all(|s| match s {
-        Segment::Field(f) => !value(f).trim().is_empty(),
+        Segment::Field(f) | Segment::Sentence(f, _) => !value(f).trim().is_empty(),
         Segment::Optional(_) | Segment::Literal(_) | Segment::Blank(_) => true,
     })
 }
@@ -162,6 +193,7 @@ fn render_into(segs: &[Segment], value: &dyn Fn(&str) -> String, out: &mut Vec<I
         match s {
             Segment::Literal(l) => push_text(out, l),
             Segment::Field(f) => push_text(out, &value(f)),
+            Segment::Sentence(f, mark) => push_text(out, &end_sentence(&value(f), mark)),
             Segment::Blank(w) => out.push(Inline::Blank { width: *w }),
             Segment::Optional(inner) => {
                 if all_present(inner, value) {
@@ -195,6 +227,25 @@ mod tests {
         let r = t.render(&|_| String::new());
         assert_eq!(r[1], Inline::Blank { width: 5.0 });
         assert_eq!(t.render_text(&|_| String::new()), "指定为对接人{x}［注］");
+    }
+
+    #[test]
+    fn a_sentence_field_ends_with_its_mark_once() {
+        let t = "1.协作内容：{内容|。}";
+        for (cell, want) in [
+            ("数据准确完整", "1.协作内容：数据准确完整。"),
+            ("数据准确完整。", "1.协作内容：数据准确完整。"),
+            ("数据准确完整？ ", "1.协作内容：数据准确完整？"),
+            ("见“附件一。”", "1.协作内容：见“附件一。”"),
+            ("提供报表（含附件）", "1.协作内容：提供报表（含附件）。"),
+            ("数据准确完整，", "1.协作内容：数据准确完整。"),
+            ("", "1.协作内容："),
+        ] {
+            assert_eq!(text_of(t, &|_| cell.to_string()), want, "{cell:?}");
+        }
+        assert_eq!(Template::parse(t).unwrap().fields(), vec!["内容"]);
+        assert!(Template::parse("{内容|x}").is_err());
+        assert!(Template::parse("{|。}").is_err());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Where a line of Chinese text may break: UAX #14 break opportunities (`unicode-linebreak`)
 //! tightened by an explicit kinsoku table (GB/T 15834 / clreq): no line starts with closing or
-//! "attached" punctuation, none ends with opening punctuation, `——` and `……` never split, and
-//! runs of Latin letters / digits (phone numbers, e-mail addresses, years) stay together.
+//! "attached" punctuation, none ends with opening punctuation, `——` and `……` never split,
+//! runs of Latin letters / digits (phone numbers, e-mail addresses, years) stay together, and a
+//! date's numbers stay with their 年/月/日 (`2026年3月` never ends a line at `3`).
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -57,7 +58,7 @@ pub fn break_opportunities(text: &str, allowed: &mut Vec<bool>) {
         let joiner = breaks_after_joiner(&chars, k);
         let base = allowed[k] || is_loose(prev) || is_loose(next) || joiner;
         let inside_word = is_word_char(prev) && is_word_char(next) && !joiner;
-        allowed[k] = base && kinsoku_allows(prev, next) && !inside_word;
+        allowed[k] = base && kinsoku_allows(prev, next) && !inside_word && !is_date_unit(prev, next);
     }
 }
 
@@ -75,6 +76,12 @@ fn breaks_after_joiner(chars: &[char], k: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// A number followed by its date unit (`3月`, `15日`, `2026年`): one unit of reading, never
+/// broken (FORMS.md §5).
+pub fn is_date_unit(prev: char, next: char) -> bool {
+    (prev.is_ascii_digit() || ('０'..='９').contains(&prev)) && matches!(next, '年' | '月' | '日')
 }
 
 /// Characters UAX #14 binds to their neighbours that Chinese lets a line break beside.
@@ -123,6 +130,18 @@ mod tests {
             let n = s.chars().count();
             assert!(breaks(s).iter().all(|&k| k == 1 || k + 1 >= n), "{s}: {:?}", breaks(s));
         }
+    }
+
+    #[test]
+    fn dates_keep_their_numbers_with_year_month_day() {
+        let s = "于2026年3月15日前";
+        let b = breaks(s);
+        let chars: Vec<char> = s.chars().collect();
+        for k in b {
+            assert!(!is_date_unit(chars[k - 1], chars[k]), "break before {} at {k}", chars[k]);
+        }
+        // between 年 and the month's number a line may still break
+        assert!(breaks(s).contains(&6));
     }
 
     #[test]

@@ -10,9 +10,8 @@ use super::{Item, Laid, Page, SealPlace};
 use crate::model::{Block, Document, FontRole, PageNumbers, Paragraph, SealImage, MM, SEAL_RAISE};
 
 const EPS: f32 = 0.01;
-/// Page numbers: 四号, their top this far below the type area.
+/// Page numbers: 四号; their dashes 7 mm below the type area (`typeset::page_number_baseline`).
 const PAGE_NO_SIZE: f32 = 14.0;
-const PAGE_NO_DROP: f32 = 7.0 * MM;
 /// The em box of the bundled CJK fonts: top above / bottom below the baseline, in em.
 const EM_TOP: f32 = 0.88;
 const EM_BOTTOM: f32 = 0.12;
@@ -333,7 +332,7 @@ fn page_number(doc: &Document, n: usize, total: usize, items: &mut Vec<Item>) {
     };
     let left = setup.margin_left;
     let right = setup.margin_left + setup.text_width();
-    let baseline = setup.margin_top + setup.text_height() + PAGE_NO_DROP + EM_TOP * PAGE_NO_SIZE;
+    let baseline = setup.margin_top + setup.text_height() + crate::typeset::page_number_baseline(FontRole::Song, PAGE_NO_SIZE);
     let (_, w) = text_line(&text, FontRole::Song, PAGE_NO_SIZE, 0.0, 0.0);
     let x = match doc.page_numbers {
         PageNumbers::Dash if n % 2 == 1 => right - PAGE_NO_SIZE - w,
@@ -518,7 +517,9 @@ pub(crate) mod tests {
             let num = runs(p).find(|r| r.text().starts_with('—')).expect("page number");
             assert_eq!(num.text(), format!("— {} —", n + 1));
             assert_eq!((num.font, num.size), (FontRole::Song, 14.0));
-            assert!((num.baseline - EM_TOP * 14.0 - (bottom + 7.0 * MM)).abs() < 0.01);
+            // The dash's ink, not the em box, lies 7 mm below the type area.
+            let dash = crate::typeset::dash_height(FontRole::Song, 14.0);
+            assert!((num.baseline - dash - (bottom + 7.0 * MM)).abs() < 0.01);
             if n % 2 == 0 {
                 assert!((num.x + num.width() - (right - 14.0)).abs() < 0.01);
             } else {

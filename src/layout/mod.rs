@@ -22,7 +22,9 @@ pub struct PlacedGlyph {
     /// Horizontal distance from this glyph's origin to the next one's, in points (includes
     /// character spacing and justification).
     pub advance: f32,
-    /// The text this glyph stands for (for ToUnicode: search and copy).
+    /// The text this glyph stands for (for ToUnicode: search and copy). Empty: the glyph
+    /// continues the previous glyph's cluster, whose text covers both (a letter-spaced word
+    /// such as 回执 is one cluster, so its wide gaps do not copy as spaces).
     pub text: String,
 }
 

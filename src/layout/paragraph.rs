@@ -1,5 +1,5 @@
 //! One paragraph at a given width → its lines: measuring with the bundled fonts (per-character
-//! fallback, runs split by font), greedy line filling with kinsoku push-out (see `breaking`),
+//! fallback, runs split by font, punctuation compressed as `typeset` decides), greedy line filling with kinsoku push-out (see `breaking`),
 //! indents, alignment / justification, fill-in blanks, and the exact line pitch.
 
 use super::breaking::{break_opportunities, kinsoku_allows};
@@ -13,6 +13,10 @@ const EPS: f32 = 0.01;
 /// baseline (their OS/2 typo metrics). Centring that box in the line pitch puts text where
 /// Word's "exactly" line spacing with a character grid shows it.
 const EM_TOP: f32 = 0.88;
+
+/// Letter-spacing above this fraction of an em makes a line's runs copy as whole words (poppler
+/// splits CJK words at gaps of 0.4 em).
+const LETTER_SPACED: f32 = 0.25;
 
 /// One laid-out line: items with x absolute and y relative to the line's top.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +99,12 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
                 }
             }
         }
+    }
+    // Consecutive punctuation is compressed (clreq §3.1.6), by the rule the .docx writes too.
+    let chars: Vec<char> = text.chars().collect();
+    let squeezes = crate::typeset::compression(&chars, |k| atoms[k].font);
+    for (atom, squeeze) in atoms.iter_mut().zip(squeezes) {
+        atom.width -= squeeze * size;
     }
 }
 
@@ -193,6 +203,7 @@ fn emit(
     extra: f32,
     out: &mut Vec<Item>,
 ) {
+    let from = out.len();
     let mut run: Option<TextRun> = None;
     for (k, a) in atoms.iter().enumerate().take(span.end).skip(span.start) {
         let advance = if k + 1 == content_end {
@@ -221,6 +232,17 @@ fn emit(
     }
     if let Some(r) = run {
         out.push(Item::Text(r));
+    }
+    // Letter-spaced text (回执): a viewer reads gaps this wide as word breaks, so each run
+    // becomes one cluster whose first glyph carries the whole run's text.
+    if spacing > LETTER_SPACED * size {
+        for item in out[from..].iter_mut() {
+            let Item::Text(r) = item else { continue };
+            let text: String = r.glyphs.iter_mut().map(|g| std::mem::take(&mut g.text)).collect();
+            if let Some(first) = r.glyphs.first_mut() {
+                first.text = text;
+            }
+        }
     }
 }
 
