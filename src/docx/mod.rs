@@ -16,6 +16,7 @@
 mod body;
 mod parts;
 mod seal;
+mod stylesheet;
 mod xml;
 
 #[cfg(test)]

@@ -3,13 +3,11 @@
 //! they go into the zip.
 
 use super::seal::SealMedia;
-use super::body::{
-    self, mark_style, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W,
-};
+use super::body::{self, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W};
+use super::stylesheet::{self, Sheet};
 use super::xml::Xml;
 use super::{
     font_face, half_points, FooterKind, FooterPart, DEFAULT_ROLE, FONT_FACES, PAGE_NUMBER_ROLE,
-    PAGE_NUMBER_SIZE,
 };
 use crate::model::{Align, Block, Document, FontRole, Inline, PageNumbers, ParaStyle};
 
@@ -45,7 +43,7 @@ pub(super) fn package(
             "word/_rels/document.xml.rels".to_string(),
             document_rels(footers, media),
         ),
-        ("word/styles.xml".to_string(), styles()),
+        ("word/styles.xml".to_string(), styles(doc)),
         ("word/settings.xml".to_string(), settings(doc.page_numbers)),
         (
             "word/fontTable.xml".to_string(),
@@ -230,8 +228,9 @@ fn app_properties() -> String {
 }
 
 /// styles.xml: document defaults (body font and size; the paragraph settings that make Word
-/// and LibreOffice break lines like the PDF layout does) and the default styles.
-fn styles() -> String {
+/// and LibreOffice break lines like the PDF layout does), the paragraph styles the document
+/// uses (`stylesheet`; 正文 is the default one) and the default character and table styles.
+fn styles(doc: &Document) -> String {
     let mut x = Xml::new();
     x.open("w:styles", &[("xmlns:w", &NS_W)]);
     x.open("w:docDefaults", &[]);
@@ -265,17 +264,7 @@ fn styles() -> String {
     x.close("w:pPr").close("w:pPrDefault");
     x.close("w:docDefaults");
 
-    x.open(
-        "w:style",
-        &[
-            ("w:type", &"paragraph"),
-            ("w:default", &1),
-            ("w:styleId", &"Normal"),
-        ],
-    );
-    x.empty("w:name", &[("w:val", &"Normal")]);
-    x.empty("w:qFormat", &[]);
-    x.close("w:style");
+    stylesheet::write_paragraph_styles(&mut x, &Sheet::of(doc));
 
     x.open(
         "w:style",
@@ -447,13 +436,14 @@ fn footer(kind: FooterKind) -> String {
             ],
         ),
     };
+    let def = stylesheet::footer_style();
     let style = ParaStyle {
         align,
         left_indent,
         right_indent,
-        ..mark_style(PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE)
+        ..def
     };
-    let rpr = RunProps::of(&style);
+    let (rpr, base) = (RunProps::of(&style), RunProps::of(&def));
     let mut x = Xml::new();
     x.open("w:ftr", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]);
     x.open("w:p", &[]);
@@ -461,6 +451,7 @@ fn footer(kind: FooterKind) -> String {
         &mut x,
         &ParaProps {
             style: &style,
+            def: &def,
             placement: Placement::default(),
             bottom_border: None,
             tabs: &[],
@@ -468,8 +459,8 @@ fn footer(kind: FooterKind) -> String {
     );
     for piece in pieces {
         match piece {
-            Text(text) => run(&mut x, &rpr, text),
-            Field(instruction) => body::field(&mut x, &rpr, instruction, "1"),
+            Text(text) => run(&mut x, &rpr, &base, text),
+            Field(instruction) => body::field(&mut x, &rpr, &base, instruction, "1"),
         }
     }
     x.close("w:p");

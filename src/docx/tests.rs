@@ -155,6 +155,7 @@ fn letter() -> Document {
         page: PageSetup::a4_official(),
         page_numbers: PageNumbers::Dash,
         blocks,
+        styles: Vec::new(),
     }
 }
 
@@ -251,6 +252,7 @@ fn table_doc() -> Document {
                 pad_y: 0.0,
             }),
         ],
+        styles: Vec::new(),
     }
 }
 
