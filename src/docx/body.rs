@@ -362,6 +362,33 @@ impl BodyWriter<'_> {
     }
 }
 
+/// Does the body need a spacer paragraph — between two tables, before a table that starts a
+/// page, or after a final table? (What `BodyWriter::table` and `document_xml` decide while
+/// writing, found beforehand so that styles.xml defines the spacer's style only if used.)
+pub(super) fn needs_spacer(blocks: &[Block]) -> bool {
+    fn walk(blocks: &[Block], after_table: &mut bool, page_break: &mut bool) -> bool {
+        for block in blocks {
+            match block {
+                Block::Table(_) if *after_table || *page_break => return true,
+                Block::Table(_) => *after_table = true,
+                Block::PageBreak => *page_break = true,
+                Block::KeepTogether(inner) => {
+                    if walk(inner, after_table, page_break) {
+                        return true;
+                    }
+                }
+                Block::Seal(seal) if seal.lines.is_empty() => {}
+                Block::Paragraph(_) | Block::Rule { .. } | Block::CutLine { .. } | Block::Seal(_) => {
+                    (*after_table, *page_break) = (false, false);
+                }
+            }
+        }
+        false
+    }
+    let (mut after_table, mut page_break) = (false, false);
+    walk(blocks, &mut after_table, &mut page_break) || after_table
+}
+
 /// A style for paragraphs that only draw (rules, cut lines, spacers) or hold a page number:
 /// no indent, left-aligned, `size` for the paragraph mark.
 pub(super) fn mark_style(name: StyleName, role: FontRole, size: f32) -> ParaStyle {

@@ -21,7 +21,7 @@
 //! so 一级标题 and 二级标题 appear in Word's navigation pane; the main styles are in the
 //! style gallery (`w:qFormat`).
 
-use super::body::{mark_style, paragraph_values, run_properties, ParaValues, Placement, CUT_LINE_SIZE, SPACER_HEIGHT};
+use super::body::{mark_style, needs_spacer, paragraph_values, run_properties, ParaValues, Placement, CUT_LINE_SIZE, SPACER_HEIGHT};
 use super::xml::Xml;
 use super::{DEFAULT_ROLE, PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE};
 use crate::model::{Block, Document, FontRole, PageNumbers, ParaStyle, StyleName};
@@ -114,7 +114,6 @@ impl Sheet {
                         for p in t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs) {
                             add(&p.style);
                         }
-                        add(&own_definition("spacer").expect("own style"));
                     }
                     Block::Seal(s) => s.lines.iter().for_each(|p| add(&p.style)),
                     Block::Rule { .. } => add(&own_definition("rule").expect("own style")),
@@ -126,6 +125,9 @@ impl Sheet {
         }
         add(&ParaStyle::body(), &mut styles);
         walk(&doc.blocks, &mut |style| add(style, &mut styles));
+        if needs_spacer(&doc.blocks) {
+            add(&own_definition("spacer").expect("own style"), &mut styles);
+        }
         if doc.page_numbers != PageNumbers::None {
             add(&footer_style(), &mut styles);
         }
