@@ -73,8 +73,16 @@ const fn named(
 
 /// The style called `name`, or `None` if there is no such style.
 pub fn style(name: &str) -> Option<ParaStyle> {
-    let id = NAMES.iter().find(|n| n.key == name)?;
-    properties(name).map(|p| ParaStyle { name: *id, ..p })
+    let id = match NAMES.iter().find(|n| n.key == name) {
+        Some(id) => *id,
+        // A style not yet given a name in NAMES (a test insists on one) still works, shown
+        // under its key and based on 正文.
+        None => {
+            let (key, _) = STYLE_NAMES.iter().find(|(key, _)| *key == name)?;
+            named(key, key, Some("body"), None, None, false)
+        }
+    };
+    properties(name).map(|p| ParaStyle { name: id, ..p })
 }
 
 /// Every style, in the order of [`STYLE_NAMES`]: a document's style sheet.
@@ -154,6 +162,9 @@ mod tests {
     fn every_style_is_named_once_and_based_on_a_style() {
         let sheet = sheet();
         assert_eq!(sheet.len(), STYLE_NAMES.len());
+        for (key, _) in STYLE_NAMES {
+            assert!(NAMES.iter().any(|n| n.key == *key), "give style {key} a name in NAMES");
+        }
         assert_eq!(NAMES.len(), STYLE_NAMES.len());
         for s in &sheet {
             assert_eq!(sheet.iter().filter(|o| o.name.label == s.name.label).count(), 1, "{}", s.name.label);
