@@ -20,6 +20,10 @@ pub struct Document {
     pub page: PageSetup,
     pub page_numbers: PageNumbers,
     pub blocks: Vec<Block>,
+    /// The style sheet: the definition of each named style, as the form sets it. Every
+    /// paragraph names one of these (or, in a document built by hand without a sheet, a style
+    /// the writers then take from its first paragraph).
+    pub styles: Vec<ParaStyle>,
 }
 
 /// Paper and margins. `width`/`height` are the sheet as it lies (landscape: width > height).
@@ -110,10 +114,45 @@ pub enum Align {
     Right,
 }
 
+/// Which named style a paragraph is set in (`forms::styles`), and how that style shows where a
+/// user can change it: a word processor's style list. A paragraph's [`ParaStyle`] holds the
+/// style's properties, possibly adjusted where it sits (a seal line's computed indent); the
+/// definitions themselves are the document's [`Document::styles`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StyleName {
+    /// The name forms use (`style = "body"`): ASCII, unique within a document.
+    pub key: &'static str,
+    /// The name a user sees (正文, 一级标题, 表格文字 …).
+    pub label: &'static str,
+    /// The style this one is a variant of (its key): what this one does not set, it takes
+    /// from there, so changing 正文 changes the styles based on it.
+    pub based_on: Option<&'static str>,
+    /// The style of a paragraph typed after this one (its key); `None`: the same style.
+    pub next: Option<&'static str>,
+    /// Heading level (0 = 一级标题), for navigation panes and outlines.
+    pub outline_level: Option<u8>,
+    /// One of the few styles offered first (Word's style gallery).
+    pub main: bool,
+}
+
+impl StyleName {
+    /// 正文: the body text, the style every other style derives from.
+    pub const BODY: StyleName = StyleName {
+        key: "body",
+        label: "正文",
+        based_on: None,
+        next: None,
+        outline_level: None,
+        main: true,
+    };
+}
+
 /// Paragraph formatting. Indents are in characters of the paragraph's own size (`size`), as
 /// Chinese typesetting counts them ("indented two characters").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParaStyle {
+    /// The named style these properties come from.
+    pub name: StyleName,
     pub role: FontRole,
     /// Font size in points (三号 = 16, 四号 = 14, 小四 = 12, 二号 = 22).
     pub size: f32,
@@ -141,6 +180,7 @@ impl ParaStyle {
     /// 三号 仿宋 body on the 28.95 pt official line pitch, justified, indented two characters.
     pub fn body() -> Self {
         ParaStyle {
+            name: StyleName::BODY,
             role: FontRole::FangSong,
             size: 16.0,
             line_pitch: 28.95,

@@ -302,6 +302,7 @@ mod tests {
             page: PageSetup::a4_official(),
             page_numbers: PageNumbers::None,
             blocks: Vec::new(),
+            styles: Vec::new(),
         }
     }
 

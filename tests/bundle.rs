@@ -1,7 +1,7 @@
 //! `generate --bundle` on the sample workbook: one print bundle per form kind, each document
 //! starting on an odd page (blank, unnumbered padding after odd-length documents), ordered by
-//! 收函部门 then 编号, one bookmark per document at its first page, listed in the manifest,
-//! and valid for checkdocs.
+//! 编号 (numbers by value) then 收函部门, one bookmark per document at its first page, opening
+//! with the bookmarks panel shown, listed in the manifest, and valid for checkdocs.
 
 mod common;
 use common::*;
@@ -109,7 +109,7 @@ fn without_the_flag_there_is_no_bundle() {
     assert!(!dir.path().join("打印合集_工作联系函.pdf").exists());
 }
 
-/// Each document starts on an odd page, in 收函部门-then-编号 order, its bookmark pointing
+/// Each document starts on an odd page, in 编号-then-收函部门 order, its bookmark pointing
 /// there; an odd-length document is followed by a blank page; the bundle has Σ of each
 /// document's page count rounded up to even pages.
 #[test]
@@ -128,7 +128,7 @@ fn documents_start_on_odd_pages_in_order_with_bookmarks() {
         let marks = outline(&path);
         assert_eq!(marks.len(), docs.len(), "{form}: one bookmark per document: {marks:?}");
         let mut next_page = 1;
-        let mut previous: Option<(String, u32)> = None;
+        let mut previous: Option<(u32, String)> = None;
         for (title, page) in &marks {
             let doc = docs
                 .iter()
@@ -147,7 +147,7 @@ fn documents_start_on_odd_pages_in_order_with_bookmarks() {
                 let blank = page_text(&path, page + pages);
                 assert!(blank.is_empty(), "{form}: page after {title} should be blank, has {blank:?}");
             }
-            let key = (doc.to_dept.clone(), number(&doc.id));
+            let key = (number(&doc.id), doc.to_dept.clone());
             if let Some(prev) = &previous {
                 assert!(*prev < key, "{form}: {title} comes after {prev:?}");
             }
@@ -157,6 +157,75 @@ fn documents_start_on_odd_pages_in_order_with_bookmarks() {
         let total: usize = docs.iter().map(|d| d.pages.unwrap().div_ceil(2) * 2).sum();
         assert_eq!(pdf_pages(&path), total, "{form}: pages = Σ rounded up to even");
     }
+}
+
+/// The document catalog of `pdf` as qpdf resolves it (the newest revision of the object).
+fn catalog(pdf: &Path) -> String {
+    let show = |what: &str| {
+        let o = Command::new("qpdf").arg(format!("--show-object={what}")).arg(pdf).output().expect("qpdf");
+        assert!(o.status.success(), "qpdf --show-object={what}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let trailer = show("trailer");
+    let root = trailer.split("/Root ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_else(|| panic!("no /Root: {trailer}"));
+    show(root)
+}
+
+/// A viewer opens every bundle with its bookmarks panel shown; qpdf finds nothing wrong with
+/// the file that says so.
+#[test]
+fn bundles_open_with_the_bookmarks_shown() {
+    if !have("qpdf") {
+        return;
+    }
+    for form in FORMS {
+        let path = bundle(form);
+        let catalog = catalog(&path);
+        assert!(catalog.contains("/PageMode /UseOutlines"), "{form}: {catalog}");
+        assert!(catalog.contains("/Outlines "), "{form}: {catalog}");
+        let o = Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{form}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}
+
+/// 编号 in the order of their numbers — 2号, 9号, 10号, where comparing characters would put
+/// 10号 first — and one 编号's letters by 收函部门; whatever the order of the rows.
+#[test]
+fn bundle_orders_numbers_by_value_then_department() {
+    if !have("qpdf") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("协作需求").unwrap();
+    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话"];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [("协作函〔2026〕10号", "财务部"), ("协作函〔2026〕2号", "财务部、行政部"), ("协作函〔2026〕9号", "采购中心")];
+    for (r, (id, to)) in rows.iter().enumerate() {
+        let row = [*id, "市场部", *to, "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003"];
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let path = dir.path().join("order.xlsx");
+    wb.save(&path).unwrap();
+    let out = dir.path().join("out");
+    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--bundle"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!("协作函〔2026〕10号" < "协作函〔2026〕2号", "by code point 10号 comes first");
+    let path = out.join("打印合集_工作联系函.pdf");
+    let marks = outline(&path);
+    let titles: Vec<&str> = marks.iter().map(|(t, _)| t.as_str()).collect();
+    // 行 (U+884C) before 财 (U+8D22).
+    assert_eq!(titles, ["协作函〔2026〕2号 行政部", "协作函〔2026〕2号 财务部", "协作函〔2026〕9号 采购中心", "协作函〔2026〕10号 财务部"]);
+    for (title, page) in &marks {
+        let (id, to) = title.split_once(' ').unwrap();
+        let text = page_text(&path, *page);
+        assert!(text.contains(id) && text.contains(to), "page {page} is not {title}: {text}");
+    }
+    assert!(catalog(&path).contains("/PageMode /UseOutlines"));
 }
 
 /// Some letter has an odd page count, so the padding is really exercised.

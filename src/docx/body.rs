@@ -1,15 +1,23 @@
 //! word/document.xml: the block flow (paragraphs, tables, rules, cut lines, seals,
-//! keep-together groups, page breaks) and the section properties.
+//! keep-together groups, page breaks) and the section properties; and the paragraph and run
+//! properties, which styles.xml (`stylesheet`) writes with the same functions.
+//!
+//! Every paragraph names its style (`w:pStyle`, see `stylesheet`) and states directly only
+//! what differs from that style's definition (a seal line's computed indent, keep-with-next
+//! from a keep-together group, the room for a stamp); every run states only what differs from
+//! its paragraph's style (a blank in the Song face, a role override). So the properties Word
+//! resolves are exactly those of the model, and changing a style changes its paragraphs.
 //!
 //! Every `w:pPr`, `w:rPr`, `w:tblPr`, `w:tcPr` and `w:sectPr` child is written in the order
 //! ECMA-376 Part 1 (wml.xsd) prescribes; the functions below follow that order top to bottom.
 
 use super::seal::{anchor_run, SealMedia};
+use super::stylesheet::{self, Sheet};
 use super::xml::Xml;
-use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry, DEFAULT_ROLE};
+use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry};
 use crate::model::{
     Align, Block, Borders, Cell, Document, FontRole, Inline, ParaStyle, Paragraph, SealBlock,
-    Table, VAlign, BLANK_CHAR, BLANK_ROLE,
+    StyleName, Table, VAlign, BLANK_CHAR, BLANK_ROLE,
 };
 
 pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -18,10 +26,10 @@ pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 /// The scissors on the cut line.
 pub(super) const SCISSORS: &str = "✂";
 /// Size of the cut line's dashes and scissors.
-const CUT_LINE_SIZE: f32 = 12.0;
+pub(super) const CUT_LINE_SIZE: f32 = 12.0;
 /// Exact height of the invisible paragraphs placed between two tables (Word would merge them)
 /// and after a final table; tiny so they do not move anything (the PDF has no gap there).
-const SPACER_HEIGHT: f32 = 0.1;
+pub(super) const SPACER_HEIGHT: f32 = 0.1;
 
 /// Paragraph properties that come from where the paragraph sits, not from its style.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,6 +61,9 @@ pub(super) struct TabStop {
 /// Everything that goes into one `w:pPr`.
 pub(super) struct ParaProps<'a> {
     pub style: &'a ParaStyle,
+    /// The definition of the named style `style` comes from (`w:pStyle`): only what differs
+    /// from it is written.
+    pub def: &'a ParaStyle,
     pub placement: Placement,
     /// A bottom border of this width in points (rules).
     pub bottom_border: Option<f32>,
@@ -60,7 +71,7 @@ pub(super) struct ParaProps<'a> {
 }
 
 /// Run formatting: what goes into one `w:rPr`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct RunProps {
     pub role: FontRole,
     pub size: f32,
@@ -83,6 +94,8 @@ impl RunProps {
 struct BodyWriter<'a> {
     x: Xml,
     geometry: &'a Geometry,
+    /// The named styles (their definitions, to write each paragraph's differences).
+    sheet: Sheet,
     /// A page break was asked for and not yet placed on a paragraph.
     pending_page_break: bool,
     /// The last thing written is a table (the next table needs a spacer paragraph first).
@@ -99,6 +112,7 @@ pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart])
     let mut w = BodyWriter {
         x: Xml::new(),
         geometry,
+        sheet: Sheet::of(doc),
         pending_page_break: false,
         after_table: false,
         media: SealMedia::default(),
@@ -150,7 +164,7 @@ impl BodyWriter<'_> {
     fn paragraph(&mut self, p: &Paragraph, placement: Placement) {
         let placement = self.take_page_break(placement);
         self.after_table = false;
-        write_paragraph(&mut self.x, p, placement);
+        write_paragraph(&mut self.x, &self.sheet, p, placement);
     }
 
     /// The signature lines, kept together (keepNext on all but the last, keepLines on all),
@@ -170,7 +184,7 @@ impl BodyWriter<'_> {
                     let placement = self.take_page_break(placement);
                     self.after_table = false;
                     let (media, margin_left, text_width) = (&mut self.media, self.margin_left, self.text_width);
-                    write_paragraph_with(&mut self.x, line, placement, |x| {
+                    write_paragraph_with(&mut self.x, &self.sheet, line, placement, |x| {
                         anchor_run(x, media, seal, image, margin_left, text_width)
                     });
                 }
@@ -183,15 +197,17 @@ impl BodyWriter<'_> {
     /// half) is the line, so the line sits at the vertical middle.
     fn rule(&mut self, height: f32, thickness: f32, placement: Placement) {
         let half = height / 2.0;
+        let def = *self.sheet.definition(&stylesheet::RULE);
         let style = ParaStyle {
             line_pitch: half,
             space_after: height - half,
-            ..mark_style(DEFAULT_ROLE, 1.0)
+            ..def
         };
         let placement = self.take_page_break(placement);
         self.after_table = false;
         let props = ParaProps {
             style: &style,
+            def: &def,
             placement,
             bottom_border: Some(thickness),
             tabs: &[],
@@ -217,33 +233,32 @@ impl BodyWriter<'_> {
                 leader: "hyphen",
             },
         ];
+        let def = *self.sheet.definition(&stylesheet::CUT_LINE);
         let style = ParaStyle {
             line_pitch: height,
-            ..mark_style(FontRole::Song, CUT_LINE_SIZE)
+            ..def
         };
         let placement = self.take_page_break(placement);
         self.after_table = false;
         let props = ParaProps {
             style: &style,
+            def: &def,
             placement,
             bottom_border: None,
             tabs: &tabs,
         };
-        let rpr = RunProps::of(&style);
+        let (rpr, base) = (RunProps::of(&style), RunProps::of(&def));
         self.x.open("w:p", &[]);
         paragraph_properties(&mut self.x, &props);
-        run(&mut self.x, &rpr, "\t");
-        run(&mut self.x, &rpr, SCISSORS);
-        run(&mut self.x, &rpr, "\t");
+        run(&mut self.x, &rpr, &base, "\t");
+        run(&mut self.x, &rpr, &base, SCISSORS);
+        run(&mut self.x, &rpr, &base, "\t");
         self.x.close("w:p");
     }
 
     /// An invisible paragraph of SPACER_HEIGHT, optionally carrying a page break.
     fn spacer(&mut self, page_break_before: bool) {
-        let style = ParaStyle {
-            line_pitch: SPACER_HEIGHT,
-            ..mark_style(DEFAULT_ROLE, 1.0)
-        };
+        let def = self.sheet.definition(&stylesheet::SPACER);
         let placement = Placement {
             page_break_before,
             ..Placement::default()
@@ -252,7 +267,8 @@ impl BodyWriter<'_> {
         paragraph_properties(
             &mut self.x,
             &ParaProps {
-                style: &style,
+                style: def,
+                def,
                 placement,
                 bottom_border: None,
                 tabs: &[],
@@ -270,7 +286,7 @@ impl BodyWriter<'_> {
             let page_break = std::mem::take(&mut self.pending_page_break);
             self.spacer(page_break);
         }
-        let x = &mut self.x;
+        let (x, sheet) = (&mut self.x, &self.sheet);
         x.open("w:tbl", &[]);
         table_properties(x, t);
         x.open("w:tblGrid", &[]);
@@ -299,7 +315,7 @@ impl BodyWriter<'_> {
             }
             x.close("w:trPr");
             for slot in slots {
-                table_cell(x, t, slot, kept(keep_row));
+                table_cell(x, sheet, t, slot, kept(keep_row));
             }
             x.close("w:tr");
         }
@@ -346,10 +362,38 @@ impl BodyWriter<'_> {
     }
 }
 
-/// A style for paragraphs that only draw (rules, cut lines, spacers): no indent, left-aligned,
-/// `size` for the paragraph mark.
-pub(super) fn mark_style(role: FontRole, size: f32) -> ParaStyle {
+/// Does the body need a spacer paragraph — between two tables, before a table that starts a
+/// page, or after a final table? (What `BodyWriter::table` and `document_xml` decide while
+/// writing, found beforehand so that styles.xml defines the spacer's style only if used.)
+pub(super) fn needs_spacer(blocks: &[Block]) -> bool {
+    fn walk(blocks: &[Block], after_table: &mut bool, page_break: &mut bool) -> bool {
+        for block in blocks {
+            match block {
+                Block::Table(_) if *after_table || *page_break => return true,
+                Block::Table(_) => *after_table = true,
+                Block::PageBreak => *page_break = true,
+                Block::KeepTogether(inner) => {
+                    if walk(inner, after_table, page_break) {
+                        return true;
+                    }
+                }
+                Block::Seal(seal) if seal.lines.is_empty() => {}
+                Block::Paragraph(_) | Block::Rule { .. } | Block::CutLine { .. } | Block::Seal(_) => {
+                    (*after_table, *page_break) = (false, false);
+                }
+            }
+        }
+        false
+    }
+    let (mut after_table, mut page_break) = (false, false);
+    walk(blocks, &mut after_table, &mut page_break) || after_table
+}
+
+/// A style for paragraphs that only draw (rules, cut lines, spacers) or hold a page number:
+/// no indent, left-aligned, `size` for the paragraph mark.
+pub(super) fn mark_style(name: StyleName, role: FontRole, size: f32) -> ParaStyle {
     ParaStyle {
+        name,
         role,
         size,
         line_pitch: size,
@@ -362,24 +406,32 @@ pub(super) fn mark_style(role: FontRole, size: f32) -> ParaStyle {
 
 /// One `w:p` with its runs. A paragraph with no content still gets its properties (and
 /// so its exact height).
-fn write_paragraph(x: &mut Xml, p: &Paragraph, placement: Placement) {
-    write_paragraph_with(x, p, placement, |_| {});
+fn write_paragraph(x: &mut Xml, sheet: &Sheet, p: &Paragraph, placement: Placement) {
+    write_paragraph_with(x, sheet, p, placement, |_| {});
 }
 
 /// A paragraph whose first run is written by `first_run` (an anchored picture).
-fn write_paragraph_with(x: &mut Xml, p: &Paragraph, placement: Placement, first_run: impl FnOnce(&mut Xml)) {
+fn write_paragraph_with(
+    x: &mut Xml,
+    sheet: &Sheet,
+    p: &Paragraph,
+    placement: Placement,
+    first_run: impl FnOnce(&mut Xml),
+) {
+    let def = sheet.definition(&p.style.name);
     x.open("w:p", &[]);
     paragraph_properties(
         x,
         &ParaProps {
             style: &p.style,
+            def,
             placement,
             bottom_border: None,
             tabs: &[],
         },
     );
     first_run(x);
-    typeset_runs(x, p);
+    typeset_runs(x, p, &RunProps::of(def));
     x.close("w:p");
 }
 
@@ -388,7 +440,7 @@ fn write_paragraph_with(x: &mut Xml, p: &Paragraph, placement: Placement, first_
 /// letter-spacing after the last character): characters whose spacing differs from their
 /// neighbours' get runs of their own, so Word, WPS and LibreOffice set the widths the PDF
 /// shows without compressing anything themselves (settings: `doNotCompress`).
-fn typeset_runs(x: &mut Xml, p: &Paragraph) {
+fn typeset_runs(x: &mut Xml, p: &Paragraph, base: &RunProps) {
     // Each inline as (run formatting, its characters); blanks print as ＿ in the Song font,
     // as in the PDF (model::Inline::Blank).
     let pieces: Vec<(RunProps, Vec<char>)> = p
@@ -418,29 +470,134 @@ fn typeset_runs(x: &mut Xml, p: &Paragraph) {
                 end += 1;
             }
             let text: String = chars[start..end].iter().collect();
-            run(x, &RunProps { char_spacing: value, ..*rpr }, &text);
+            run(x, &RunProps { char_spacing: value, ..*rpr }, base, &text);
             start = end;
         }
         at += chars.len();
     }
 }
 
-/// `w:pPr`, children in CT_PPrBase order: keepNext, keepLines, pageBreakBefore, pBdr, tabs,
-/// spacing, ind, jc, rPr (paragraph mark).
+/// A paragraph's properties in the units WordprocessingML states them: what a style and a
+/// paragraph are compared by, so that a paragraph writes exactly what its style does not give.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct ParaValues {
+    keep_next: bool,
+    keep_lines: bool,
+    page_break_before: bool,
+    /// `w:spacing` before, after, line (twips; the line is exact).
+    spacing: (i64, i64, i64),
+    ind: Indent,
+    jc: &'static str,
+    pub run: RunProps,
+}
+
+impl ParaValues {
+    pub fn of(style: &ParaStyle, placement: Placement) -> Self {
+        ParaValues {
+            keep_next: placement.keep_next || style.keep_with_next,
+            keep_lines: placement.keep_lines,
+            page_break_before: placement.page_break_before,
+            spacing: (
+                twips(style.space_before + placement.extra_space_before).max(0),
+                twips(style.space_after).max(0),
+                twips(style.line_pitch).max(1),
+            ),
+            ind: Indent::of(style),
+            jc: match style.align {
+                Align::Justify => "both",
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
+            },
+            run: RunProps::of(style),
+        }
+    }
+}
+
+/// `w:ind`: indents in characters as `*Chars` (hundredths of a character, what Word and WPS
+/// use) and as twips (chars × size, for renderers that ignore `*Chars`, e.g. LibreOffice 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Indent {
+    left_chars: i64,
+    left: i64,
+    right_chars: i64,
+    right: i64,
+    /// First-line indent; negative: hanging.
+    first_chars: i64,
+    first: i64,
+}
+
+impl Indent {
+    fn of(style: &ParaStyle) -> Self {
+        let chars = |n: f32| (n * 100.0).round() as i64;
+        let length = |n: f32| twips(n * style.size);
+        let first = length(style.first_indent.abs());
+        Indent {
+            left_chars: chars(style.left_indent),
+            left: length(style.left_indent),
+            right_chars: chars(style.right_indent),
+            right: length(style.right_indent),
+            first_chars: chars(style.first_indent),
+            first: if style.first_indent < 0.0 { -first } else { first },
+        }
+    }
+}
+
+/// An on/off property (`w:keepNext` …) that differs from what the style gives: on, or
+/// `w:val="0"` to turn the style's off.
+fn toggle(x: &mut Xml, tag: &str, on: bool) {
+    if on {
+        x.empty(tag, &[]);
+    } else {
+        x.empty(tag, &[("w:val", &0)]);
+    }
+}
+
+/// `w:pPr`, children in CT_PPrBase order: pStyle, keepNext, keepLines, pageBreakBefore,
+/// pBdr, tabs, spacing, ind, jc, rPr (paragraph mark) — each only where the paragraph differs
+/// from its style's definition.
 pub(super) fn paragraph_properties(x: &mut Xml, props: &ParaProps) {
-    let style = props.style;
-    let placement = props.placement;
+    let own = ParaValues::of(props.style, props.placement);
+    let base = ParaValues::of(props.def, Placement::default());
     x.open("w:pPr", &[]);
-    if placement.keep_next || style.keep_with_next {
-        x.empty("w:keepNext", &[]);
+    x.empty("w:pStyle", &[("w:val", &stylesheet::style_id(&props.def.name))]);
+    paragraph_values(x, &own, Some(&base), props.bottom_border, props.tabs);
+    run_properties(x, &own.run, Some(&base.run));
+    x.close("w:pPr");
+}
+
+/// The CT_PPrBase children from keepNext to jc of `own`: those that differ from `base`, or
+/// with no base (the root style) all that differ from Word's defaults.
+pub(super) fn paragraph_values(
+    x: &mut Xml,
+    own: &ParaValues,
+    base: Option<&ParaValues>,
+    bottom_border: Option<f32>,
+    tabs: &[TabStop],
+) {
+    let off = ParaValues {
+        keep_next: false,
+        keep_lines: false,
+        page_break_before: false,
+        ind: Indent::default(),
+        ..*own
+    };
+    // With no base, spacing, jc and the run are always stated (they differ from Word's own
+    // defaults); the rest only when on.
+    let differs = |f: &dyn Fn(&ParaValues) -> bool| match base {
+        Some(b) => f(b),
+        None => f(&off),
+    };
+    if differs(&|b| b.keep_next != own.keep_next) {
+        toggle(x, "w:keepNext", own.keep_next);
     }
-    if placement.keep_lines {
-        x.empty("w:keepLines", &[]);
+    if differs(&|b| b.keep_lines != own.keep_lines) {
+        toggle(x, "w:keepLines", own.keep_lines);
     }
-    if placement.page_break_before {
-        x.empty("w:pageBreakBefore", &[]);
+    if differs(&|b| b.page_break_before != own.page_break_before) {
+        toggle(x, "w:pageBreakBefore", own.page_break_before);
     }
-    if let Some(width) = props.bottom_border {
+    if let Some(width) = bottom_border {
         x.open("w:pBdr", &[]);
         x.empty(
             "w:bottom",
@@ -453,9 +610,9 @@ pub(super) fn paragraph_properties(x: &mut Xml, props: &ParaProps) {
         );
         x.close("w:pBdr");
     }
-    if !props.tabs.is_empty() {
+    if !tabs.is_empty() {
         x.open("w:tabs", &[]);
-        for tab in props.tabs {
+        for tab in tabs {
             x.empty(
                 "w:tab",
                 &[
@@ -467,48 +624,31 @@ pub(super) fn paragraph_properties(x: &mut Xml, props: &ParaProps) {
         }
         x.close("w:tabs");
     }
-    x.empty(
-        "w:spacing",
-        &[
-            (
-                "w:before",
-                &twips(style.space_before + placement.extra_space_before).max(0),
-            ),
-            ("w:after", &twips(style.space_after).max(0)),
-            ("w:line", &twips(style.line_pitch).max(1)),
-            ("w:lineRule", &"exact"),
-        ],
-    );
-    indentation(x, style);
-    let jc = match style.align {
-        Align::Justify => "both",
-        Align::Left => "left",
-        Align::Center => "center",
-        Align::Right => "right",
-    };
-    x.empty("w:jc", &[("w:val", &jc)]);
-    x.open("w:rPr", &[]);
-    run_fonts(x, style.role);
-    x.empty("w:sz", &[("w:val", &half_points(style.size))]);
-    x.empty("w:szCs", &[("w:val", &half_points(style.size))]);
-    x.close("w:rPr");
-    x.close("w:pPr");
+    if base.is_none_or(|b| b.spacing != own.spacing) {
+        let (before, after, line) = own.spacing;
+        x.empty(
+            "w:spacing",
+            &[
+                ("w:before", &before),
+                ("w:after", &after),
+                ("w:line", &line),
+                ("w:lineRule", &"exact"),
+            ],
+        );
+    }
+    if differs(&|b| b.ind != own.ind) {
+        indentation(x, &own.ind);
+    }
+    if base.is_none_or(|b| b.jc != own.jc) {
+        x.empty("w:jc", &[("w:val", &own.jc)]);
+    }
 }
 
-/// `w:ind`: indents in characters as `*Chars` (hundredths of a character, what Word and WPS
-/// use) and as twips (chars × size, for renderers that ignore `*Chars`, e.g. LibreOffice 7).
-fn indentation(x: &mut Xml, style: &ParaStyle) {
-    if style.left_indent == 0.0 && style.right_indent == 0.0 && style.first_indent == 0.0 {
-        return;
-    }
-    let chars = |n: f32| (n * 100.0).round() as i64;
-    let length = |n: f32| twips(n * style.size);
-    let left = length(style.left_indent);
-    let left_chars = chars(style.left_indent);
-    let right = length(style.right_indent);
-    let right_chars = chars(style.right_indent);
-    let first = style.first_indent.abs();
-    let (first_name, first_chars_name) = if style.first_indent < 0.0 {
+/// `w:ind`, every attribute (so nothing is left to the style's: Word and LibreOffice merge an
+/// indent attribute by attribute). A hanging indent is written as such; a first-line indent
+/// of zero as `firstLineChars="0"`, which cancels a style's two-character indent.
+fn indentation(x: &mut Xml, ind: &Indent) {
+    let (first_name, first_chars_name) = if ind.first < 0 || ind.first_chars < 0 {
         ("w:hanging", "w:hangingChars")
     } else {
         ("w:firstLine", "w:firstLineChars")
@@ -517,12 +657,12 @@ fn indentation(x: &mut Xml, style: &ParaStyle) {
     x.empty(
         "w:ind",
         &[
-            ("w:leftChars", &left_chars),
-            ("w:left", &left),
-            ("w:rightChars", &right_chars),
-            ("w:right", &right),
-            (first_chars_name, &chars(first)),
-            (first_name, &length(first)),
+            ("w:leftChars", &ind.left_chars),
+            ("w:left", &ind.left),
+            ("w:rightChars", &ind.right_chars),
+            ("w:right", &ind.right),
+            (first_chars_name, &ind.first_chars.abs()),
+            (first_name, &ind.first.abs()),
         ],
     );
 }
@@ -542,27 +682,47 @@ pub(super) fn run_fonts(x: &mut Xml, role: FontRole) {
     );
 }
 
-/// `w:rPr` in EG_RPrBase order: rFonts, b, bCs, spacing, sz, szCs, u.
-fn run_properties(x: &mut Xml, rpr: &RunProps) {
-    x.open("w:rPr", &[]);
-    run_fonts(x, rpr.role);
-    if rpr.bold {
-        x.empty("w:b", &[]).empty("w:bCs", &[]);
-    }
+/// `w:rPr` in EG_RPrBase order: rFonts, b, bCs, spacing, sz, szCs — each only where `rpr`
+/// differs from `base` (the style's); with no base (the root style) all but what is off.
+/// Nothing at all when nothing differs.
+pub(super) fn run_properties(x: &mut Xml, rpr: &RunProps, base: Option<&RunProps>) {
+    let font = base.is_none_or(|b| b.role != rpr.role);
+    let bold = match base {
+        Some(b) => b.bold != rpr.bold,
+        None => rpr.bold,
+    };
     let spacing = twips(rpr.char_spacing);
-    if spacing != 0 {
+    let spacing_differs = match base {
+        Some(b) => twips(b.char_spacing) != spacing,
+        None => spacing != 0,
+    };
+    let size = base.is_none_or(|b| half_points(b.size) != half_points(rpr.size));
+    if !(font || bold || spacing_differs || size) {
+        return;
+    }
+    x.open("w:rPr", &[]);
+    if font {
+        run_fonts(x, rpr.role);
+    }
+    if bold {
+        toggle(x, "w:b", rpr.bold);
+        toggle(x, "w:bCs", rpr.bold);
+    }
+    if spacing_differs {
         x.empty("w:spacing", &[("w:val", &spacing)]);
     }
-    x.empty("w:sz", &[("w:val", &half_points(rpr.size))]);
-    x.empty("w:szCs", &[("w:val", &half_points(rpr.size))]);
+    if size {
+        x.empty("w:sz", &[("w:val", &half_points(rpr.size))]);
+        x.empty("w:szCs", &[("w:val", &half_points(rpr.size))]);
+    }
     x.close("w:rPr");
 }
 
-/// One `w:r`: `'\n'` becomes `w:br`, `'\t'` `w:tab`; `'\r'` and characters XML cannot hold are
-/// dropped.
-pub(super) fn run(x: &mut Xml, rpr: &RunProps, text: &str) {
+/// One `w:r` formatted `rpr` in a paragraph whose style gives `base`: `'\n'` becomes `w:br`,
+/// `'\t'` `w:tab`; `'\r'` and characters XML cannot hold are dropped.
+pub(super) fn run(x: &mut Xml, rpr: &RunProps, base: &RunProps, text: &str) {
     x.open("w:r", &[]);
-    run_properties(x, rpr);
+    run_properties(x, rpr, Some(base));
     let mut piece = String::new();
     for c in text.chars() {
         match c {
@@ -581,16 +741,16 @@ pub(super) fn run(x: &mut Xml, rpr: &RunProps, text: &str) {
 
 /// A field (`PAGE`, `NUMPAGES`): begin, instruction, separate, a placeholder result, end —
 /// each its own run with the same formatting.
-pub(super) fn field(x: &mut Xml, rpr: &RunProps, instruction: &str, placeholder: &str) {
+pub(super) fn field(x: &mut Xml, rpr: &RunProps, base: &RunProps, instruction: &str, placeholder: &str) {
     let field_char = |x: &mut Xml, kind: &str| {
         x.open("w:r", &[]);
-        run_properties(x, rpr);
+        run_properties(x, rpr, Some(base));
         x.empty("w:fldChar", &[("w:fldCharType", &kind)]);
         x.close("w:r");
     };
     field_char(x, "begin");
     x.open("w:r", &[]);
-    run_properties(x, rpr);
+    run_properties(x, rpr, Some(base));
     x.text_element(
         "w:instrText",
         &[("xml:space", &"preserve")],
@@ -598,7 +758,7 @@ pub(super) fn field(x: &mut Xml, rpr: &RunProps, instruction: &str, placeholder:
     );
     x.close("w:r");
     field_char(x, "separate");
-    run(x, rpr, placeholder);
+    run(x, rpr, base, placeholder);
     field_char(x, "end");
 }
 
@@ -725,7 +885,7 @@ fn grid_rows(t: &Table) -> Vec<Vec<Slot<'_>>> {
 }
 
 /// One `w:tc`: tcPr (tcW, gridSpan, vMerge, shd, vAlign) and at least one paragraph.
-fn table_cell(x: &mut Xml, t: &Table, slot: &Slot, placement: Placement) {
+fn table_cell(x: &mut Xml, sheet: &Sheet, t: &Table, slot: &Slot, placement: Placement) {
     let cell = slot.cell;
     let span = cell.col_span.max(1);
     let end = (slot.col + span).min(t.columns.len());
@@ -781,7 +941,7 @@ fn table_cell(x: &mut Xml, t: &Table, slot: &Slot, placement: Placement) {
         &cell.paragraphs
     };
     for p in paragraphs {
-        write_paragraph(x, p, placement);
+        write_paragraph(x, sheet, p, placement);
     }
     x.close("w:tc");
 }

@@ -18,6 +18,7 @@ mod body;
 mod embed;
 mod parts;
 mod seal;
+mod stylesheet;
 mod xml;
 
 #[cfg(test)]

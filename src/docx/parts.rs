@@ -4,13 +4,11 @@
 
 use super::embed::{self, EmbeddedFont, ExtraText, FontUse};
 use super::seal::SealMedia;
-use super::body::{
-    self, mark_style, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W,
-};
+use super::body::{self, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W};
+use super::stylesheet::{self, Sheet};
 use super::xml::Xml;
 use super::{
     font_face, half_points, DocxOptions, FooterKind, FooterPart, DEFAULT_ROLE, PAGE_NUMBER_ROLE,
-    PAGE_NUMBER_SIZE,
 };
 use crate::model::{Align, Document, FontRole, PageNumbers, ParaStyle};
 
@@ -53,7 +51,7 @@ pub(super) fn package(
             "word/_rels/document.xml.rels".to_string(),
             document_rels(footers, media),
         ),
-        ("word/styles.xml".to_string(), named(styles())),
+        ("word/styles.xml".to_string(), named(styles(doc))),
         ("word/settings.xml".to_string(), settings(doc.page_numbers, !fonts.is_empty())),
         ("word/fontTable.xml".to_string(), font_table(&uses, &fonts)),
     ];
@@ -257,8 +255,9 @@ fn app_properties() -> String {
 }
 
 /// styles.xml: document defaults (body font and size; the paragraph settings that make Word
-/// and LibreOffice break lines like the PDF layout does) and the default styles.
-fn styles() -> String {
+/// and LibreOffice break lines like the PDF layout does), the paragraph styles the document
+/// uses (`stylesheet`; 正文 is the default one) and the default character and table styles.
+fn styles(doc: &Document) -> String {
     let mut x = Xml::new();
     x.open("w:styles", &[("xmlns:w", &NS_W)]);
     x.open("w:docDefaults", &[]);
@@ -295,17 +294,7 @@ fn styles() -> String {
     x.close("w:pPr").close("w:pPrDefault");
     x.close("w:docDefaults");
 
-    x.open(
-        "w:style",
-        &[
-            ("w:type", &"paragraph"),
-            ("w:default", &1),
-            ("w:styleId", &"Normal"),
-        ],
-    );
-    x.empty("w:name", &[("w:val", &"Normal")]);
-    x.empty("w:qFormat", &[]);
-    x.close("w:style");
+    stylesheet::write_paragraph_styles(&mut x, &Sheet::of(doc));
 
     x.open(
         "w:style",
@@ -510,13 +499,14 @@ fn footer(kind: FooterKind) -> String {
         FooterKind::DashEven => (Align::Left, 1.0, 0.0),
         FooterKind::OfTotal => (Align::Center, 0.0, 0.0),
     };
+    let def = stylesheet::footer_style();
     let style = ParaStyle {
         align,
         left_indent,
         right_indent,
-        ..mark_style(PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE)
+        ..def
     };
-    let rpr = RunProps::of(&style);
+    let (rpr, base) = (RunProps::of(&style), RunProps::of(&def));
     let mut x = Xml::new();
     x.open("w:ftr", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]);
     x.open("w:p", &[]);
@@ -524,6 +514,7 @@ fn footer(kind: FooterKind) -> String {
         &mut x,
         &ParaProps {
             style: &style,
+            def: &def,
             placement: Placement::default(),
             bottom_border: None,
             tabs: &[],
@@ -531,8 +522,8 @@ fn footer(kind: FooterKind) -> String {
     );
     for piece in pieces {
         match piece {
-            Text(text) => run(&mut x, &rpr, text),
-            Field(instruction) => body::field(&mut x, &rpr, instruction, "1"),
+            Text(text) => run(&mut x, &rpr, &base, text),
+            Field(instruction) => body::field(&mut x, &rpr, &base, instruction, "1"),
         }
     }
     x.close("w:p");

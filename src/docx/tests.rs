@@ -32,14 +32,17 @@ fn cell(text: &str) -> Cell {
 
 const LONG: &str = "为顺利推进2026年第三季度新产品上市（以下简称“该工作”）的实施，确保各项任务高效协同、按期完成，现就该工作中需贵部门协作配合的事项函告如下：该工作为公司年度重点工作，涉及渠道、物流与售后多个环节，需多部门协同推进，请贵部门在相关环节给予专业支持与配合。";
 
-/// A letter-like document: title, borderless header table, rule, body, heading, seal, cut
-/// line and a keep-together reply slip with blanks; `— N —` page numbers.
+/// The named style `key` of the forms, as a letter uses it.
+fn named(key: &str) -> ParaStyle {
+    crate::forms::styles::style(key).unwrap()
+}
+
+/// A letter-like document set in the forms' named styles (with their style sheet): title,
+/// borderless header table, rule, body, headings, seal, cut line and a keep-together reply
+/// slip with blanks; `— N —` page numbers.
 fn letter() -> Document {
-    let title = ParaStyle {
-        line_pitch: 40.0,
-        ..styled(FontRole::Title, 22.0, Align::Center, 0.0)
-    };
-    let header_style = styled(FontRole::FangSong, 16.0, Align::Left, 0.0);
+    let title = named("title");
+    let header_style = named("field");
     let header = Table {
         columns: vec![221.0, 221.0],
         rows: vec![
@@ -65,20 +68,10 @@ fn letter() -> Document {
         pad_x: 0.0,
         pad_y: 0.0,
     };
-    let body = ParaStyle::body();
-    let heading = ParaStyle {
-        keep_with_next: true,
-        ..styled(FontRole::Hei, 16.0, Align::Justify, 2.0)
-    };
-    let seal_style = ParaStyle {
-        right_indent: 4.0,
-        ..styled(FontRole::FangSong, 16.0, Align::Right, 0.0)
-    };
-    let slip = ParaStyle {
-        size: 14.0,
-        line_pitch: 24.0,
-        ..body
-    };
+    let body = named("body");
+    let heading = named("heading");
+    let seal_style = named("signature");
+    let slip = named("slip-item");
     let mut blocks = vec![
         Block::Paragraph(para(title, "市场部工作联系函")),
         Block::Table(header),
@@ -86,15 +79,10 @@ fn letter() -> Document {
             height: 14.0,
             thickness: 1.0,
         },
-        Block::Paragraph(para(
-            ParaStyle {
-                first_indent: 0.0,
-                ..body
-            },
-            "财务部：",
-        )),
+        Block::Paragraph(para(named("flush"), "财务部：")),
         Block::Paragraph(para(body, LONG)),
         Block::Paragraph(para(heading, "一、协作背景及目的")),
+        Block::Paragraph(para(named("heading2"), "（一）工作目标")),
     ];
     for _ in 0..6 {
         blocks.push(Block::Paragraph(para(body, LONG)));
@@ -106,7 +94,8 @@ fn letter() -> Document {
     blocks.push(Block::Seal(SealBlock {
         space_above: 57.9,
         lines: vec![
-            para(seal_style, "市场部（盖章）"),
+            // The name centred over the date: a right indent computed for it.
+            para(ParaStyle { right_indent: 5.5, keep_with_next: true, ..seal_style }, "市场部（盖章）"),
             para(seal_style, "2026年3月5日"),
         ],
         diameter_mm: 42.0,
@@ -114,20 +103,15 @@ fn letter() -> Document {
     }));
     blocks.push(Block::CutLine { height: 28.95 });
     blocks.push(Block::KeepTogether(vec![
-        Block::Paragraph(para(
-            ParaStyle {
-                size: 16.0,
-                ..styled(FontRole::Hei, 16.0, Align::Center, 0.0)
-            },
-            "回  执",
-        )),
-        Block::Paragraph(para(
-            ParaStyle {
-                first_indent: 0.0,
-                ..slip
-            },
-            "（由收函部门填写）",
-        )),
+        Block::Paragraph(para(named("slip-title"), "回  执")),
+        Block::Paragraph(Paragraph {
+            style: named("slip-note"),
+            content: vec![
+                Inline::text("（由收函部门"),
+                Inline::Text { text: "填写".into(), role: Some(FontRole::Hei) },
+                Inline::text("）"),
+            ],
+        }),
         Block::Paragraph(Paragraph {
             style: slip,
             content: vec![
@@ -138,15 +122,7 @@ fn letter() -> Document {
                 Inline::text("。"),
             ],
         }),
-        Block::Paragraph(para(
-            ParaStyle {
-                align: Align::Right,
-                first_indent: 0.0,
-                right_indent: 4.0,
-                ..slip
-            },
-            "回复日期：    年  月  日",
-        )),
+        Block::Paragraph(para(named("slip-sign"), "回复日期：    年  月  日")),
     ]));
     Document {
         title: "市场部工作联系函".into(),
@@ -155,6 +131,7 @@ fn letter() -> Document {
         page: PageSetup::a4_official(),
         page_numbers: PageNumbers::Dash,
         blocks,
+        styles: crate::forms::styles::sheet(),
     }
 }
 
@@ -251,6 +228,7 @@ fn table_doc() -> Document {
                 pad_y: 0.0,
             }),
         ],
+        styles: Vec::new(),
     }
 }
 
@@ -370,9 +348,6 @@ impl Package {
                 zip::CompressionMethod::Stored
             };
             assert_eq!(f.compression(), want, "{name}: {} bytes", f.size());
-            if name == "word/document.xml" {
-                assert_eq!(want, zip::CompressionMethod::Deflated);
-            }
             let t = f.last_modified().unwrap();
             assert_eq!(
                 (t.year(), t.month(), t.day()),
@@ -399,6 +374,84 @@ impl Package {
                 .unwrap_or_else(|| panic!("part {name} exists")),
         )
     }
+}
+
+/// Properties as Word resolves them: element name → its attributes (`w:val="on"` for an on/off
+/// element written bare).
+type Props = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Merge the children of property nodes, later ones replacing earlier ones element by element
+/// (this writer always writes an element whole), leaving out `w:pStyle` and a pPr's `w:rPr`.
+fn merge<'a>(layers: impl IntoIterator<Item = &'a Node>) -> Props {
+    let mut props = Props::new();
+    for layer in layers {
+        for c in layer.children.iter().filter(|c| c.name != "w:pStyle" && c.name != "w:rPr") {
+            let mut attrs: BTreeMap<String, String> = c.attrs.iter().cloned().collect();
+            if attrs.is_empty() {
+                attrs.insert("w:val".into(), "on".into());
+            }
+            props.insert(c.name.clone(), attrs);
+        }
+    }
+    props
+}
+
+/// `name@attr` of resolved properties.
+fn prop<'a>(props: &'a Props, name: &str, attr: &str) -> Option<&'a str> {
+    props.get(name).and_then(|a| a.get(attr)).map(String::as_str)
+}
+
+/// Is the on/off property `name` on?
+fn is_on(props: &Props, name: &str) -> bool {
+    matches!(prop(props, name, "w:val"), Some("on" | "1" | "true"))
+}
+
+/// The paragraph style `id` of styles.xml and the styles it is based on, the root first.
+fn style_chain<'a>(styles: &'a Node, id: &str) -> Vec<&'a Node> {
+    let mut chain = Vec::new();
+    let mut at = Some(id.to_string());
+    while let Some(id) = at {
+        let style = styles
+            .find_all("w:style")
+            .into_iter()
+            .find(|s| s.attr("w:type") == Some("paragraph") && s.attr("w:styleId") == Some(id.as_str()))
+            .unwrap_or_else(|| panic!("style {id} is defined"));
+        assert!(chain.len() < 20, "basedOn loop at {id}");
+        chain.insert(0, style);
+        at = style.child("w:basedOn").and_then(|b| b.attr("w:val")).map(str::to_string);
+    }
+    chain
+}
+
+/// The style id a paragraph names.
+fn style_of(p: &Node) -> &str {
+    p.child("w:pPr")
+        .and_then(|ppr| ppr.child("w:pStyle"))
+        .and_then(|s| s.attr("w:val"))
+        .expect("a paragraph names its style")
+}
+
+/// What Word resolves for paragraph `p`: (its paragraph properties, those of each run) from
+/// the document defaults, its style's chain and its own properties.
+fn resolve(styles: &Node, p: &Node) -> (Props, Vec<(String, Props)>) {
+    let defaults = styles.child("w:docDefaults").unwrap();
+    let chain = style_chain(styles, style_of(p));
+    let ppr_layers = std::iter::once(defaults.find_all("w:pPr")[0])
+        .chain(chain.iter().filter_map(|s| s.child("w:pPr")))
+        .chain(p.child("w:pPr"));
+    let ppr = merge(ppr_layers);
+    let runs = p
+        .children
+        .iter()
+        .filter(|r| r.name == "w:r")
+        .map(|r| {
+            let layers = std::iter::once(defaults.find_all("w:rPr")[0])
+                .chain(chain.iter().filter_map(|s| s.child("w:rPr")))
+                .chain(r.child("w:rPr"));
+            (r.text_of(), merge(layers))
+        })
+        .collect();
+    (ppr, runs)
 }
 
 /// EG_RPrBase order (wml.xsd) of the run properties this writer may emit, and a few around them.
@@ -437,6 +490,7 @@ const PPR_ORDER: &[&str] = &[
     "w:spacing",
     "w:ind",
     "w:jc",
+    "w:outlineLvl",
     "w:rPr",
 ];
 
@@ -578,39 +632,31 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
             named.insert(east_asia.to_string());
         }
     }
-    // Each run names its role's bundled face by its own family name (never another foundry's
-    // trademark): the title Gongwen Title, the heading Gongwen Hei, the body Gongwen FangSong,
-    // the page number Gongwen Song.
-    let run_font = |needle: &str| {
-        let run = document
-            .find_all("w:r")
-            .into_iter()
-            .find(|r| r.text_of().contains(needle))
-            .unwrap();
-        run.child("w:rPr")
-            .unwrap()
-            .child("w:rFonts")
-            .unwrap()
-            .attr("w:eastAsia")
-            .unwrap()
-            .to_string()
+    // The title run is Gongwen Title, the headings Gongwen Hei and Gongwen Kai, the body
+    // Gongwen FangSong, a run set apart Gongwen Hei, the page number Gongwen Song — as Word
+    // resolves them through the styles; never another foundry's trademark. With embedding, the
+    // name carries the subset's tag ("Gongwen Title 1A2B3C").
+    let styles = pkg.xml("word/styles.xml");
+    let face_of = |name: &str| name.rsplit_once(' ').map_or(name.to_string(), |(face, _)| face.to_string());
+    let run_font = |root: &Node, needle: &str| {
+        let p = root.find_all("w:p").into_iter().find(|p| p.text_of().contains(needle)).unwrap();
+        let (_, runs) = resolve(&styles, p);
+        let (_, run) = runs.iter().find(|(text, _)| text.contains(needle)).unwrap();
+        face_of(prop(run, "w:rFonts", "w:eastAsia").unwrap())
     };
     // (A centred line's last character is a run of its own: no letter-spacing after it.)
-    // With embedding, the name carries the subset's tag ("Gongwen Title 1A2B3C").
-    let face_of = |name: &str| name.rsplit_once(' ').map_or(name.to_string(), |(face, _)| face.to_string());
-    assert_eq!(face_of(&run_font("市场部工作联系")), "Gongwen Title");
-    assert_eq!(face_of(&run_font("一、协作背景")), "Gongwen Hei");
-    assert_eq!(face_of(&run_font("为顺利推进")), "Gongwen FangSong");
-    assert_eq!(
-        face_of(pkg.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia").unwrap()),
-        "Gongwen Song"
-    );
+    assert_eq!(run_font(&document, "市场部工作联系"), "Gongwen Title");
+    assert_eq!(run_font(&document, "一、协作背景"), "Gongwen Hei");
+    assert_eq!(run_font(&document, "（一）工作目标"), "Gongwen Kai");
+    assert_eq!(run_font(&document, "为顺利推进"), "Gongwen FangSong");
+    assert_eq!(run_font(&document, "（由收函部门"), "Gongwen FangSong");
+    assert_eq!(run_font(&document, "填写"), "Gongwen Hei");
+    assert_eq!(run_font(&pkg.xml("word/footer1.xml"), "—"), "Gongwen Song");
     let bare = Package::read(&super::write_docx_with(&letter(), &super::DocxOptions { embed_fonts: false }));
-    assert_eq!(
-        bare.xml("word/footer1.xml").find_all("w:rFonts")[0].attr("w:eastAsia"),
-        Some("Gongwen Song"),
-        "without embedding, the faces' own names"
-    );
+    let bare_styles = bare.xml("word/styles.xml");
+    let fonts_named: Vec<String> =
+        bare_styles.find_all("w:rFonts").iter().filter_map(|f| f.attr("w:eastAsia").map(str::to_string)).collect();
+    assert!(fonts_named.iter().any(|f| f == "Gongwen FangSong"), "without embedding, the faces' own names: {fonts_named:?}");
     let table = pkg.xml("word/fontTable.xml");
     let listed: std::collections::BTreeSet<String> = table
         .find_all("w:font")
@@ -669,39 +715,34 @@ fn properties_are_in_schema_order() {
 }
 
 #[test]
-fn body_runs_carry_size_spacing_and_paragraphs_exact_pitch_and_indents() {
+fn body_text_resolves_to_the_official_size_spacing_pitch_and_indent() {
     let pkg = Package::read(&write_docx(&letter()));
     let document = pkg.xml("word/document.xml");
+    let styles = pkg.xml("word/styles.xml");
     let body = document
         .find_all("w:p")
         .into_iter()
         .find(|p| p.text_of() == LONG)
         .unwrap();
-    let ppr = body.child("w:pPr").unwrap();
-    let spacing = ppr.child("w:spacing").unwrap();
+    let (ppr, runs) = resolve(&styles, body);
     assert_eq!(
-        (spacing.attr("w:line"), spacing.attr("w:lineRule")),
+        (prop(&ppr, "w:spacing", "w:line"), prop(&ppr, "w:spacing", "w:lineRule")),
         (Some("579"), Some("exact"))
     );
-    let ind = ppr.child("w:ind").unwrap();
     assert_eq!(
-        (ind.attr("w:firstLineChars"), ind.attr("w:firstLine")),
+        (prop(&ppr, "w:ind", "w:firstLineChars"), prop(&ppr, "w:ind", "w:firstLine")),
         (Some("200"), Some("640"))
     );
-    assert_eq!(ppr.child("w:jc").unwrap().attr("w:val"), Some("both"));
-    let rpr = body.child("w:r").unwrap().child("w:rPr").unwrap();
-    assert_eq!(rpr.child("w:spacing").unwrap().attr("w:val"), Some("-5"));
-    assert_eq!(rpr.child("w:sz").unwrap().attr("w:val"), Some("32"));
+    assert_eq!(prop(&ppr, "w:jc", "w:val"), Some("both"));
+    let (_, rpr) = &runs[0];
+    assert_eq!(prop(rpr, "w:spacing", "w:val"), Some("-5"));
+    assert_eq!(prop(rpr, "w:sz", "w:val"), Some("32"));
     let heading = document
         .find_all("w:p")
         .into_iter()
         .find(|p| p.text_of() == "一、协作背景及目的")
         .unwrap();
-    assert!(heading
-        .child("w:pPr")
-        .unwrap()
-        .child("w:keepNext")
-        .is_some());
+    assert!(is_on(&resolve(&styles, heading).0, "w:keepNext"));
 }
 
 #[test]
@@ -808,10 +849,12 @@ fn letter_page_is_a4_portrait_with_dash_page_numbers() {
         .xml("word/settings.xml")
         .child("w:evenAndOddHeaders")
         .is_some());
+    let styles = pkg.xml("word/styles.xml");
     let odd = pkg.xml("word/footer1.xml");
     assert_eq!(odd.text_of(), "— 1 —");
-    assert_eq!(odd.find_all("w:jc")[0].attr("w:val"), Some("right"));
-    assert_eq!(odd.find_all("w:ind")[0].attr("w:rightChars"), Some("100"));
+    let (ppr, _) = resolve(&styles, odd.find_all("w:p")[0]);
+    assert_eq!(prop(&ppr, "w:jc", "w:val"), Some("right"));
+    assert_eq!(prop(&ppr, "w:ind", "w:rightChars"), Some("100"));
     assert!(odd.find_all("w:instrText")[0].text.contains("PAGE"));
     let kinds: Vec<&str> = odd
         .find_all("w:fldChar")
@@ -820,8 +863,9 @@ fn letter_page_is_a4_portrait_with_dash_page_numbers() {
         .collect();
     assert_eq!(kinds, vec!["begin", "separate", "end"]);
     let even = pkg.xml("word/footer2.xml");
-    assert_eq!(even.find_all("w:jc")[0].attr("w:val"), Some("left"));
-    assert_eq!(even.find_all("w:ind")[0].attr("w:leftChars"), Some("100"));
+    let (ppr, _) = resolve(&styles, even.find_all("w:p")[0]);
+    assert_eq!(prop(&ppr, "w:jc", "w:val"), Some("left"));
+    assert_eq!(prop(&ppr, "w:ind", "w:leftChars"), Some("100"));
 }
 
 #[test]
@@ -1041,12 +1085,294 @@ fn control_characters_are_stripped_and_breaks_kept() {
         .find(|r| r.text_of().starts_with('甲'))
         .unwrap();
     let kinds: Vec<&str> = run.children.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(kinds, vec!["w:rPr", "w:t", "w:br", "w:t"]);
+    // Set in 正文, the run states no properties of its own.
+    assert_eq!(kinds, vec!["w:t", "w:br", "w:t"]);
     assert_eq!(run.find_all("w:t")[1].attr("xml:space"), Some("preserve"));
     assert_eq!(
         pkg.xml("docProps/core.xml").child("dc:title").unwrap().text,
         "标题"
     );
+}
+
+// ---------- named styles ----------
+
+/// The paragraph styles of styles.xml.
+fn paragraph_styles(styles: &Node) -> Vec<&Node> {
+    styles
+        .find_all("w:style")
+        .into_iter()
+        .filter(|s| s.attr("w:type") == Some("paragraph"))
+        .collect()
+}
+
+/// The paragraph style whose styleId is `id`.
+fn style_named<'a>(styles: &'a Node, id: &str) -> &'a Node {
+    paragraph_styles(styles).into_iter().find(|s| s.attr("w:styleId") == Some(id)).unwrap()
+}
+
+/// `w:val` of a style's child element.
+fn val<'a>(node: &'a Node, child: &str) -> Option<&'a str> {
+    node.child(child).and_then(|c| c.attr("w:val"))
+}
+
+/// The XML paragraph holding exactly `text`.
+fn paragraph_with<'a>(root: &'a Node, text: &str) -> &'a Node {
+    root.find_all("w:p").into_iter().find(|p| p.text_of() == text).unwrap_or_else(|| panic!("a paragraph {text}"))
+}
+
+#[test]
+fn every_paragraph_names_a_style_that_styles_xml_defines() {
+    for doc in [letter(), table_doc()] {
+        let pkg = Package::read(&write_docx(&doc));
+        let styles = pkg.xml("word/styles.xml");
+        let defined = paragraph_styles(&styles);
+        let ids: Vec<&str> = defined.iter().map(|s| s.attr("w:styleId").unwrap()).collect();
+        let names: Vec<&str> = defined.iter().map(|s| val(s, "w:name").unwrap()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            assert!(id.is_ascii() && !id.is_empty(), "styleId {id} is ASCII");
+            assert!(!ids[..i].contains(id) && !names[..i].contains(&names[i]), "{id} {} defined once", names[i]);
+        }
+        let defaults: Vec<&str> = defined.iter().filter(|s| s.attr("w:default") == Some("1")).map(|s| s.attr("w:styleId").unwrap()).collect();
+        assert_eq!(defaults, vec!["Normal"], "正文 is the default paragraph style");
+        for s in &defined {
+            for link in ["w:basedOn", "w:next"] {
+                if let Some(target) = val(s, link) {
+                    assert!(ids.contains(&target), "{link} {target} is defined");
+                }
+            }
+            style_chain(&styles, s.attr("w:styleId").unwrap());
+        }
+        let mut used = std::collections::BTreeSet::new();
+        for (name, _) in pkg.parts.iter().filter(|(n, _)| *n == "word/document.xml" || n.starts_with("word/footer")) {
+            for p in pkg.xml(name).find_all("w:p") {
+                let id = style_of(p);
+                assert!(ids.contains(&id), "{name}: pStyle {id} is defined");
+                used.insert(id.to_string());
+            }
+        }
+        // Every style defined is used, or is the base of one used.
+        for id in &ids {
+            let base_of_used = used.iter().any(|u| style_chain(&styles, u).iter().any(|s| s.attr("w:styleId") == Some(id)));
+            assert!(base_of_used, "{id} is used");
+        }
+    }
+}
+
+#[test]
+fn body_paragraphs_state_no_formatting_of_their_own() {
+    let doc = letter();
+    let pkg = Package::read(&write_docx(&doc));
+    let document = pkg.xml("word/document.xml");
+    let styles = pkg.xml("word/styles.xml");
+    let body_texts: Vec<String> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) if p.style.name.key == "body" => Some(p.plain_text()),
+            _ => None,
+        })
+        .collect();
+    assert!(body_texts.len() >= 8);
+    for text in &body_texts {
+        let p = paragraph_with(&document, text);
+        assert_eq!(style_of(p), "Normal", "{text}");
+        // Only where the paragraph stands in the flow (keep with the next, break before).
+        for c in &p.child("w:pPr").unwrap().children {
+            assert!(matches!(c.name.as_str(), "w:pStyle" | "w:keepNext" | "w:keepLines" | "w:pageBreakBefore"), "{text}: {}", c.name);
+        }
+        // A run states nothing of its own but the explicit punctuation compression
+        // (typeset::spacing_after: ”） set tighter), which is the character's, not the style's.
+        for r in p.find_all("w:r") {
+            if let Some(rpr) = r.child("w:rPr") {
+                let names: Vec<&str> = rpr.children.iter().map(|c| c.name.as_str()).collect();
+                assert_eq!(names, ["w:spacing"], "{text}: a run with its own properties");
+            }
+        }
+    }
+    // 正文 is Word's Normal and holds the body's face, size, spacing, pitch and indent: who
+    // changes 正文 changes these paragraphs.
+    let normal = style_named(&styles, "Normal");
+    assert_eq!(val(normal, "w:name"), Some("Normal"));
+    let rpr = normal.child("w:rPr").unwrap();
+    let face = rpr.child("w:rFonts").unwrap().attr("w:eastAsia").unwrap();
+    assert_eq!(face.rsplit_once(' ').map_or(face, |(f, _)| f), "Gongwen FangSong");
+    assert_eq!((val(rpr, "w:sz"), val(rpr, "w:spacing")), (Some("32"), Some("-5")));
+    let ppr = normal.child("w:pPr").unwrap();
+    assert_eq!(ppr.child("w:spacing").unwrap().attr("w:line"), Some("579"));
+    assert_eq!(ppr.child("w:ind").unwrap().attr("w:firstLineChars"), Some("200"));
+    // The styles based on it state only what they change: the headings their face, the
+    // signature its alignment and indent, so a new size for 正文 reaches them too.
+    let heading = style_named(&styles, style_of(paragraph_with(&document, "一、协作背景及目的")));
+    let heading_rpr: Vec<&str> = heading.child("w:rPr").unwrap().children.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(heading_rpr, vec!["w:rFonts"]);
+    let signature = style_named(&styles, style_of(paragraph_with(&document, "2026年3月5日")));
+    assert!(signature.child("w:rPr").is_none());
+    // The seal's name states the indent that centres it over the date, the date nothing.
+    let name_ppr = paragraph_with(&document, "市场部（盖章）").child("w:pPr").unwrap();
+    assert_eq!(name_ppr.child("w:ind").unwrap().attr("w:rightChars"), Some("550"));
+    assert!(paragraph_with(&document, "2026年3月5日").child("w:pPr").unwrap().child("w:ind").is_none());
+    // A blank states its face only; a run set apart, its own.
+    let slip = paragraph_with(&document, "（由收函部门填写）");
+    let run_props: Vec<Vec<&str>> = slip
+        .find_all("w:r")
+        .iter()
+        .map(|r| r.child("w:rPr").map_or(vec![], |p| p.children.iter().map(|c| c.name.as_str()).collect()))
+        .collect();
+    assert_eq!(run_props, vec![vec![], vec!["w:rFonts"], vec![]]);
+}
+
+#[test]
+fn styles_carry_the_names_a_chinese_word_shows() {
+    let pkg = Package::read(&write_docx(&letter()));
+    let document = pkg.xml("word/document.xml");
+    let styles = pkg.xml("word/styles.xml");
+    let style_for = |text: &str| style_named(&styles, style_of(paragraph_with(&document, text)));
+    // Headings: 一级标题 and 二级标题, based on 正文 and followed by it, in the navigation
+    // pane (outline levels 0 and 1) and the style gallery.
+    for (text, name, level) in [("一、协作背景及目的", "一级标题", "0"), ("（一）工作目标", "二级标题", "1")] {
+        let s = style_for(text);
+        assert_eq!(val(s, "w:name"), Some(name));
+        assert_eq!(s.attr("w:customStyle"), Some("1"));
+        assert_eq!((val(s, "w:basedOn"), val(s, "w:next")), (Some("Normal"), Some("Normal")));
+        assert!(s.child("w:qFormat").is_some());
+        assert_eq!(val(s.child("w:pPr").unwrap(), "w:outlineLvl"), Some(level));
+        assert!(is_on(&resolve(&styles, paragraph_with(&document, text)).0, "w:keepNext"));
+    }
+    // The title is Word's own Title (标题 in a Chinese Word), not a custom style.
+    let title = style_for("市场部工作联系函");
+    assert_eq!((title.attr("w:styleId"), val(title, "w:name"), title.attr("w:customStyle")), (Some("Title"), Some("Title"), None));
+    // The others under their Chinese names, chained sensibly.
+    let named_as = |text: &str| {
+        let s = style_for(text);
+        (val(s, "w:name").unwrap().to_string(), val(s, "w:basedOn").map(str::to_string))
+    };
+    assert_eq!(named_as("2026年3月5日"), ("署名".to_string(), Some("Normal".to_string())));
+    assert_eq!(named_as("财务部："), ("正文不缩进".to_string(), Some("Normal".to_string())));
+    assert_eq!(named_as("回  执"), ("回执标题".to_string(), Some("Title".to_string())));
+    assert_eq!(named_as("发函部门：市场部").0, "版头栏目");
+    // The page number is in Word's footer style (页脚).
+    let footer = pkg.xml("word/footer1.xml");
+    let footer_style = style_named(&styles, style_of(footer.find_all("w:p")[0]));
+    assert_eq!((footer_style.attr("w:styleId"), val(footer_style, "w:name")), (Some("Footer"), Some("footer")));
+}
+
+/// Every paragraph with text in `doc`, in order, with the space the flow adds before it (the
+/// room for a stamp).
+fn model_paragraphs(doc: &Document) -> Vec<(&Paragraph, f32)> {
+    fn walk<'a>(blocks: &'a [Block], out: &mut Vec<(&'a Paragraph, f32)>) {
+        for b in blocks {
+            match b {
+                Block::Paragraph(p) => out.push((p, 0.0)),
+                Block::Table(t) => {
+                    for p in t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs) {
+                        out.push((p, 0.0));
+                    }
+                }
+                Block::Seal(s) => {
+                    for (i, p) in s.lines.iter().enumerate() {
+                        out.push((p, if i == 0 { s.space_above } else { 0.0 }));
+                    }
+                }
+                Block::KeepTogether(inner) => walk(inner, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&doc.blocks, &mut out);
+    out
+}
+
+/// A paragraph's text as the .docx holds it (blanks as low lines, no breaks).
+fn docx_text(p: &Paragraph) -> String {
+    p.content
+        .iter()
+        .map(|i| match i {
+            Inline::Text { text, .. } => text.chars().filter(|c| !matches!(c, '\n' | '\r' | '\t')).collect(),
+            Inline::Blank { width } => BLANK_CHAR.to_string().repeat(width.round().max(1.0) as usize),
+        })
+        .collect()
+}
+
+#[test]
+fn what_word_resolves_is_the_models_formatting() {
+    use super::{font_face, half_points, twips};
+    for doc in [letter(), table_doc()] {
+        let pkg = Package::read(&write_docx(&doc));
+        let document = pkg.xml("word/document.xml");
+        let styles = pkg.xml("word/styles.xml");
+        let mut xml_paragraphs = document.find_all("w:p");
+        let mut checked = 0;
+        for (p, extra_before) in model_paragraphs(&doc) {
+            let text = docx_text(p);
+            if text.is_empty() {
+                continue;
+            }
+            let at = xml_paragraphs.iter().position(|x| x.text_of() == text).unwrap_or_else(|| panic!("{text}"));
+            let x = xml_paragraphs.remove(at);
+            let (ppr, runs) = resolve(&styles, x);
+            let st = &p.style;
+            let get = |name: &str, attr: &str| prop(&ppr, name, attr).map(str::to_string);
+            let want = |n: i64| Some(n.to_string());
+            assert_eq!(get("w:spacing", "w:line"), want(twips(st.line_pitch)), "{text}");
+            assert_eq!(get("w:spacing", "w:lineRule").as_deref(), Some("exact"), "{text}");
+            assert_eq!(get("w:spacing", "w:before"), want(twips(st.space_before + extra_before)), "{text}");
+            assert_eq!(get("w:spacing", "w:after"), want(twips(st.space_after)), "{text}");
+            let jc = match st.align {
+                Align::Justify => "both",
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
+            };
+            assert_eq!(get("w:jc", "w:val").as_deref(), Some(jc), "{text}");
+            let chars = |n: f32| want((n * 100.0).round() as i64);
+            let length = |n: f32| want(twips(n * st.size));
+            let or_zero = |v: Option<String>| v.or_else(|| want(0));
+            assert_eq!(or_zero(get("w:ind", "w:leftChars")), chars(st.left_indent), "{text}");
+            assert_eq!(or_zero(get("w:ind", "w:left")), length(st.left_indent), "{text}");
+            assert_eq!(or_zero(get("w:ind", "w:rightChars")), chars(st.right_indent), "{text}");
+            assert_eq!(or_zero(get("w:ind", "w:right")), length(st.right_indent), "{text}");
+            let (first_chars, first) = if st.first_indent < 0.0 { ("w:hangingChars", "w:hanging") } else { ("w:firstLineChars", "w:firstLine") };
+            assert_eq!(or_zero(get("w:ind", first_chars)), chars(st.first_indent.abs()), "{text}");
+            assert_eq!(or_zero(get("w:ind", first)), length(st.first_indent.abs()), "{text}");
+            if st.keep_with_next {
+                assert!(is_on(&ppr, "w:keepNext"), "{text}");
+            }
+            // Runs, in order: each character in the style's face unless overridden (a blank in
+            // Song), with the spacing after it that typeset decides (compression, nothing after
+            // the last character of a centred or right-aligned line).
+            let mut chars: Vec<char> = Vec::new();
+            let mut roles: Vec<FontRole> = Vec::new();
+            for i in &p.content {
+                let (role, text): (FontRole, String) = match i {
+                    Inline::Text { role, text } => (role.unwrap_or(st.role), text.clone()),
+                    Inline::Blank { width } => (BLANK_ROLE, BLANK_CHAR.to_string().repeat(width.round().max(1.0) as usize)),
+                };
+                for c in text.chars() {
+                    chars.push(c);
+                    roles.push(role);
+                }
+            }
+            let trim_end = matches!(st.align, Align::Center | Align::Right);
+            let spacing_after = crate::typeset::spacing_after(&chars, |k| roles[k], st.char_spacing, st.size, trim_end);
+            let mut at = 0;
+            for (run_text, rpr) in runs.iter() {
+                let face = font_face(roles[at]).name;
+                let face_of = |name: &str| name.rsplit_once(' ').map_or(name.to_string(), |(f, _)| f.to_string());
+                let named = prop(rpr, "w:rFonts", "w:eastAsia").map(face_of);
+                assert!(named.as_deref() == Some(face) || named.as_deref().map(face_of).as_deref() == Some(face), "{run_text}: {named:?} vs {face}");
+                assert_eq!(prop(rpr, "w:sz", "w:val").map(str::to_string), want(half_points(st.size)), "{run_text}");
+                assert_eq!(prop(rpr, "w:szCs", "w:val").map(str::to_string), want(half_points(st.size)), "{run_text}");
+                let spacing = prop(rpr, "w:spacing", "w:val").unwrap_or("0");
+                assert_eq!(spacing, twips(spacing_after[at]).to_string(), "{run_text}");
+                assert_eq!(is_on(rpr, "w:b"), st.bold, "{run_text}");
+                at += run_text.chars().filter(|c| *c != '\n').count();
+            }
+            assert_eq!(at, chars.iter().filter(|c| **c != '\n').count(), "{text}: every character in a run");
+            checked += 1;
+        }
+        assert!(checked >= 15, "{checked} paragraphs checked");
+    }
 }
 
 /// Validate the test documents with the shared checkdocs tool (ECMA-376 schemas, rpr order,

@@ -436,6 +436,7 @@ impl Form {
             page: self.page,
             page_numbers: self.page_numbers,
             blocks: out,
+            styles: styles::sheet(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The named paragraph styles a form file may use (`style = "..."`): the typography of the
 //! forms in one place — sizes, fonts, line pitch, indents (FORMS.md §5).
 
-use crate::model::{Align, FontRole, ParaStyle};
+use crate::model::{Align, FontRole, ParaStyle, StyleName};
 
 /// Official line pitch for 三号 body text: 225 mm / 22 lines.
 pub const PITCH: f32 = 28.95;
@@ -40,8 +40,68 @@ pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("sign-line", "表格下方签字行：四号仿宋"),
 ];
 
+/// How each style is named where an office worker sees and changes it (the style list of Word
+/// or WPS; see `docx::stylesheet` for how these become Word styles). Names are those of a
+/// letter typed by hand: 正文 and 标题 are the word processor's own (Word shows its Normal and
+/// Title styles under these names), the others say what the paragraph is. Every style is a
+/// variant of 正文, directly or through a sibling of its kind (居中 of 表格文字, 回执选项 of
+/// 回执说明, 表格标题 of 标题), so changing 正文's face changes the whole letter; headings
+/// carry their outline level (一级标题 shows in the navigation pane) and are followed by 正文.
+const NAMES: &[StyleName] = &[
+    StyleName::BODY,
+    named("flush", "正文不缩进", Some("body"), None, None, false),
+    named("heading", "一级标题", Some("body"), Some("body"), Some(0), true),
+    named("heading2", "二级标题", Some("body"), Some("body"), Some(1), true),
+    named("title", "标题", Some("body"), Some("body"), None, true),
+    named("field", "版头栏目", Some("body"), None, None, false),
+    named("signature", "署名", Some("body"), Some("body"), None, true),
+    named("slip-title", "回执标题", Some("title"), Some("slip-note"), None, false),
+    named("slip-note", "回执说明", Some("body"), Some("slip-item"), None, false),
+    named("slip-item", "回执选项", Some("slip-note"), None, None, false),
+    named("slip-sign", "回执落款", Some("slip-note"), None, None, false),
+    named("table-title", "表格标题", Some("title"), Some("table-meta"), None, true),
+    named("table-meta", "表格信息", Some("body"), None, None, false),
+    named("cell", "表格文字", Some("body"), None, None, true),
+    named("cell-center", "表格文字居中", Some("cell"), None, None, false),
+    named("label", "表格标签", Some("cell"), None, None, true),
+    named("task-cell", "清单文字", Some("cell"), None, None, false),
+    named("task-cell-center", "清单文字居中", Some("task-cell"), None, None, false),
+    named("task-label", "清单表头", Some("task-cell"), None, None, false),
+    named("sign-line", "签字行", Some("body"), None, None, false),
+];
+
+const fn named(
+    key: &'static str,
+    label: &'static str,
+    based_on: Option<&'static str>,
+    next: Option<&'static str>,
+    outline_level: Option<u8>,
+    main: bool,
+) -> StyleName {
+    StyleName { key, label, based_on, next, outline_level, main }
+}
+
 /// The style called `name`, or `None` if there is no such style.
 pub fn style(name: &str) -> Option<ParaStyle> {
+    let id = match NAMES.iter().find(|n| n.key == name) {
+        Some(id) => *id,
+        // A style not yet given a name in NAMES (a test insists on one) still works, shown
+        // under its key and based on 正文.
+        None => {
+            let (key, _) = STYLE_NAMES.iter().find(|(key, _)| *key == name)?;
+            named(key, key, Some("body"), None, None, false)
+        }
+    };
+    properties(name).map(|p| ParaStyle { name: id, ..p })
+}
+
+/// Every style, in the order of [`STYLE_NAMES`]: a document's style sheet.
+pub fn sheet() -> Vec<ParaStyle> {
+    STYLE_NAMES.iter().filter_map(|(name, _)| style(name)).collect()
+}
+
+/// The properties of the style called `name`.
+fn properties(name: &str) -> Option<ParaStyle> {
     let body = ParaStyle::body();
     let small = |role: FontRole, size: f32, pitch: f32, align: Align| ParaStyle {
         role,
@@ -104,6 +164,32 @@ mod tests {
             assert!(style(name).is_some(), "{name}");
         }
         assert!(style("nope").is_none());
+    }
+
+    #[test]
+    fn every_style_is_named_once_and_based_on_a_style() {
+        let sheet = sheet();
+        assert_eq!(sheet.len(), STYLE_NAMES.len());
+        for (key, _) in STYLE_NAMES {
+            assert!(NAMES.iter().any(|n| n.key == *key), "give style {key} a name in NAMES");
+        }
+        assert_eq!(NAMES.len(), STYLE_NAMES.len());
+        for s in &sheet {
+            assert_eq!(sheet.iter().filter(|o| o.name.label == s.name.label).count(), 1, "{}", s.name.label);
+            for key in s.name.based_on.iter().chain(&s.name.next) {
+                assert!(style(key).is_some(), "{}: {key}", s.name.key);
+            }
+        }
+        // Every chain ends at 正文.
+        for s in &sheet {
+            let mut at = s.name;
+            for _ in 0..NAMES.len() {
+                let Some(base) = at.based_on else { break };
+                at = style(base).unwrap().name;
+            }
+            assert_eq!(at.key, "body", "{}", s.name.key);
+        }
+        assert_eq!(style("heading").unwrap().name.outline_level, Some(0));
     }
 
     #[test]

@@ -356,6 +356,7 @@ pub(crate) mod tests {
             page: PageSetup::a4_official(),
             page_numbers: PageNumbers::Dash,
             blocks,
+            styles: Vec::new(),
         }
     }
 
