@@ -67,7 +67,8 @@ pub struct WriteError {
 /// Render one document in the given formats: the bytes of each, and the page count as laid
 /// out for the PDF (none in a DOCX-only run).
 pub fn render(form: &Form, request: &Request, to_dept: &str, tasks: &[&Task], formats: &[Format]) -> Vec<(Format, Vec<u8>, Option<usize>)> {
-    let doc = form.build(request, to_dept, tasks);
+    // Settled once for both writers: where table rows shrink or split depends on the page.
+    let doc = crate::layout::settle(&form.build(request, to_dept, tasks));
     // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
     let laid = formats.contains(&Format::Pdf).then(|| crate::layout::layout(&doc));
     let pages = laid.as_ref().map(|l| l.pages.len());
