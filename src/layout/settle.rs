@@ -5,7 +5,7 @@
 //! layout and the DOCX writer then render the settled document; Word and LibreOffice, which
 //! cannot repeat a label nor shrink a row, only have to keep rows whole (`cantSplit`).
 
-use super::flow::band_places;
+use super::flow::{band_places, BandPlace};
 use super::table::{needs_settling, split_row};
 use crate::model::{Block, Document, Table};
 
@@ -22,8 +22,9 @@ const SHRINK_STEPS: usize = 12;
 /// may split and none has room to shrink; laying the result out again changes nothing.
 pub fn settle(doc: &Document) -> Document {
     let mut d = doc.clone();
-    if !tables(&d.blocks).iter().any(|t| needs_settling(t, doc.page.text_height())) {
-        return d; // nothing can break or shrink: spare the layouts (every letter)
+    let keeps_after = tables(&d.blocks).iter().any(|t| t.rows.last().is_some_and(|r| r.keep_with_next));
+    if !keeps_after && !tables(&d.blocks).iter().any(|t| needs_settling(t, doc.page.text_height())) {
+        return d; // nothing can break, shrink or chain: spare the layouts (every letter)
     }
     let page = d.page;
     d.page.margin_bottom += SAFETY;
@@ -57,7 +58,52 @@ pub fn settle(doc: &Document) -> Document {
             r.shrink_to = None;
         }
     }
+    detach_last_page_rows(&mut d);
     d
+}
+
+/// A table whose last row keeps with the block after it (the task list's date and
+/// signatures) and runs over pages: the rows on its last page become a table of their own
+/// (under a copy of the header rows), kept together with what follows. Our layout needs only
+/// the last row's keep; a word processor needs the rows it must move to open a table that
+/// keeps with the next paragraph — LibreOffice 7.4 moves no row for a keep on the last row
+/// alone, nor for a chain of keeps that starts mid-page (measured). The pages stay as laid
+/// out: the rows moved are those that already share the last page with the signatures.
+fn detach_last_page_rows(d: &mut Document) {
+    let places = band_places(d);
+    let mut n = 0;
+    d.blocks = std::mem::take(&mut d.blocks).into_iter().flat_map(|b| detach(b, &places, &mut n)).collect();
+}
+
+/// One block, its table (number `n` in document order) cut as [`detach_last_page_rows`] says.
+fn detach(b: Block, places: &[BandPlace], n: &mut usize) -> Vec<Block> {
+    match b {
+        Block::Table(t) => {
+            let id = *n;
+            *n += 1;
+            let mine = || places.iter().filter(|p| p.table == id);
+            let keeps = t.rows.last().is_some_and(|r| r.keep_with_next);
+            let last = mine().map(|p| p.last_page).max();
+            let Some(last) = last.filter(|_| keeps) else { return vec![Block::Table(t)] };
+            let k = mine().filter(|p| p.first_page == last && p.band.0 >= t.header_rows).map(|p| p.band.0).min();
+            match k {
+                Some(k) if k > t.header_rows => {
+                    let mut tail = t.clone();
+                    tail.rows = t.rows[..t.header_rows].iter().cloned().chain(t.rows[k..].iter().cloned()).collect();
+                    let mut head = t;
+                    head.rows.truncate(k);
+                    vec![Block::Table(head), Block::KeepTogether(vec![Block::Table(tail)])]
+                }
+                _ => vec![Block::Table(t)],
+            }
+        }
+        Block::KeepTogether(inner) => {
+            // Tables inside a group already move whole; only count them.
+            *n += tables(&inner).len();
+            vec![Block::KeepTogether(inner)]
+        }
+        other => vec![other],
+    }
 }
 
 /// The document with every shrinkable row at `t` of the way from its least to its full height.

@@ -356,7 +356,8 @@ pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row
     for (cell, grid) in row.cells.iter().zip(&cells) {
         if cell.label {
             first.cells.push(cell.clone());
-            let mut again = cell.clone();
+            // At the top of the continuation, where the eye looks for what goes on.
+            let mut again = Cell { valign: VAlign::Top, ..cell.clone() };
             if let Some(p) = again.paragraphs.last_mut() {
                 p.content.push(Inline::text(CONTINUED));
             }
