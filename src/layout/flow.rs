@@ -90,8 +90,10 @@ impl Flow<'_> {
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             let first = self.units.len();
+            // Read before the block: a keep-together group sets it from its own blocks.
+            let kept = self.keep_prev;
             self.block(b);
-            if self.keep_prev {
+            if kept {
                 if let Some(u) = self.units.get_mut(first) {
                     u.break_before = false;
                 }
