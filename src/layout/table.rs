@@ -677,6 +677,57 @@ mod tests {
     }
 
     #[test]
+    fn a_row_over_the_page_is_settled_into_two_rows_its_label_continued() {
+        let text: String = (1..=20).map(|k| format!("第{k}行\n")).collect();
+        let mut label = cell("描述");
+        label.label = true;
+        let long = row(vec![label, cell(text.trim_end())]);
+        let d = doc(vec![body_lines(18, '文'), table(vec![100.0, 342.0], vec![row(vec![cell("项目"), cell("内容")]), long], 0)]);
+        let settled = crate::layout::settle(&d);
+        let Block::Table(t) = &settled.blocks[1] else { panic!() };
+        assert_eq!(t.rows.len(), 3, "the long row became two");
+        assert!(t.rows.iter().all(|r| !r.can_split));
+        assert_eq!(t.rows[2].cells[0].paragraphs[0].plain_text(), "描述（续）");
+        let laid = layout(&settled);
+        assert_eq!(laid.pages.len(), 2);
+        let p2 = body(&laid.pages[1]);
+        assert_eq!(p2[0], "描述（续）第5行", "page 2 opens with the label continued");
+        // Every line once, in order, across the two pages.
+        let seen: Vec<String> = laid.pages.iter().flat_map(body).filter(|l| l.contains('行')).collect();
+        let seen: Vec<String> = seen.iter().map(|l| l.replace("描述（续）", "").replace("描述", "")).collect();
+        let want: Vec<String> = (1..=20).map(|k| format!("第{k}行")).collect();
+        assert_eq!(seen, want);
+        // Settling again changes nothing.
+        assert_eq!(crate::layout::settle(&settled), settled);
+        assert_frame_closed(&laid);
+    }
+
+    #[test]
+    fn write_in_rows_shrink_before_a_row_moves_and_only_as_far_as_needed() {
+        let write_in = |h: f32| Row { min_height: h, shrink_to: Some(30.0), ..row(vec![cell("职责边界"), cell("")]) };
+        let mut sign = row(vec![cell("签字"), cell("日期")]);
+        sign.min_height = 100.0;
+        sign.can_split = false;
+        let make = |before: usize| {
+            doc(vec![body_lines(before, '文'), table(vec![60.0, 382.0], vec![write_in(60.0), write_in(60.0), write_in(60.0), sign.clone()], 0)])
+        };
+        // 14 lines + 3 × 60 + 100 does not fit; 3 × 45 does.
+        let d = make(14);
+        assert_eq!(layout(&d).pages.len(), 2);
+        let settled = crate::layout::settle(&d);
+        assert_eq!(layout(&settled).pages.len(), 1);
+        let Block::Table(t) = &settled.blocks[1] else { panic!() };
+        let h = t.rows[0].min_height;
+        assert!(h > 30.0 && h < 60.0, "shrunk as far as needed: {h}");
+        assert!(t.rows.iter().all(|r| r.shrink_to.is_none()));
+        // With room, nothing shrinks; with too little even at the least, nothing shrinks either.
+        let Block::Table(t) = &crate::layout::settle(&make(8)).blocks[1] else { panic!() };
+        assert_eq!(t.rows[0].min_height, 60.0);
+        let Block::Table(t) = &crate::layout::settle(&make(19)).blocks[1] else { panic!() };
+        assert_eq!(t.rows[0].min_height, 60.0);
+    }
+
+    #[test]
     fn landscape_pages_use_their_own_type_area() {
         let mut d = doc(vec![long_table(40)]);
         d.page = PageSetup::a4_landscape_official();
