@@ -70,7 +70,8 @@ fn write_one(form: &Form, mut members: Vec<&Job>, out: &OutDir) -> Result<Manife
 
 /// One document, built and laid out, with its bookmark `编号 收函部门`.
 fn lay_out(job: &Job) -> BundlePart {
-    let doc = job.form.build(job.request, &job.to_dept, &job.tasks);
+    // Settled as for the single files, so the bundle pages as they do.
+    let doc = crate::layout::settle(&job.form.build(job.request, &job.to_dept, &job.tasks));
     let laid = crate::layout::layout(&doc);
     BundlePart { bookmark: format!("{} {}", job.request.id, job.to_dept), doc, laid }
 }

@@ -75,7 +75,8 @@ pub fn render(
     formats: &[Format],
     docx: &DocxOptions,
 ) -> Vec<(Format, Vec<u8>, Option<usize>)> {
-    let doc = form.build(request, to_dept, tasks);
+    // Settled once for both writers: where table rows shrink or split depends on the page.
+    let doc = crate::layout::settle(&form.build(request, to_dept, tasks));
     // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
     let laid = formats.contains(&Format::Pdf).then(|| crate::layout::layout(&doc));
     let pages = laid.as_ref().map(|l| l.pages.len());

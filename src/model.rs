@@ -266,13 +266,19 @@ pub struct Cell {
     /// Background fill (label cells: light grey, e.g. 0.9).
     pub shade: Option<Gray>,
     pub valign: VAlign,
+    /// A label (协作背景): when its row is continued on the next page, the continuation
+    /// repeats it followed by [`CONTINUED`]; a value cell continues with its remaining lines.
+    pub label: bool,
 }
 
 impl Cell {
     pub fn new(paragraphs: Vec<Paragraph>) -> Self {
-        Cell { paragraphs, col_span: 1, row_span: 1, shade: None, valign: VAlign::Center }
+        Cell { paragraphs, col_span: 1, row_span: 1, shade: None, valign: VAlign::Center, label: false }
     }
 }
+
+/// Appended to a label repeated on the page a row is continued on: 协作背景（续）.
+pub const CONTINUED: &str = "（续）";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -281,7 +287,23 @@ pub struct Row {
     pub min_height: f32,
     /// May this row break across pages (between lines of text, never through one)?
     /// Rows that may not split move whole to the next page, unless taller than a page.
+    /// [`crate::layout::settle`] turns a row that breaks into two rows that do not (the
+    /// second repeating the labels with [`CONTINUED`]), so both writers show one split.
     pub can_split: bool,
+    /// Stay on the page of the next row — for the last row, of the block after the table
+    /// (the row before a signature row, so the signature never stands alone on a page).
+    pub keep_with_next: bool,
+    /// Handwriting room that may give way: `min_height` may shrink down to this (points)
+    /// when that keeps the document on fewer pages. [`crate::layout::settle`] decides the
+    /// height and clears this, so writers only ever see `min_height`.
+    pub shrink_to: Option<f32>,
+}
+
+impl Row {
+    /// A row of `cells` that grows with its text, may not split and keeps with nothing.
+    pub fn new(cells: Vec<Cell>) -> Self {
+        Row { cells, min_height: 0.0, can_split: false, keep_with_next: false, shrink_to: None }
+    }
 }
 
 /// Table borders: the outer frame is heavier than the inner grid. `None` widths = no line.

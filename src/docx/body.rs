@@ -279,7 +279,8 @@ impl BodyWriter<'_> {
     }
 
     /// A table. Inside a keep-together group (`chain` is Some) no row may split and every row
-    /// keeps with the next (the last one only if the group goes on).
+    /// keeps with the next (the last one only if the group goes on); elsewhere a row keeps
+    /// with the next when the model says so (`Row::keep_with_next`).
     fn table(&mut self, t: &Table, chain: Option<bool>) {
         if self.after_table || self.pending_page_break {
             // Word merges adjacent tables, and ignores pageBreakBefore inside a table.
@@ -299,6 +300,9 @@ impl BodyWriter<'_> {
         for (i, slots) in rows.iter().enumerate() {
             let row = &t.rows[i];
             let keep_row = chain.map(|c| c || i + 1 < n);
+            // Word keeps a row on the page of the next row (or of the paragraph after the
+            // table) when the row's paragraphs say keepNext, as the layout keeps it.
+            let placement = Placement { keep_next: keep_row == Some(true) || row.keep_with_next, ..kept(keep_row) };
             x.open("w:tr", &[]);
             x.open("w:trPr", &[]);
             if !row.can_split || chain.is_some() {
@@ -315,7 +319,7 @@ impl BodyWriter<'_> {
             }
             x.close("w:trPr");
             for slot in slots {
-                table_cell(x, sheet, t, slot, kept(keep_row));
+                table_cell(x, sheet, t, slot, placement);
             }
             x.close("w:tr");
         }

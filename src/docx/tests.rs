@@ -53,6 +53,8 @@ fn letter() -> Document {
                 ],
                 min_height: 0.0,
                 can_split: true,
+                keep_with_next: false,
+                shrink_to: None,
             },
             Row {
                 cells: vec![
@@ -61,6 +63,8 @@ fn letter() -> Document {
                 ],
                 min_height: 0.0,
                 can_split: true,
+                keep_with_next: false,
+                shrink_to: None,
             },
         ],
         header_rows: 0,
@@ -149,6 +153,8 @@ fn table_doc() -> Document {
             .collect(),
         min_height: 30.0,
         can_split: false,
+        keep_with_next: false,
+        shrink_to: None,
     };
     let mut rows = vec![header];
     rows.push(Row {
@@ -161,6 +167,8 @@ fn table_doc() -> Document {
         ],
         min_height: 20.0,
         can_split: true,
+        keep_with_next: false,
+        shrink_to: None,
     });
     rows.push(Row {
         cells: vec![
@@ -174,12 +182,16 @@ fn table_doc() -> Document {
         ],
         min_height: 20.0,
         can_split: false,
+        keep_with_next: false,
+        shrink_to: None,
     });
     // The second row of the merge lists no cell in column 0.
     rows.push(Row {
         cells: vec![cell("□无法承接"), cell("丙"), cell("丁")],
         min_height: 20.0,
         can_split: true,
+        keep_with_next: false,
+        shrink_to: None,
     });
     for i in 1..=30 {
         rows.push(Row {
@@ -191,6 +203,8 @@ fn table_doc() -> Document {
             ],
             min_height: 0.0,
             can_split: true,
+            keep_with_next: false,
+            shrink_to: None,
         });
     }
     Document {
@@ -221,6 +235,8 @@ fn table_doc() -> Document {
                     cells: vec![cell("负责人（签字）："), cell("协作成员确认（签字）：")],
                     min_height: 0.0,
                     can_split: true,
+                    keep_with_next: false,
+                    shrink_to: None,
                 }],
                 header_rows: 0,
                 borders: Borders::NONE,
@@ -994,6 +1010,8 @@ fn keep_together_tables_cannot_split_and_keep_rows_with_the_next() {
                 cells: vec![cell(&format!("左{i}")), cell(&format!("右{i}"))],
                 min_height: 0.0,
                 can_split: true,
+                keep_with_next: false,
+                shrink_to: None,
             })
             .collect(),
         header_rows: 0,

@@ -93,6 +93,8 @@ struct BlockDef {
     /// seal: text added to the first line when no electronic seal is printed there
     /// (`（盖章）`: a hand stamp goes here).
     unstamped: Option<Spanned<String>>,
+    /// Stay on the page of what comes before (a paragraph, or a table's last row).
+    keep_with_previous: Option<bool>,
 }
 
 /// A `[[block.row]]` of a table.
@@ -104,6 +106,10 @@ struct RowDef {
     min_height: Option<f32>,
     /// May the row break across pages between its lines (default: no)?
     split: Option<bool>,
+    /// Millimetres `min_height` may shrink to when that keeps the form on fewer pages.
+    shrink_to: Option<f32>,
+    /// Never begin a page with this row: the row before goes with it (default: no).
+    keep_with_previous: Option<bool>,
 }
 
 /// A cell: `label` (a shaded label cell) or `text` (a value cell), optional `span` (grid
@@ -132,7 +138,8 @@ pub struct Form {
     title: Template,
     page: PageSetup,
     page_numbers: PageNumbers,
-    blocks: Vec<(Option<String>, Item)>,
+    /// Each block with its keep-together name and whether it keeps with what is before it.
+    blocks: Vec<(Option<String>, bool, Item)>,
 }
 
 /// A block of a form, parsed.
@@ -155,6 +162,8 @@ struct RowItem {
     cells: Vec<CellItem>,
     min_height: f32,
     can_split: bool,
+    shrink_to: Option<f32>,
+    keep_with_previous: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +174,7 @@ struct CellItem {
     rows: usize,
     shade: Option<Gray>,
     valign: VAlign,
+    label: bool,
 }
 
 /// Grey of shaded label cells.
@@ -174,6 +184,9 @@ const GRID: Borders = Borders { outer: Some(1.5), inner: Some(0.5) };
 /// Cell padding (points).
 const PAD_X: f32 = 5.0;
 const PAD_Y: f32 = 3.0;
+/// The task list's cell padding (points): narrow columns, many rows.
+const TASK_PAD_X: f32 = 3.0;
+const TASK_PAD_Y: f32 = 2.5;
 
 /// A form file that cannot be used: which file, which line, what is wrong.
 #[derive(Debug, Clone, PartialEq)]
@@ -265,13 +278,25 @@ impl Parser<'_> {
                 span,
                 rows: c.rows.unwrap_or(1).max(1),
                 shade: label.then_some(LABEL_SHADE),
+                label,
                 valign: self.choice_or_first(&c.valign, " valign", &[("center", VAlign::Center), ("top", VAlign::Top)])?,
             });
         }
         if used > grid {
             return Err(self.err(kind.span(), format!("一行的单元格共占 {used} 列，超过 columns 的 {grid} 列")));
         }
-        Ok(RowItem { cells, min_height: r.min_height.unwrap_or(0.0) * MM, can_split: r.split.unwrap_or(false) })
+        let min_height = r.min_height.unwrap_or(0.0) * MM;
+        let shrink_to = r.shrink_to.map(|mm| mm * MM);
+        if shrink_to.is_some_and(|s| s > min_height || s < 0.0) {
+            return Err(self.err(kind.span(), "shrink_to 须在 0 与 min_height 之间（毫米）"));
+        }
+        Ok(RowItem {
+            cells,
+            min_height,
+            can_split: r.split.unwrap_or(false),
+            shrink_to,
+            keep_with_previous: r.keep_with_previous.unwrap_or(false),
+        })
     }
 
     fn required<'b, T>(&self, v: &'b Option<T>, kind: &Spanned<String>, key: &str) -> Result<&'b T, FormError> {
@@ -382,7 +407,7 @@ impl Form {
         }
         let width = page.text_width();
         let blocks =
-            parsed.block.iter().map(|b| Ok((b.keep.clone(), p.block(b, width)?))).collect::<Result<_, FormError>>()?;
+            parsed.block.iter().map(|b| Ok((b.keep.clone(), b.keep_with_previous.unwrap_or(false), p.block(b, width)?))).collect::<Result<_, FormError>>()?;
         Ok(Form {
             key: key.to_string(),
             name: h.name.clone(),
@@ -408,10 +433,19 @@ impl Form {
         let tasks = crate::request::order_tasks(tasks);
         let mut out: Vec<Block> = Vec::new();
         let mut group: Option<(String, Vec<Block>)> = None;
-        for (keep, item) in &self.blocks {
+        for (keep, with_previous, item) in &self.blocks {
             let made = self.make(item, &value, width, req, to_dept, &tasks);
             if made.is_empty() {
                 continue;
+            }
+            if *with_previous {
+                let before = match &mut group {
+                    Some((_, blocks)) if !blocks.is_empty() => blocks.last_mut(),
+                    _ => out.last_mut(),
+                };
+                if let Some(b) = before {
+                    keep_with_next(b);
+                }
             }
             match (keep, &mut group) {
                 (Some(k), Some((g, blocks))) if g == k => blocks.extend(made),
@@ -453,57 +487,66 @@ impl Form {
         match item {
             Item::Title(t) => vec![Block::Paragraph(para(styles::style("title").unwrap(), t))],
             Item::Fields { style, per_row, right_last, cells } => {
-                let rows = cells
+                let rows: Vec<Row> = cells
                     .chunks(*per_row)
                     .map(|group| Row {
-                        cells: group
-                            .iter()
-                            .enumerate()
-                            .map(|(i, t)| {
-                                let last = *right_last && i + 1 == *per_row;
-                                let style = if last { ParaStyle { align: Align::Right, ..*style } } else { *style };
-                                Cell { valign: VAlign::Top, ..Cell::new(vec![para(style, t)]) }
-                            })
-                            .collect(),
                         min_height: style.line_pitch,
-                        can_split: false,
+                        ..Row::new(
+                            group
+                                .iter()
+                                .enumerate()
+                                .map(|(i, t)| {
+                                    let last = *right_last && i + 1 == *per_row;
+                                    let style = if last { ParaStyle { align: Align::Right, ..*style } } else { *style };
+                                    Cell { valign: VAlign::Top, ..Cell::new(vec![para(style, t)]) }
+                                })
+                                .collect(),
+                        )
                     })
                     .collect();
-                // Two columns: the left a little wider (its values are longer); else equal.
-                let columns = if *per_row == 2 {
+                let columns = if *right_last {
+                    content_columns(&rows, *per_row, width, style)
+                } else if *per_row == 2 {
+                    // The letter's header: the left a little wider (its values are longer).
                     vec![width * 0.54, width * 0.46]
                 } else {
                     vec![width / *per_row as f32; *per_row]
                 };
                 vec![Block::Table(Table { columns, rows, header_rows: 0, borders: Borders::NONE, pad_x: 0.0, pad_y: 0.0 })]
             }
-            Item::Table { columns, borders, rows } => {
-                let rows = rows
+            Item::Table { columns, borders, rows: defs } => {
+                let mut rows: Vec<Row> = defs
                     .iter()
                     .map(|r| Row {
                         cells: r.cells.iter().map(|c| table_cell(c, para(c.style, &c.text))).collect(),
                         min_height: r.min_height,
                         can_split: r.can_split,
+                        keep_with_next: false,
+                        shrink_to: r.shrink_to,
                     })
                     .collect();
+                // A row that keeps with the previous one: the previous keeps with it.
+                for i in 1..defs.len() {
+                    if defs[i].keep_with_previous {
+                        rows[i - 1].keep_with_next = true;
+                    }
+                }
                 vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 0, borders: *borders, pad_x: PAD_X, pad_y: PAD_Y })]
             }
             Item::TaskTable { columns, borders, header, cells } => {
                 let label = styles::style("task-label").unwrap();
                 let cell = styles::style("task-cell").unwrap();
                 let center = styles::style("task-cell-center").unwrap();
-                let mut rows = vec![Row {
-                    cells: header
+                let mut rows = vec![Row::new(
+                    header
                         .iter()
-                        .map(|t| Cell { shade: Some(LABEL_SHADE), ..Cell::new(vec![para(label, t)]) })
+                        .map(|t| Cell { shade: Some(LABEL_SHADE), label: true, ..Cell::new(vec![para(label, t)]) })
                         .collect(),
-                    min_height: 0.0,
-                    can_split: false,
-                }];
+                )];
                 for task in tasks {
                     let tv = |f: &str| task.field(f).or_else(|| req.field(f, to_dept)).unwrap_or_default();
-                    rows.push(Row {
-                        cells: cells
+                    rows.push(Row::new(
+                        cells
                             .iter()
                             .map(|t| {
                                 // Short values (序号, 前置任务, dates) centre; text reads from the left.
@@ -512,11 +555,9 @@ impl Form {
                                 Cell::new(vec![Paragraph { style, content: t.render(&tv) }])
                             })
                             .collect(),
-                        min_height: 0.0,
-                        can_split: false,
-                    });
+                    ));
                 }
-                vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 1, borders: *borders, pad_x: 3.0, pad_y: 2.5 })]
+                vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 1, borders: *borders, pad_x: TASK_PAD_X, pad_y: TASK_PAD_Y })]
             }
             Item::Rule => vec![Block::Rule { height: 0.5 * styles::PITCH, thickness: 1.0 }],
             Item::Text { style, text } => {
@@ -545,7 +586,70 @@ impl Form {
 
 /// A table cell from its definition.
 fn table_cell(c: &CellItem, p: Paragraph) -> Cell {
-    Cell { col_span: c.span, row_span: c.rows, shade: c.shade, valign: c.valign, ..Cell::new(vec![p]) }
+    Cell { col_span: c.span, row_span: c.rows, shade: c.shade, valign: c.valign, label: c.label, ..Cell::new(vec![p]) }
+}
+
+/// Make `b` stay on the page of the block after it: a paragraph keeps with the next, a
+/// table's last row does, a keep-together group passes it to its last block.
+fn keep_with_next(b: &mut Block) {
+    match b {
+        Block::Paragraph(p) => p.style.keep_with_next = true,
+        Block::Table(t) => {
+            if let Some(r) = t.rows.last_mut() {
+                r.keep_with_next = true;
+            }
+        }
+        Block::KeepTogether(inner) => {
+            if let Some(last) = inner.last_mut() {
+                keep_with_next(last);
+            }
+        }
+        Block::Rule { .. } | Block::Seal(_) | Block::CutLine { .. } | Block::PageBreak => {}
+    }
+}
+
+/// Ems of room a content-sized column keeps beyond its text.
+const CONTENT_SPARE: f32 = 2.0;
+
+/// Columns of a `fields` line sized to its content (协作主题 / 编号 / 编制日期): each as wide
+/// as its longest text, the room left shared out between the columns so the gaps are equal
+/// (the last column, right-aligned, ends at the margin). When the texts do not fit on one
+/// line, the widest column takes what the others leave and wraps.
+fn content_columns(rows: &[Row], n: usize, width: f32, style: &ParaStyle) -> Vec<f32> {
+    let mut natural = vec![0.0f32; n];
+    for r in rows {
+        for (j, c) in r.cells.iter().enumerate().take(n) {
+            let text: String = c.paragraphs.iter().map(|p| p.plain_text()).collect();
+            // Room to spare: a word processor may set the text wider (LibreOffice spaces
+            // digits from Chinese, up to a quarter em each side), and must not wrap it.
+            natural[j] = natural[j].max((text_ems(style, &text) + CONTENT_SPARE) * style.size);
+        }
+    }
+    if n < 2 {
+        return vec![width; n];
+    }
+    let total: f32 = natural.iter().sum();
+    let gap = style.size; // at least one character between the texts
+    let mut cols = natural.clone();
+    if total + gap * (n - 1) as f32 <= width {
+        let share = (width - total) / (n - 1) as f32;
+        for c in &mut cols[..n - 1] {
+            *c += share;
+        }
+    } else {
+        let widest = (0..n).max_by(|&a, &b| natural[a].total_cmp(&natural[b])).unwrap_or(0);
+        for (j, c) in cols.iter_mut().enumerate() {
+            if j != widest && j + 1 < n {
+                *c += gap;
+            }
+        }
+        let others: f32 = cols.iter().enumerate().filter(|(j, _)| *j != widest).map(|(_, c)| c).sum();
+        cols[widest] = width - others;
+        if cols[widest] < width / (2 * n) as f32 {
+            return vec![width / n as f32; n];
+        }
+    }
+    cols
 }
 
 /// The 附件 lines: `附件：1.甲` / `2.乙` aligned under `1.` (no number when there is only

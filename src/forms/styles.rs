@@ -5,6 +5,10 @@ use crate::model::{Align, FontRole, ParaStyle, StyleName};
 
 /// Official line pitch for 三号 body text: 225 mm / 22 lines.
 pub const PITCH: f32 = 28.95;
+/// Line pitch of the task list's 小四 cells.
+const TASK_PITCH: f32 = 17.0;
+/// Line pitch of the lines under a table (日期, signatures).
+const SIGN_PITCH: f32 = 28.0;
 
 /// The reply slip (FORMS.md §2) is set tighter than the letter so that it can share the
 /// signature's page: 四号 (14 pt) on a 20 pt pitch (about 1.4 lines, room enough to write on
@@ -34,9 +38,10 @@ pub const STYLE_NAMES: &[(&str, &str)] = &[
     ("cell", "表格内容：小四仿宋，左对齐"),
     ("cell-center", "表格内容：小四仿宋，居中"),
     ("label", "表格标签：小四黑体，居中"),
-    ("task-cell", "任务清单内容：五号仿宋，左对齐"),
-    ("task-cell-center", "任务清单内容：五号仿宋，居中（序号、前置任务、日期）"),
-    ("task-label", "任务清单表头：五号黑体，居中"),
+    ("task-cell", "任务清单内容：小四仿宋，左对齐"),
+    ("task-cell-center", "任务清单内容：小四仿宋，居中（序号、前置任务、日期）"),
+    ("task-label", "任务清单表头：小四黑体，居中"),
+    ("sign-date", "表格下方的日期栏：四号仿宋，与表格空一行"),
     ("sign-line", "表格下方签字行：四号仿宋"),
 ];
 
@@ -68,6 +73,7 @@ const NAMES: &[StyleName] = &[
     named("task-cell-center", "清单文字居中", Some("task-cell"), None, None, false),
     named("task-label", "清单表头", Some("task-cell"), None, None, false),
     named("sign-line", "签字行", Some("body"), None, None, false),
+    named("sign-date", "签字日期", Some("body"), Some("sign-line"), None, false),
 ];
 
 const fn named(
@@ -146,10 +152,13 @@ fn properties(name: &str) -> Option<ParaStyle> {
         "cell" => small(FontRole::FangSong, 12.0, 18.0, Align::Left),
         "cell-center" => small(FontRole::FangSong, 12.0, 18.0, Align::Center),
         "label" => small(FontRole::Hei, 12.0, 18.0, Align::Center),
-        "task-cell" => small(FontRole::FangSong, 10.5, 15.5, Align::Left),
-        "task-cell-center" => small(FontRole::FangSong, 10.5, 15.5, Align::Center),
-        "task-label" => small(FontRole::Hei, 10.5, 15.5, Align::Center),
-        "sign-line" => small(FontRole::FangSong, 14.0, 28.0, Align::Left),
+        // 小四 as in every form table (FORMS.md §5), a little tighter than the application
+        // form's 18 pt pitch: the list runs to many rows on a landscape page.
+        "task-cell" => small(FontRole::FangSong, 12.0, TASK_PITCH, Align::Left),
+        "task-cell-center" => small(FontRole::FangSong, 12.0, TASK_PITCH, Align::Center),
+        "task-label" => small(FontRole::Hei, 12.0, TASK_PITCH, Align::Center),
+        "sign-date" => ParaStyle { space_before: SIGN_PITCH, ..small(FontRole::FangSong, 14.0, SIGN_PITCH, Align::Left) },
+        "sign-line" => small(FontRole::FangSong, 14.0, SIGN_PITCH, Align::Left),
         _ => return None,
     })
 }

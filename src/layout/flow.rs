@@ -89,15 +89,22 @@ impl Flow<'_> {
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             let first = self.units.len();
+            // Read before the block: a keep-together group sets it from its own blocks.
+            let kept = self.keep_prev;
             self.block(b);
-            if self.keep_prev {
+            if kept {
                 if let Some(u) = self.units.get_mut(first) {
                     u.break_before = false;
                 }
             }
-            // A keep-together group passes on the keep of its last block.
+            // A keep-together group passes on the keep of its last block; a table, that of
+            // its last row.
             if !matches!(b, Block::KeepTogether(_)) {
-                self.keep_prev = matches!(b, Block::Paragraph(p) if p.style.keep_with_next);
+                self.keep_prev = match b {
+                    Block::Paragraph(p) => p.style.keep_with_next,
+                    Block::Table(t) => t.rows.last().is_some_and(|r| r.keep_with_next),
+                    _ => false,
+                };
             }
         }
     }
@@ -234,6 +241,39 @@ fn paginate(units: &[Unit], tables: &[LaidTable], page_h: f32) -> Vec<PagePlan> 
         pages.push(PagePlan { header: None, placed: Vec::new() });
     }
     pages
+}
+
+/// Where a band of table rows landed (see [`band_places`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct BandPlace {
+    /// The table, counted in document order (keep-together groups entered).
+    pub table: usize,
+    /// Its rows `band.0 .. band.1`.
+    pub band: (usize, usize),
+    /// Page of its first slice and that slice's top, from the top of the type area.
+    pub first_page: usize,
+    pub top: f32,
+    /// Page of its last slice.
+    pub last_page: usize,
+}
+
+/// Every table band with the pages it landed on, in document order: what `settle` reads
+/// to find the rows that break across pages.
+pub(super) fn band_places(doc: &Document) -> Vec<BandPlace> {
+    let mut flow = Flow { doc, units: Vec::new(), tables: Vec::new(), seals: Vec::new(), keep_prev: false };
+    flow.blocks(&doc.blocks);
+    let plans = paginate(&flow.units, &flow.tables, doc.page.text_height());
+    let mut out: Vec<BandPlace> = Vec::new();
+    for (n, plan) in plans.iter().enumerate() {
+        for &(k, y) in &plan.placed {
+            let Content::Slice(table, s) = &flow.units[k].content else { continue };
+            match out.iter_mut().rev().find(|b| b.table == *table && b.band == s.band) {
+                Some(b) => b.last_page = n,
+                None => out.push(BandPlace { table: *table, band: s.band, first_page: n, top: y, last_page: n }),
+            }
+        }
+    }
+    out
 }
 
 /// Lay out the whole document.

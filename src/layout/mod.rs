@@ -1,7 +1,9 @@
 //! The PDF side's layout engine: turns a [`Document`] into positioned pages — CJK line
 //! breaking with kinsoku, justification, indents, tables over pages, keep-together groups,
 //! page numbers. The result ([`Page`], [`Item`]) is what `pdf` writes; this module knows
-//! nothing of PDF bytes, and `pdf` knows nothing of line breaking.
+//! nothing of PDF bytes, and `pdf` knows nothing of line breaking. [`settle`] takes, once,
+//! the page-dependent table decisions both writers must share (row shrink and row splits)
+//! and writes them into the model before either writer runs.
 //!
 //! Coordinates: points, origin at the top-left corner of the page, y growing downwards.
 
@@ -10,9 +12,11 @@ use crate::model::{Document, FontRole, Gray, SealImage};
 mod breaking;
 mod flow;
 mod paragraph;
+mod settle;
 mod table;
 
 pub use breaking::{forbidden_at_line_end, forbidden_at_line_start};
+pub use settle::settle;
 
 /// One glyph placed on a line.
 #[derive(Debug, Clone, PartialEq)]

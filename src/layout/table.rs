@@ -6,7 +6,7 @@
 
 use super::paragraph::{layout_paragraph, LineBox};
 use super::Item;
-use crate::model::{Borders, Gray, Table, VAlign};
+use crate::model::{Borders, Cell, Gray, Inline, ParaStyle, Paragraph, Row, Table, VAlign, CONTINUED};
 
 const EPS: f32 = 0.01;
 
@@ -26,6 +26,9 @@ pub struct Frag {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slice {
     pub height: f32,
+    /// The rows `band.0 .. band.1` this slice is part of (a row-spanning cell makes a band of
+    /// several rows; most bands are one row).
+    pub band: (usize, usize),
     /// May a page end right before this slice?
     pub break_before: bool,
     /// Part of the header rows (repeated at the top of continuation pages).
@@ -203,10 +206,13 @@ pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
             let (a, b) = (w[0], w[1]);
             let mut slice = Slice {
                 height: b - a,
+                band: (r0, r1),
                 break_before: if header {
                     false
                 } else if j == 0 {
-                    !std::mem::replace(&mut first_body, false) || header_rows == 0
+                    // Not right under the header, nor away from a row that keeps with this one.
+                    let kept = r0 > 0 && t.rows[r0 - 1].keep_with_next;
+                    (!std::mem::replace(&mut first_body, false) || header_rows == 0) && !kept
                 } else {
                     true
                 },
@@ -292,6 +298,171 @@ fn band_cuts(
     cuts
 }
 
+/// Could this table's rows need settling on a page `page_h` tall: a row that may split or
+/// shrink, or one taller than a page under the header?
+pub fn needs_settling(t: &Table, page_h: f32) -> bool {
+    if t.rows.iter().any(|r| r.can_split || r.shrink_to.is_some()) {
+        return true;
+    }
+    let cells = grid_cells(t, 0.0);
+    let heights = row_heights(t, &cells);
+    let header: f32 = heights.iter().take(t.header_rows).sum();
+    heights.iter().any(|h| *h > page_h - header)
+}
+
+/// Fewer lines than this of a cell are never left alone on either side of a split row (as
+/// widow/orphan control keeps two lines of a paragraph), unless the row is taller than a page.
+const MIN_SPLIT_LINES: usize = 2;
+
+/// Cut row `r` of `t` (a row that no row-spanning cell crosses) into two rows: the first,
+/// padded like any row, at most `room` tall; the second holding the rest of every value
+/// cell's text, its labels repeated with [`CONTINUED`]. Both may not split. `None` when the
+/// cut would leave fewer than [`MIN_SPLIT_LINES`] lines of a cell on a side (the row then
+/// moves whole) — with `must` (the row is taller than a page) one line is enough.
+pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row)> {
+    let row = t.rows.get(r)?;
+    let min_lines = if must { 1 } else { MIN_SPLIT_LINES };
+    let cells: Vec<GridCell> = grid_cells(t, 0.0).into_iter().filter(|c| c.row == r).collect();
+    if cells.len() != row.cells.len() || cells.iter().any(|c| c.rows != 1) {
+        return None;
+    }
+    let values: Vec<&GridCell> = row.cells.iter().zip(&cells).filter(|(m, _)| !m.label).map(|(_, c)| c).collect();
+    // Labels stay whole on the first part: it is at least as tall as they are.
+    let labels_h = row.cells.iter().zip(&cells).filter(|(m, _)| m.label).map(|(_, c)| c.content_h).fold(0.0, f32::max);
+    let straddles = |y: f32| values.iter().any(|c| c.lines.iter().any(|(ly, l)| *ly < y - EPS && ly + l.height > y + EPS));
+    let counts = |y: f32, c: &GridCell| {
+        let a = c.lines.iter().filter(|(ly, l)| ly + l.height <= y + EPS).count();
+        (a, c.lines.len() - a)
+    };
+    let mut cand: Vec<f32> = values.iter().flat_map(|c| c.lines.iter().map(|(ly, l)| ly + l.height)).collect();
+    cand.sort_by(f32::total_cmp);
+    let cut = cand.into_iter().rev().find(|&y| {
+        let fits = (y + t.pad_y).max(labels_h) <= room + EPS;
+        let enough = values.iter().all(|c| {
+            let (a, b) = counts(y, c);
+            (a == 0 || a >= min_lines.min(c.lines.len())) && (b == 0 || b >= min_lines.min(c.lines.len()))
+        });
+        let some = values.iter().any(|c| counts(y, c).0 > 0) && values.iter().any(|c| counts(y, c).1 > 0);
+        fits && enough && some && !straddles(y)
+    })?;
+    let mut first = Row { cells: Vec::new(), min_height: 0.0, can_split: false, keep_with_next: false, shrink_to: None };
+    let mut rest = Row {
+        cells: Vec::new(),
+        min_height: (row.min_height - (cut + t.pad_y)).max(0.0),
+        can_split: false,
+        keep_with_next: row.keep_with_next,
+        shrink_to: None,
+    };
+    for (cell, grid) in row.cells.iter().zip(&cells) {
+        if cell.label {
+            first.cells.push(cell.clone());
+            // At the top of the continuation, where the eye looks for what goes on.
+            let mut again = Cell { valign: VAlign::Top, ..cell.clone() };
+            if let Some(p) = again.paragraphs.last_mut() {
+                p.content.push(Inline::text(CONTINUED));
+            }
+            rest.cells.push(again);
+            continue;
+        }
+        let (a, b) = split_cell(cell, grid, t, cut);
+        first.cells.push(a);
+        rest.cells.push(b);
+    }
+    Some((first, rest))
+}
+
+/// A value cell's paragraphs cut at `cut` (cell-relative y): those above, those below, and
+/// the paragraph the cut falls in split between its lines.
+fn split_cell(cell: &Cell, grid: &GridCell, t: &Table, cut: f32) -> (Cell, Cell) {
+    let inner_w = (grid.x1 - grid.x0 - 2.0 * t.pad_x).max(1.0);
+    let (mut above, mut below) = (Vec::new(), Vec::new());
+    let mut y = t.pad_y;
+    for p in &cell.paragraphs {
+        y += p.style.space_before;
+        let lines = layout_paragraph(p, 0.0, inner_w);
+        let kept = lines.iter().scan(y, |ly, l| {
+            let bottom = *ly + l.height;
+            *ly = bottom;
+            Some(bottom)
+        });
+        let n_above = kept.filter(|b| *b <= cut + EPS).count();
+        y += lines.iter().map(|l| l.height).sum::<f32>() + p.style.space_after;
+        if n_above == lines.len() {
+            above.push(p.clone());
+        } else if n_above == 0 {
+            below.push(p.clone());
+        } else {
+            let glyphs: usize = lines[..n_above].iter().map(line_glyphs).sum();
+            let (a, b) = split_content(&p.content, glyphs);
+            above.push(Paragraph { style: ParaStyle { space_after: 0.0, ..p.style }, content: a });
+            // The rest continues a paragraph: no first-line indent, no space before.
+            below.push(Paragraph { style: ParaStyle { space_before: 0.0, first_indent: 0.0, ..p.style }, content: b });
+        }
+    }
+    let empty = |c: &Cell| Paragraph { style: c.paragraphs.first().map_or_else(ParaStyle::body, |p| p.style), content: Vec::new() };
+    if above.is_empty() {
+        above.push(empty(cell));
+    }
+    if below.is_empty() {
+        below.push(empty(cell));
+    }
+    (Cell { paragraphs: above, ..cell.clone() }, Cell { paragraphs: below, ..cell.clone() })
+}
+
+/// Glyphs set on a line: one per character of the paragraph (hard breaks excepted).
+fn line_glyphs(l: &LineBox) -> usize {
+    l.items.iter().map(|i| if let Item::Text(r) = i { r.glyphs.len() } else { 0 }).sum()
+}
+
+/// Split inline content after its first `glyphs` set characters (as the paragraph layout
+/// counts them: every character but hard breaks and control characters; a blank one per
+/// character of width). The hard break that ended the first part's last line is dropped.
+fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut left = glyphs;
+    for inline in content {
+        if left == 0 {
+            b.push(inline.clone());
+            continue;
+        }
+        match inline {
+            Inline::Blank { width } => {
+                let n = (width.round() as usize).max(1);
+                if n <= left {
+                    left -= n;
+                    a.push(inline.clone());
+                } else {
+                    a.push(Inline::Blank { width: left as f32 });
+                    b.push(Inline::Blank { width: (n - left) as f32 });
+                    left = 0;
+                }
+            }
+            Inline::Text { text, role } => {
+                let mut at = text.len();
+                for (k, ch) in text.char_indices() {
+                    if left == 0 {
+                        at = k;
+                        break;
+                    }
+                    if ch == '\t' || !ch.is_control() {
+                        left -= 1;
+                    }
+                }
+                a.push(Inline::Text { text: text[..at].to_string(), role: *role });
+                if at < text.len() {
+                    b.push(Inline::Text { text: text[at..].to_string(), role: *role });
+                }
+            }
+        }
+    }
+    if let Some(Inline::Text { text, .. }) = b.first_mut() {
+        if let Some(rest) = text.strip_prefix('\n') {
+            *text = rest.to_string();
+        }
+    }
+    (a, b)
+}
+
 /// Draw the slices of one table that landed on one page (`placed`: each slice with its
 /// absolute top), appending shading, text and borders to `out`.
 pub fn render_segment(t: &LaidTable, placed: &[(f32, &Slice)], out: &mut Vec<Item>) {
@@ -362,7 +533,7 @@ mod tests {
     }
 
     fn row(cells: Vec<Cell>) -> Row {
-        Row { cells, min_height: 0.0, can_split: true }
+        Row { can_split: true, ..Row::new(cells) }
     }
 
     fn table(columns: Vec<f32>, rows: Vec<Row>, header_rows: usize) -> Block {
@@ -503,6 +674,57 @@ mod tests {
         assert_eq!(seen, want, "every line once, in order, none cut");
         assert_inside_type_area(&d, &laid);
         assert_frame_closed(&laid);
+    }
+
+    #[test]
+    fn a_row_over_the_page_is_settled_into_two_rows_its_label_continued() {
+        let text: String = (1..=20).map(|k| format!("第{k}行\n")).collect();
+        let mut label = cell("描述");
+        label.label = true;
+        let long = row(vec![label, cell(text.trim_end())]);
+        let d = doc(vec![body_lines(18, '文'), table(vec![100.0, 342.0], vec![row(vec![cell("项目"), cell("内容")]), long], 0)]);
+        let settled = crate::layout::settle(&d);
+        let Block::Table(t) = &settled.blocks[1] else { panic!() };
+        assert_eq!(t.rows.len(), 3, "the long row became two");
+        assert!(t.rows.iter().all(|r| !r.can_split));
+        assert_eq!(t.rows[2].cells[0].paragraphs[0].plain_text(), "描述（续）");
+        let laid = layout(&settled);
+        assert_eq!(laid.pages.len(), 2);
+        let p2 = body(&laid.pages[1]);
+        assert_eq!(p2[0], "描述（续）第5行", "page 2 opens with the label continued");
+        // Every line once, in order, across the two pages.
+        let seen: Vec<String> = laid.pages.iter().flat_map(body).filter(|l| l.contains('行')).collect();
+        let seen: Vec<String> = seen.iter().map(|l| l.replace("描述（续）", "").replace("描述", "")).collect();
+        let want: Vec<String> = (1..=20).map(|k| format!("第{k}行")).collect();
+        assert_eq!(seen, want);
+        // Settling again changes nothing.
+        assert_eq!(crate::layout::settle(&settled), settled);
+        assert_frame_closed(&laid);
+    }
+
+    #[test]
+    fn write_in_rows_shrink_before_a_row_moves_and_only_as_far_as_needed() {
+        let write_in = |h: f32| Row { min_height: h, shrink_to: Some(30.0), ..row(vec![cell("职责边界"), cell("")]) };
+        let mut sign = row(vec![cell("签字"), cell("日期")]);
+        sign.min_height = 100.0;
+        sign.can_split = false;
+        let make = |before: usize| {
+            doc(vec![body_lines(before, '文'), table(vec![60.0, 382.0], vec![write_in(60.0), write_in(60.0), write_in(60.0), sign.clone()], 0)])
+        };
+        // 14 lines + 3 × 60 + 100 does not fit; 3 × 45 does.
+        let d = make(14);
+        assert_eq!(layout(&d).pages.len(), 2);
+        let settled = crate::layout::settle(&d);
+        assert_eq!(layout(&settled).pages.len(), 1);
+        let Block::Table(t) = &settled.blocks[1] else { panic!() };
+        let h = t.rows[0].min_height;
+        assert!(h > 30.0 && h < 60.0, "shrunk as far as needed: {h}");
+        assert!(t.rows.iter().all(|r| r.shrink_to.is_none()));
+        // With room, nothing shrinks; with too little even at the least, nothing shrinks either.
+        let Block::Table(t) = &crate::layout::settle(&make(8)).blocks[1] else { panic!() };
+        assert_eq!(t.rows[0].min_height, 60.0);
+        let Block::Table(t) = &crate::layout::settle(&make(19)).blocks[1] else { panic!() };
+        assert_eq!(t.rows[0].min_height, 60.0);
     }
 
     #[test]
