@@ -41,7 +41,8 @@ const MAX_PEAK_RSS_MB: f64 = 200.0;
 /// Peak RSS at the largest N may be at most this many times the peak RSS at the smallest N.
 const MAX_RSS_GROWTH: f64 = 1.2;
 const MAX_MEDIAN_PDF_KB: f64 = 90.0;
-const MAX_MEDIAN_DOCX_KB: f64 = 20.0;
+/// Issue 8: the .docx carries subsets of its fonts; the median letter stays under 120 KB.
+const MAX_MEDIAN_DOCX_KB: f64 = 120.0;
 const CHECK_MAX_SECONDS: f64 = 1.0;
 
 // ---------------------------------------------------------------------------------------
