@@ -141,11 +141,7 @@ fn probe_workbook(dir: &Path) -> PathBuf {
                 format!("2026-05-{:02}", 1 + seq % 28),
                 if seq % 4 == 0 { "需协调外部单位".to_string() } else { String::new() },
             ];
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    ws.write_string(r, c as u16, v).unwrap();
-                }
-            }
+            write_row(ws, r, &row);
             r += 1;
         }
     }

@@ -321,11 +321,7 @@ fn probe_workbook(dir: &Path, backgrounds: &[usize], task_counts: &[usize]) -> P
                 before,
                 "2026-04-20".to_string(),
             ];
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    ws.write_string(r, c as u16, v).unwrap();
-                }
-            }
+            write_row(ws, r, &row);
             r += 1;
         }
     }

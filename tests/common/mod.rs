@@ -293,3 +293,13 @@ pub fn red_box(pdf: &Path, page: usize) -> Option<(f32, f32, f32, f32)> {
     }
     b.map(|(x0, y0, x1, y1)| (x0 as f32, y0 as f32, x1 as f32 + 1.0, y1 as f32 + 1.0))
 }
+
+/// Write one workbook row: the cells of `row` from column A, leaving empty strings blank (an
+/// empty cell, as a clerk leaves it, not an empty string).
+pub fn write_row(ws: &mut rust_xlsxwriter::Worksheet, r: u32, row: &[String]) {
+    for (c, v) in row.iter().enumerate() {
+        if !v.is_empty() {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+    }
+}
