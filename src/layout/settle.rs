@@ -41,9 +41,12 @@ pub fn settle(doc: &Document) -> Document {
             split_rows_with_slack(&mut x);
             super::layout(&x).pages.len()
         };
-        let least = pages_at(0.0);
+        // A document on one page at full height cannot do better: skip the search (the
+        // usual application form; each try lays the document out at least twice).
+        let full = pages_at(1.0);
+        let least = if full == 1 { 1 } else { pages_at(0.0) };
         let mut t = 1.0;
-        if least < pages_at(1.0) {
+        if least < full {
             // The largest shrink factor that still gives the fewest pages.
             let (mut lo, mut hi) = (0.0f32, 1.0f32);
             for _ in 0..SHRINK_STEPS {
