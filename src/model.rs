@@ -384,40 +384,45 @@ pub enum Block {
     PageBreak,
 }
 
+impl Block {
+    /// Call `f` on each paragraph this block draws itself, in reading order: its own, a
+    /// table's cells' (row by row), a seal's lines. A keep-together group draws none itself:
+    /// walk its blocks ([`Document::for_each_block`]).
+    pub fn for_each_paragraph<'a>(&'a self, f: &mut dyn FnMut(&'a Paragraph)) {
+        match self {
+            Block::Paragraph(p) => f(p),
+            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs).for_each(f),
+            Block::Seal(s) => s.lines.iter().for_each(f),
+            Block::KeepTogether(_) | Block::Rule { .. } | Block::CutLine { .. } | Block::PageBreak => {}
+        }
+    }
+}
+
 impl Document {
-    /// All text of the document in reading order (paragraphs and table cells), one
-    /// paragraph per line. Used for metadata, tests and the glyph-coverage check.
-    pub fn plain_text(&self) -> String {
-        fn walk(blocks: &[Block], out: &mut String) {
+    /// Call `f` on every block in reading order, the blocks of keep-together groups in place
+    /// of the group (what the writers draw, whatever holds it together).
+    pub fn for_each_block<'a>(&'a self, f: &mut dyn FnMut(&'a Block)) {
+        fn walk<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
             for b in blocks {
                 match b {
-                    Block::Paragraph(p) => {
-                        out.push_str(&p.plain_text());
-                        out.push('\n');
-                    }
-                    Block::Table(t) => {
-                        for r in &t.rows {
-                            for c in &r.cells {
-                                for p in &c.paragraphs {
-                                    out.push_str(&p.plain_text());
-                                    out.push('\n');
-                                }
-                            }
-                        }
-                    }
-                    Block::Seal(s) => {
-                        for p in &s.lines {
-                            out.push_str(&p.plain_text());
-                            out.push('\n');
-                        }
-                    }
-                    Block::KeepTogether(inner) => walk(inner, out),
-                    Block::Rule { .. } | Block::CutLine { .. } | Block::PageBreak => {}
+                    Block::KeepTogether(inner) => walk(inner, f),
+                    b => f(b),
                 }
             }
         }
+        walk(&self.blocks, f);
+    }
+
+    /// All text of the document in reading order (paragraphs and table cells), one
+    /// paragraph per line. Used for metadata, tests and the glyph-coverage check.
+    pub fn plain_text(&self) -> String {
         let mut s = String::new();
-        walk(&self.blocks, &mut s);
+        self.for_each_block(&mut |b| {
+            b.for_each_paragraph(&mut |p| {
+                s.push_str(&p.plain_text());
+                s.push('\n');
+            })
+        });
         s
     }
 }

@@ -66,33 +66,20 @@ pub(super) fn font_use(
     for e in extra {
         add(e.role, e.text);
     }
-    fn paragraph(p: &Paragraph, add: &mut dyn FnMut(FontRole, &str)) {
-        add(p.style.role, "");
-        for inline in &p.content {
-            match inline {
-                Inline::Text { text, role } => add(role.unwrap_or(p.style.role), text),
-                Inline::Blank { .. } => add(BLANK_ROLE, &BLANK_CHAR.to_string()),
-            }
+    doc.for_each_block(&mut |block| {
+        if let Block::CutLine { .. } = block {
+            add(cut_line.role, cut_line.text);
         }
-    }
-    fn walk(blocks: &[Block], cut_line: &ExtraText, add: &mut dyn FnMut(FontRole, &str)) {
-        for block in blocks {
-            match block {
-                Block::Paragraph(p) => paragraph(p, add),
-                Block::Table(t) => t
-                    .rows
-                    .iter()
-                    .flat_map(|r| &r.cells)
-                    .flat_map(|c| &c.paragraphs)
-                    .for_each(|p| paragraph(p, add)),
-                Block::Seal(s) => s.lines.iter().for_each(|p| paragraph(p, add)),
-                Block::KeepTogether(inner) => walk(inner, cut_line, add),
-                Block::CutLine { .. } => add(cut_line.role, cut_line.text),
-                Block::Rule { .. } | Block::PageBreak => {}
+        block.for_each_paragraph(&mut |p: &Paragraph| {
+            add(p.style.role, "");
+            for inline in &p.content {
+                match inline {
+                    Inline::Text { text, role } => add(role.unwrap_or(p.style.role), text),
+                    Inline::Blank { .. } => add(BLANK_ROLE, &BLANK_CHAR.to_string()),
+                }
             }
-        }
-    }
-    walk(&doc.blocks, cut_line, &mut add);
+        });
+    });
 
     // What a face lacks goes to the fallback face (which must then be embedded too).
     let set = fonts();

@@ -106,25 +106,12 @@ impl Sheet {
                 styles.push(lookup(style.name.key).unwrap_or(*style));
             }
         };
-        fn walk(blocks: &[Block], add: &mut dyn FnMut(&ParaStyle)) {
-            for block in blocks {
-                match block {
-                    Block::Paragraph(p) => add(&p.style),
-                    Block::Table(t) => {
-                        for p in t.rows.iter().flat_map(|r| &r.cells).flat_map(|c| &c.paragraphs) {
-                            add(&p.style);
-                        }
-                    }
-                    Block::Seal(s) => s.lines.iter().for_each(|p| add(&p.style)),
-                    Block::Rule { .. } => add(&own_definition("rule").expect("own style")),
-                    Block::CutLine { .. } => add(&own_definition("cut-line").expect("own style")),
-                    Block::KeepTogether(inner) => walk(inner, add),
-                    Block::PageBreak => {}
-                }
-            }
-        }
         add(&ParaStyle::body(), &mut styles);
-        walk(&doc.blocks, &mut |style| add(style, &mut styles));
+        doc.for_each_block(&mut |block| match block {
+            Block::Rule { .. } => add(&own_definition("rule").expect("own style"), &mut styles),
+            Block::CutLine { .. } => add(&own_definition("cut-line").expect("own style"), &mut styles),
+            _ => block.for_each_paragraph(&mut |p| add(&p.style, &mut styles)),
+        });
         if needs_spacer(&doc.blocks) {
             add(&own_definition("spacer").expect("own style"), &mut styles);
         }
