@@ -375,22 +375,6 @@ fn no_cjk_fontconfig(work: &Path) -> PathBuf {
     conf
 }
 
-/// LibreOffice renders of `docx` under `conf`, all in ONE soffice session (as a preview
-/// server or a clerk opening several letters would), into `work/<tag>`.
-fn render(docx: &[PathBuf], conf: &Path, work: &Path, tag: &str) -> Vec<PathBuf> {
-    let outdir = work.join(tag);
-    let o = Command::new("soffice")
-        .env("FONTCONFIG_FILE", conf)
-        .arg(format!("-env:UserInstallation=file://{}", work.join("lo-profile").display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&outdir)
-        .args(docx)
-        .output()
-        .expect("soffice");
-    assert!(o.status.success(), "soffice failed: {}", String::from_utf8_lossy(&o.stderr));
-    docx.iter().map(|d| outdir.join(d.file_stem().unwrap()).with_extension("pdf")).collect()
-}
-
 /// The PostScript names a .docx's embedded subsets carry ("GongwenFangSong5D36E0-Regular").
 fn embedded_ps_names(docx: &Path) -> BTreeSet<String> {
     embedded_fonts(&parts(docx))
@@ -414,7 +398,7 @@ fn libreoffice_without_any_cjk_font_draws_the_embedded_faces_on_our_page_count()
     let work = tempfile::tempdir().unwrap();
     let conf = no_cjk_fontconfig(work.path());
     let docs = files_with_ext(embedded(), "docx");
-    let rendered = render(&docs, &conf, work.path(), "lo");
+    let rendered = libreoffice_render(&docs, &conf, work.path(), "lo");
     let mut same_pages = 0;
     for (docx, lo) in docs.iter().zip(&rendered) {
         let name = docx.file_stem().unwrap().to_string_lossy().into_owned();
@@ -436,7 +420,7 @@ fn libreoffice_without_any_cjk_font_draws_the_embedded_faces_on_our_page_count()
 
     // The same render without embedded fonts has no Gongwen face at all: the test above can fail.
     let bare_doc = files_with_ext(bare(), "docx").into_iter().next().unwrap();
-    let lo = render(&[bare_doc], &conf, work.path(), "lo-bare");
+    let lo = libreoffice_render(&[bare_doc], &conf, work.path(), "lo-bare");
     let used = pdffonts(&lo[0]);
     assert!(used.iter().all(|(n, ..)| !n.contains("Gongwen")), "{used:?}");
 }

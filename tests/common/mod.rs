@@ -130,11 +130,17 @@ fn fontconfig_file(work: &Path) -> PathBuf {
 /// Convert .docx files to PDF with LibreOffice, with the bundled fonts standing in for the
 /// names the .docx uses (fonts/fontconfig). Returns the PDFs' paths, in input order.
 pub fn libreoffice_pdfs(docx: &[PathBuf], work: &Path) -> Vec<PathBuf> {
-    let conf = fontconfig_file(work);
-    let outdir = work.join("lo");
+    libreoffice_render(docx, &fontconfig_file(work), work, "lo")
+}
+
+/// LibreOffice renders of `docx` under the fontconfig file `conf`, all in one soffice session
+/// (its profile in `work/lo-profile`), into `work/<tag>`. Returns the PDFs' paths, in input
+/// order.
+pub fn libreoffice_render(docx: &[PathBuf], conf: &Path, work: &Path, tag: &str) -> Vec<PathBuf> {
+    let outdir = work.join(tag);
     let profile = format!("file://{}", work.join("lo-profile").display());
     let status = Command::new("soffice")
-        .env("FONTCONFIG_FILE", &conf)
+        .env("FONTCONFIG_FILE", conf)
         .arg(format!("-env:UserInstallation={profile}"))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(&outdir)
