@@ -276,11 +276,7 @@ fn qpdf_and_checkdocs_pass_on_the_bundles() {
         assert_eq!(o.status.code(), Some(0), "{form}: {}", String::from_utf8_lossy(&o.stdout));
         std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
     }
-    let tool = std::env::var("GONGWEN_CHECKDOCS").unwrap_or_else(|_| "/work/shared/checkdocs/checkdocs".into());
-    if !Path::new(&tool).exists() {
-        eprintln!("SKIP: checkdocs not found at {tool} (set GONGWEN_CHECKDOCS)");
-        return;
-    }
+    let Some(tool) = checkdocs_tool() else { return };
     let o = Command::new("python3").arg(&tool).arg(dir.path()).args(["--allow-landscape", "-q"]).output().unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "checkdocs:\n{report}");

@@ -427,16 +427,7 @@ fn libreoffice_without_any_cjk_font_draws_the_embedded_faces_on_our_page_count()
 
 #[test]
 fn checkdocs_accepts_the_packages_with_embedded_fonts() {
-    let tool = std::env::var("GONGWEN_CHECKDOCS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join("../shared/checkdocs/checkdocs"));
-    if !tool.exists() {
-        if std::env::var_os("GONGWEN_REQUIRE_TOOLS").is_some() {
-            panic!("checkdocs not found at {}", tool.display());
-        }
-        eprintln!("SKIP: checkdocs not found at {} (set GONGWEN_CHECKDOCS)", tool.display());
-        return;
-    }
+    let Some(tool) = checkdocs_tool() else { return };
     let o = Command::new("python3").arg(&tool).arg(embedded()).args(["-q", "--allow-landscape"]).output().unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "checkdocs:\n{report}");

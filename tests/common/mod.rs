@@ -309,3 +309,19 @@ pub fn write_row(ws: &mut rust_xlsxwriter::Worksheet, r: u32, row: &[String]) {
         }
     }
 }
+
+/// `../shared/checkdocs/checkdocs` beside the repository (or `GONGWEN_CHECKDOCS`), if it is
+/// there; else skip (saying so) or, under GONGWEN_REQUIRE_TOOLS, fail.
+pub fn checkdocs_tool() -> Option<PathBuf> {
+    let tool = std::env::var("GONGWEN_CHECKDOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo().join("../shared/checkdocs/checkdocs"));
+    if tool.exists() {
+        return Some(tool);
+    }
+    if std::env::var_os("GONGWEN_REQUIRE_TOOLS").is_some() {
+        panic!("checkdocs not found at {}", tool.display());
+    }
+    eprintln!("SKIP: checkdocs not found at {} (set GONGWEN_CHECKDOCS)", tool.display());
+    None
+}
