@@ -3,8 +3,8 @@
 //! compared as numbers, then 收函部门), each starting on an odd page so duplex printing never
 //! puts two documents on one sheet, with a bookmark per document, opening with the bookmarks
 //! panel shown. Drawing and padding are `pdf::write_bundle`; this module chooses and orders the
-//! documents, lays them out a few at a time (never the whole bundle at once), asks the viewer
-//! to show the bookmarks, and writes the files.
+//! documents, lays them out a few at a time (never the whole bundle at once) and writes the
+//! files.
 
 use crate::forms::Form;
 use crate::generate::{Job, WriteError};
@@ -53,7 +53,6 @@ fn write_one(form: &Form, mut members: Vec<&Job>, out: &OutDir) -> Result<Manife
     let chunk = 2 * rayon::current_num_threads();
     let parts = members.chunks(chunk).flat_map(|chunk| chunk.par_iter().map(|job| lay_out(job)).collect::<Vec<_>>());
     let (bytes, pages) = write_bundle(&title, author, date, parts);
-    let bytes = show_outlines(bytes);
     let file = safe_file_name(&title, "pdf");
     let sha256 = out.write(&file, &bytes).map_err(|error| WriteError { file: file.clone(), error })?;
     Ok(ManifestEntry {
@@ -82,83 +81,6 @@ fn bundle_order(a: &Job, b: &Job) -> Ordering {
     natural_cmp(&a.request.id, &b.request.id)
         .then_with(|| natural_cmp(&a.to_dept, &b.to_dept))
         .then_with(|| a.request.row.cmp(&b.request.row))
-}
-
-/// The bundle as a viewer should open it: with the bookmarks panel shown (`/PageMode
-/// /UseOutlines` in the document catalog), so a clerk sees the list of letters at once.
-///
-/// krilla 0.8 writes the catalog itself and has no setting for the page mode (its `Metadata`
-/// sets the page layout, not the mode), so the catalog is given a second revision in an
-/// incremental update (ISO 32000-1 §7.5.6) appended to krilla's file: the catalog object again
-/// with the key added, a cross-reference section for that one object and a trailer pointing
-/// back to krilla's. Readers take the newest revision of an object; nothing of krilla's bytes
-/// changes. Should krilla's file not look as expected (a classic cross-reference table, the
-/// catalog a plain object), the bundle is left as krilla wrote it.
-fn show_outlines(pdf: Vec<u8>) -> Vec<u8> {
-    match outlines_update(&pdf) {
-        Some(update) => [pdf, update].concat(),
-        None => {
-            debug_assert!(false, "krilla's PDF has an unexpected structure; /PageMode not set");
-            pdf
-        }
-    }
-}
-
-/// The incremental update that adds `/PageMode /UseOutlines` to the catalog of `pdf`.
-fn outlines_update(pdf: &[u8]) -> Option<Vec<u8>> {
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let rfind = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
-    /// The unsigned number at the start of `bytes` (after white space), and what follows it.
-    fn number(bytes: &[u8]) -> Option<(usize, &[u8])> {
-        let bytes = bytes.trim_ascii_start();
-        let end = bytes.iter().position(|b| !b.is_ascii_digit()).unwrap_or(bytes.len());
-        Some((std::str::from_utf8(&bytes[..end]).ok()?.parse().ok()?, &bytes[end..]))
-    }
-    // The trailer (its dictionary ends before `startxref`) and where krilla's xref starts.
-    let startxref_at = rfind(pdf, b"startxref")?;
-    let (xref_offset, _) = number(&pdf[startxref_at + b"startxref".len()..])?;
-    let trailer_at = rfind(&pdf[..startxref_at], b"trailer")?;
-    let trailer = pdf[trailer_at + b"trailer".len()..startxref_at].trim_ascii();
-    if find(trailer, b"/Prev").is_some() || !trailer.ends_with(b">>") {
-        return None;
-    }
-    let (root, rest) = number(&trailer[find(trailer, b"/Root")? + b"/Root".len()..])?;
-    let (generation, _) = number(rest)?;
-    // The catalog's offset, from krilla's cross-reference table (`xref`, then subsections of
-    // `first count` and 20-byte entries).
-    let mut at = pdf.get(xref_offset..)?.strip_prefix(b"xref")?;
-    let catalog_offset = loop {
-        let (first, rest) = number(at)?;
-        let (count, rest) = number(rest)?;
-        let entries = rest.trim_ascii_start();
-        if (first..first + count).contains(&root) {
-            let entry = entries.get((root - first) * 20..(root - first + 1) * 20)?;
-            break number(entry)?.0;
-        }
-        at = entries.get(count * 20..)?;
-    };
-    let object = pdf.get(catalog_offset..)?;
-    let header = format!("{root} {generation} obj");
-    let body = object.strip_prefix(header.as_bytes())?;
-    let dict = body[..find(body, b"endobj")?].trim_ascii();
-    if !dict.ends_with(b">>") || find(dict, b"/PageMode").is_some() || find(dict, b"/Type/Catalog").or(find(dict, b"/Type /Catalog")).is_none() {
-        return None;
-    }
-    // The update: the catalog again, its xref entry, the trailer with /Prev.
-    let mut update = Vec::new();
-    let mut offset = pdf.len();
-    if !pdf.ends_with(b"\n") {
-        update.push(b'\n');
-        offset += 1;
-    }
-    update.extend_from_slice(format!("{header}\n").as_bytes());
-    update.extend_from_slice(&dict[..dict.len() - 2]);
-    update.extend_from_slice(b"/PageMode/UseOutlines>>\nendobj\n");
-    let new_xref = pdf.len() + update.len();
-    update.extend_from_slice(format!("xref\n{root} 1\n{offset:010} {generation:05} n\r\ntrailer\n").as_bytes());
-    update.extend_from_slice(&trailer[..trailer.len() - 2]);
-    update.extend_from_slice(format!("/Prev {xref_offset}>>\nstartxref\n{new_xref}\n%%EOF\n").as_bytes());
-    Some(update)
 }
 
 /// Compare two strings with runs of ASCII digits compared by value: `协作函〔2026〕2号` sorts
@@ -197,16 +119,8 @@ fn split_digits(s: &str) -> (&str, &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{natural_cmp, outlines_update};
+    use super::natural_cmp;
     use std::cmp::Ordering::*;
-
-    #[test]
-    fn a_file_not_shaped_like_krillas_is_left_alone() {
-        assert!(outlines_update(b"").is_none());
-        assert!(outlines_update(b"%PDF-1.7\ntrailer\n<</Root 1 0 R>>\nstartxref\n999\n%%EOF").is_none());
-        // Already updated once: a trailer with /Prev is not updated again.
-        assert!(outlines_update(b"xref\n0 1\ntrailer\n<</Root 1 0 R/Prev 5>>\nstartxref\n0\n%%EOF").is_none());
-    }
 
     #[test]
     fn numbers_in_ids_sort_by_value() {

@@ -50,7 +50,7 @@ pub struct BundlePart {
 /// Write many documents as one PDF for duplex printing: each document starts on an odd page
 /// (a document with an odd page count is followed by one blank, unnumbered page of its own
 /// size, the last one included), and the outline has one bookmark per document pointing at
-/// its first page. `parts` is consumed one at a time — each document's pages are drawn and
+/// its first page, shown when the file opens ([`show_outlines`]). `parts` is consumed one at a time — each document's pages are drawn and
 /// dropped before the next is asked for (krilla keeps only the compressed page streams and
 /// the glyphs used); fonts are subset once for the whole bundle. Returns the bytes and the
 /// page count.
@@ -84,7 +84,84 @@ pub fn write_bundle(
     pdf.set_outline(outline);
     pdf.set_metadata(metadata(title, author, date));
     let bytes = pdf.finish().unwrap_or_else(|e| panic!("krilla could not write the PDF bundle: {e:?}"));
-    (bytes, pages)
+    (show_outlines(bytes), pages)
+}
+
+/// The bundle as a viewer should open it: with the bookmarks panel shown (`/PageMode
+/// /UseOutlines` in the document catalog), so a clerk sees the list of letters at once.
+///
+/// krilla 0.8 writes the catalog itself and has no setting for the page mode (its `Metadata`
+/// sets the page layout, not the mode), so the catalog is given a second revision in an
+/// incremental update (ISO 32000-1 §7.5.6) appended to krilla's file: the catalog object again
+/// with the key added, a cross-reference section for that one object and a trailer pointing
+/// back to krilla's. Readers take the newest revision of an object; nothing of krilla's bytes
+/// changes. Should krilla's file not look as expected (a classic cross-reference table, the
+/// catalog a plain object), the bundle is left as krilla wrote it.
+fn show_outlines(pdf: Vec<u8>) -> Vec<u8> {
+    match outlines_update(&pdf) {
+        Some(update) => [pdf, update].concat(),
+        None => {
+            debug_assert!(false, "krilla's PDF has an unexpected structure; /PageMode not set");
+            pdf
+        }
+    }
+}
+
+/// The incremental update that adds `/PageMode /UseOutlines` to the catalog of `pdf`.
+fn outlines_update(pdf: &[u8]) -> Option<Vec<u8>> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let rfind = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    /// The unsigned number at the start of `bytes` (after white space), and what follows it.
+    fn number(bytes: &[u8]) -> Option<(usize, &[u8])> {
+        let bytes = bytes.trim_ascii_start();
+        let end = bytes.iter().position(|b| !b.is_ascii_digit()).unwrap_or(bytes.len());
+        Some((std::str::from_utf8(&bytes[..end]).ok()?.parse().ok()?, &bytes[end..]))
+    }
+    // The trailer (its dictionary ends before `startxref`) and where krilla's xref starts.
+    let startxref_at = rfind(pdf, b"startxref")?;
+    let (xref_offset, _) = number(&pdf[startxref_at + b"startxref".len()..])?;
+    let trailer_at = rfind(&pdf[..startxref_at], b"trailer")?;
+    let trailer = pdf[trailer_at + b"trailer".len()..startxref_at].trim_ascii();
+    if find(trailer, b"/Prev").is_some() || !trailer.ends_with(b">>") {
+        return None;
+    }
+    let (root, rest) = number(&trailer[find(trailer, b"/Root")? + b"/Root".len()..])?;
+    let (generation, _) = number(rest)?;
+    // The catalog's offset, from krilla's cross-reference table (`xref`, then subsections of
+    // `first count` and 20-byte entries).
+    let mut at = pdf.get(xref_offset..)?.strip_prefix(b"xref")?;
+    let catalog_offset = loop {
+        let (first, rest) = number(at)?;
+        let (count, rest) = number(rest)?;
+        let entries = rest.trim_ascii_start();
+        if (first..first + count).contains(&root) {
+            let entry = entries.get((root - first) * 20..(root - first + 1) * 20)?;
+            break number(entry)?.0;
+        }
+        at = entries.get(count * 20..)?;
+    };
+    let object = pdf.get(catalog_offset..)?;
+    let header = format!("{root} {generation} obj");
+    let body = object.strip_prefix(header.as_bytes())?;
+    let dict = body[..find(body, b"endobj")?].trim_ascii();
+    if !dict.ends_with(b">>") || find(dict, b"/PageMode").is_some() || find(dict, b"/Type/Catalog").or(find(dict, b"/Type /Catalog")).is_none() {
+        return None;
+    }
+    // The update: the catalog again, its xref entry, the trailer with /Prev.
+    let mut update = Vec::new();
+    let mut offset = pdf.len();
+    if !pdf.ends_with(b"\n") {
+        update.push(b'\n');
+        offset += 1;
+    }
+    update.extend_from_slice(format!("{header}\n").as_bytes());
+    update.extend_from_slice(&dict[..dict.len() - 2]);
+    update.extend_from_slice(b"/PageMode/UseOutlines>>\nendobj\n");
+    let new_xref = pdf.len() + update.len();
+    update.extend_from_slice(format!("xref\n{root} 1\n{offset:010} {generation:05} n\r\ntrailer\n").as_bytes());
+    update.extend_from_slice(&trailer[..trailer.len() - 2]);
+    update.extend_from_slice(format!("/Prev {xref_offset}>>\nstartxref\n{new_xref}\n%%EOF\n").as_bytes());
+    Some(update)
 }
 
 /// krilla's defaults, spelled out: compressed streams, XMP metadata (its IDs are hashes of the
@@ -271,6 +348,14 @@ fn draw_fill(surface: &mut Surface, x: f32, y: f32, w: f32, h: f32, gray: Gray) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_not_shaped_like_krillas_is_left_alone() {
+        assert!(outlines_update(b"").is_none());
+        assert!(outlines_update(b"%PDF-1.7\ntrailer\n<</Root 1 0 R>>\nstartxref\n999\n%%EOF").is_none());
+        // Already updated once: a trailer with /Prev is not updated again.
+        assert!(outlines_update(b"xref\n0 1\ntrailer\n<</Root 1 0 R/Prev 5>>\nstartxref\n0\n%%EOF").is_none());
+    }
     use crate::fonts::fonts;
     use crate::layout::PlacedGlyph;
     use crate::model::{PageNumbers, PageSetup};
