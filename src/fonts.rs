@@ -10,8 +10,7 @@ use crate::model::FontRole;
 use std::sync::OnceLock;
 
 /// Every role, in a fixed order (index = [`role_index`]).
-pub const ROLES: [FontRole; 5] =
-    [FontRole::Title, FontRole::FangSong, FontRole::Hei, FontRole::Kai, FontRole::Song];
+pub const ROLES: [FontRole; 5] = [FontRole::Title, FontRole::FangSong, FontRole::Hei, FontRole::Kai, FontRole::Song];
 
 /// The role whose font every other role falls back to, character by character.
 pub const FALLBACK: FontRole = FontRole::Song;

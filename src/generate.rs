@@ -203,7 +203,12 @@ pub fn run(
 }
 
 /// Make one job's files and their manifest lines.
-fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), docx: &DocxOptions) -> Result<Vec<ManifestEntry>, WriteError> {
+fn make(
+    job: &Job,
+    out: &OutDir,
+    progress: &(dyn Progress + Sync),
+    docx: &DocxOptions,
+) -> Result<Vec<ManifestEntry>, WriteError> {
     let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
     let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats, docx)
         .into_iter()

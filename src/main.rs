@@ -7,10 +7,10 @@
 
 use clap::{Parser, Subcommand};
 use gongwen::generate::{self, Format, Progress};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use gongwen::output::OutDir;
 use gongwen::workbook::{self, Severity, Workbook};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -134,7 +134,8 @@ fn apply_seals(wb: &mut Workbook, options: &[String], size: f32) -> Result<(), S
     let mut loader = workbook::seal::SealLoader::new(Path::new("."), size);
     let mut by_dept = std::collections::HashMap::new();
     for opt in options {
-        let Some((dept, file)) = opt.split_once('=').filter(|(d, f)| !d.trim().is_empty() && !f.trim().is_empty()) else {
+        let Some((dept, file)) = opt.split_once('=').filter(|(d, f)| !d.trim().is_empty() && !f.trim().is_empty())
+        else {
             return Err(format!("--seal “{opt}”：应写作 发函部门=印章图片.png"));
         };
         match loader.from_path(Path::new(file.trim())) {
@@ -259,7 +260,19 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Generate { workbook, out, forms, format, jobs, strict, forms_dir, bundle, seals, seal_size, no_embed_fonts } => {
+        Command::Generate {
+            workbook,
+            out,
+            forms,
+            format,
+            jobs,
+            strict,
+            forms_dir,
+            bundle,
+            seals,
+            seal_size,
+            no_embed_fonts,
+        } => {
             let started = Instant::now();
             let mut keys = Vec::new();
             for f in &forms {

@@ -137,14 +137,8 @@ pub struct StyleName {
 
 impl StyleName {
     /// 正文: the body text, the style every other style derives from.
-    pub const BODY: StyleName = StyleName {
-        key: "body",
-        label: "正文",
-        based_on: None,
-        next: None,
-        outline_level: None,
-        main: true,
-    };
+    pub const BODY: StyleName =
+        StyleName { key: "body", label: "正文", based_on: None, next: None, outline_level: None, main: true };
 }
 
 /// Paragraph formatting. Indents are in characters of the paragraph's own size (`size`), as
@@ -373,10 +367,15 @@ pub enum Block {
     Table(Table),
     /// A horizontal rule across the type area: `height` points of vertical space, with a line
     /// `thickness` points thick at its vertical middle.
-    Rule { height: f32, thickness: f32 },
+    Rule {
+        height: f32,
+        thickness: f32,
+    },
     Seal(SealBlock),
     /// The dashed tear-off line across the type area with a ✂ in the middle, `height` points tall.
-    CutLine { height: f32 },
+    CutLine {
+        height: f32,
+    },
     /// Blocks that must stay on one page (the reply slip, the closing + signature): if they do
     /// not fit in what is left of the page they move whole to the next page.
     KeepTogether(Vec<Block>),

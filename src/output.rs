@@ -144,7 +144,8 @@ pub struct ManifestEntry {
 }
 
 pub const MANIFEST_NAME: &str = "manifest.csv";
-const MANIFEST_HEADER: [&str; 10] = ["文件", "表单", "格式", "来源行", "编号", "收函部门", "页数", "SHA-256", "状态", "说明"];
+const MANIFEST_HEADER: [&str; 10] =
+    ["文件", "表单", "格式", "来源行", "编号", "收函部门", "页数", "SHA-256", "状态", "说明"];
 
 /// `manifest.csv` (UTF-8 with BOM so Excel opens it right), written line by line as
 /// documents are made — nothing of the run is held in memory for it — to a temporary file
@@ -185,7 +186,10 @@ mod tests {
 
     #[test]
     fn names_are_safe_everywhere() {
-        assert_eq!(safe_file_name("协作函〔2026〕3号_采购中心_工作联系函", "pdf"), "协作函〔2026〕3号_采购中心_工作联系函.pdf");
+        assert_eq!(
+            safe_file_name("协作函〔2026〕3号_采购中心_工作联系函", "pdf"),
+            "协作函〔2026〕3号_采购中心_工作联系函.pdf"
+        );
         assert_eq!(safe_file_name("../../etc/passwd", "pdf"), "／..／etc／passwd.pdf");
         assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h\\i", "docx"), "a：b＊c？d＂e＜f＞g｜h＼i.docx");
         assert_eq!(safe_file_name("..hidden", "pdf"), "hidden.pdf");

@@ -144,7 +144,10 @@ fn outlines_update(pdf: &[u8]) -> Option<Vec<u8>> {
     let header = format!("{root} {generation} obj");
     let body = object.strip_prefix(header.as_bytes())?;
     let dict = body[..find(body, b"endobj")?].trim_ascii();
-    if !dict.ends_with(b">>") || find(dict, b"/PageMode").is_some() || find(dict, b"/Type/Catalog").or(find(dict, b"/Type /Catalog")).is_none() {
+    if !dict.ends_with(b">>")
+        || find(dict, b"/PageMode").is_some()
+        || find(dict, b"/Type/Catalog").or(find(dict, b"/Type /Catalog")).is_none()
+    {
         return None;
     }
     // The update: the catalog again, its xref entry, the trailer with /Prev.

@@ -105,10 +105,29 @@ impl Request {
 
     /// Every placeholder name [`Request::field`] knows (Chinese headers), for form validation.
     pub const FIELD_NAMES: &'static [&'static str] = &[
-        "编号", "发函部门", "收函部门", "发函日期", "工作名称", "工作性质", "核心目标",
-        "计划完成日期", "预期成效", "协作内容", "交付标准", "完成时限", "对接人", "联系电话",
-        "电子邮箱", "协商截止日期", "附件", "协作背景", "协作目标", "所需资源", "期望时间节点",
-        "发起人", "紧急程度",
+        "编号",
+        "发函部门",
+        "收函部门",
+        "发函日期",
+        "工作名称",
+        "工作性质",
+        "核心目标",
+        "计划完成日期",
+        "预期成效",
+        "协作内容",
+        "交付标准",
+        "完成时限",
+        "对接人",
+        "联系电话",
+        "电子邮箱",
+        "协商截止日期",
+        "附件",
+        "协作背景",
+        "协作目标",
+        "所需资源",
+        "期望时间节点",
+        "发起人",
+        "紧急程度",
     ];
 }
 
@@ -156,7 +175,8 @@ pub fn order_tasks<'a>(tasks: &[&'a Task]) -> Vec<&'a Task> {
             followers.entry(d).or_default().push(t.seq);
         }
     }
-    let mut ready: BinaryHeap<Reverse<u32>> = waiting.iter().filter(|(_, n)| **n == 0).map(|(s, _)| Reverse(*s)).collect();
+    let mut ready: BinaryHeap<Reverse<u32>> =
+        waiting.iter().filter(|(_, n)| **n == 0).map(|(s, _)| Reverse(*s)).collect();
     let mut out = Vec::with_capacity(by_seq.len());
     while let Some(Reverse(seq)) = ready.pop() {
         out.push(by_seq[&seq]);

@@ -30,7 +30,9 @@ enum Side {
 
 fn side(c: char) -> Option<Side> {
     match c {
-        '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '〖' | '“' | '‘' => Some(Side::Opening),
+        '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '〖' | '“' | '‘' => {
+            Some(Side::Opening)
+        }
         '）' | '〕' | '］' | '｝' | '〉' | '》' | '」' | '』' | '】' | '〗' | '”' | '’' | '，' | '。' | '、' | '；'
         | '：' => Some(Side::Closing),
         _ => None,
@@ -56,9 +58,8 @@ pub fn is_compressible(c: char) -> bool {
 /// Opening + closing (`（）`) has no blank between the two glyphs and is left alone. A run of
 /// three (`”）。`) compresses the first two.
 pub fn compression(chars: &[char], role_of: impl Fn(usize) -> FontRole) -> Vec<f32> {
-    let full = |k: usize| {
-        side(chars[k]).filter(|_| fonts().lookup(role_of(k), chars[k]).is_some_and(|h| h.advance_em > 0.9))
-    };
+    let full =
+        |k: usize| side(chars[k]).filter(|_| fonts().lookup(role_of(k), chars[k]).is_some_and(|h| h.advance_em > 0.9));
     (0..chars.len())
         .map(|k| match (full(k), (k + 1 < chars.len()).then(|| full(k + 1)).flatten()) {
             (Some(Side::Closing), Some(_)) | (Some(Side::Opening), Some(Side::Opening)) => COMPRESS_EM,
@@ -72,7 +73,13 @@ pub fn compression(chars: &[char], role_of: impl Fn(usize) -> FontRole) -> Vec<f
 /// that character at `size`. With `trim_end` (a centred or right-aligned paragraph) nothing
 /// after the last character: the PDF layout adds no spacing at the end of a line, Word adds it
 /// after the last character, which would push such a line off by that much.
-pub fn spacing_after(chars: &[char], role_of: impl Fn(usize) -> FontRole, spacing: f32, size: f32, trim_end: bool) -> Vec<f32> {
+pub fn spacing_after(
+    chars: &[char],
+    role_of: impl Fn(usize) -> FontRole,
+    spacing: f32,
+    size: f32,
+    trim_end: bool,
+) -> Vec<f32> {
     let mut out: Vec<f32> = compression(chars, role_of).iter().map(|sq| spacing - sq * size).collect();
     if let (true, Some(last)) = (trim_end, out.last_mut()) {
         *last = 0.0;

@@ -66,9 +66,13 @@ fn outline(pdf: &Path) -> Vec<(String, usize)> {
     assert!(o.status.success(), "qpdf --json: {}", String::from_utf8_lossy(&o.stderr));
     let json = String::from_utf8(o.stdout).unwrap();
     // qpdf writes one key per line; a flat outline's items each have one title and one page.
-    let value = |line: &str, key: &str| line.trim().strip_prefix(&format!("\"{key}\": ")).map(|v| v.trim_end_matches(',').to_string());
-    let pages: Vec<usize> = json.lines().filter_map(|l| value(l, "destpageposfrom1")).map(|v| v.parse().unwrap()).collect();
-    let titles: Vec<String> = json.lines().filter_map(|l| value(l, "title")).map(|v| v.trim_matches('"').to_string()).collect();
+    let value = |line: &str, key: &str| {
+        line.trim().strip_prefix(&format!("\"{key}\": ")).map(|v| v.trim_end_matches(',').to_string())
+    };
+    let pages: Vec<usize> =
+        json.lines().filter_map(|l| value(l, "destpageposfrom1")).map(|v| v.parse().unwrap()).collect();
+    let titles: Vec<String> =
+        json.lines().filter_map(|l| value(l, "title")).map(|v| v.trim_matches('"').to_string()).collect();
     assert_eq!(pages.len(), titles.len(), "{json}");
     titles.into_iter().zip(pages).collect()
 }
@@ -167,7 +171,11 @@ fn catalog(pdf: &Path) -> String {
         String::from_utf8(o.stdout).unwrap()
     };
     let trailer = show("trailer");
-    let root = trailer.split("/Root ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_else(|| panic!("no /Root: {trailer}"));
+    let root = trailer
+        .split("/Root ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("no /Root: {trailer}"));
     show(root)
 }
 
@@ -198,13 +206,40 @@ fn bundle_orders_numbers_by_value_then_department() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话"];
+    let headers = [
+        "编号",
+        "发函部门",
+        "收函部门",
+        "发函日期",
+        "工作名称",
+        "核心目标",
+        "计划完成日期",
+        "协作内容",
+        "交付标准",
+        "完成时限",
+        "对接人",
+        "联系电话",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    let rows = [("协作函〔2026〕10号", "财务部"), ("协作函〔2026〕2号", "财务部、行政部"), ("协作函〔2026〕9号", "采购中心")];
+    let rows =
+        [("协作函〔2026〕10号", "财务部"), ("协作函〔2026〕2号", "财务部、行政部"), ("协作函〔2026〕9号", "采购中心")];
     for (r, (id, to)) in rows.iter().enumerate() {
-        let row = [*id, "市场部", *to, "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003"];
+        let row = [
+            *id,
+            "市场部",
+            *to,
+            "2026-03-05",
+            "流程优化",
+            "目标",
+            "2026-05-07",
+            "内容",
+            "标准",
+            "2026-03-22",
+            "杨磊",
+            "13800000003",
+        ];
         for (c, v) in row.iter().enumerate() {
             ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
         }
@@ -212,14 +247,23 @@ fn bundle_orders_numbers_by_value_then_department() {
     let path = dir.path().join("order.xlsx");
     wb.save(&path).unwrap();
     let out = dir.path().join("out");
-    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--bundle"]);
+    let o =
+        gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--bundle"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!("协作函〔2026〕10号" < "协作函〔2026〕2号", "by code point 10号 comes first");
     let path = out.join("打印合集_工作联系函.pdf");
     let marks = outline(&path);
     let titles: Vec<&str> = marks.iter().map(|(t, _)| t.as_str()).collect();
     // 行 (U+884C) before 财 (U+8D22).
-    assert_eq!(titles, ["协作函〔2026〕2号 行政部", "协作函〔2026〕2号 财务部", "协作函〔2026〕9号 采购中心", "协作函〔2026〕10号 财务部"]);
+    assert_eq!(
+        titles,
+        [
+            "协作函〔2026〕2号 行政部",
+            "协作函〔2026〕2号 财务部",
+            "协作函〔2026〕9号 采购中心",
+            "协作函〔2026〕10号 财务部"
+        ]
+    );
     for (title, page) in &marks {
         let (id, to) = title.split_once(' ').unwrap();
         let text = page_text(&path, *page);
@@ -246,7 +290,8 @@ fn metadata_and_fonts_once() {
     let path = bundle("工作联系函");
     let o = Command::new("pdfinfo").arg(&path).output().unwrap();
     let info = String::from_utf8_lossy(&o.stdout).into_owned();
-    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(&format!("{name}:"))).unwrap_or("").trim().to_string();
+    let field =
+        |name: &str| info.lines().find_map(|l| l.strip_prefix(&format!("{name}:"))).unwrap_or("").trim().to_string();
     assert_eq!(field("Title"), "打印合集_工作联系函");
     // The sample's letters come from more than one 发函部门.
     assert_eq!(field("Author"), "gongwen");
@@ -259,7 +304,8 @@ fn metadata_and_fonts_once() {
     assert_eq!(names.len(), n, "a font embedded twice: {fonts:?}");
     assert!(fonts.iter().all(|f| f.2 && f.3 && f.4), "embedded, subset, ToUnicode: {fonts:?}");
     // Much smaller than the letters it holds, since the fonts are shared.
-    let singles_size: u64 = singles("工作联系函").iter().map(|d| std::fs::metadata(out().join(&d.file)).unwrap().len()).sum();
+    let singles_size: u64 =
+        singles("工作联系函").iter().map(|d| std::fs::metadata(out().join(&d.file)).unwrap().len()).sum();
     let bundle_size = std::fs::metadata(&path).unwrap().len();
     assert!(bundle_size * 2 < singles_size, "bundle {bundle_size} bytes vs letters {singles_size} bytes");
 }
@@ -293,6 +339,9 @@ fn bundles_do_not_depend_on_the_thread_count() {
     assert!(o.status.success(), "{}", stderr(&o));
     for form in FORMS {
         let name = format!("打印合集_{form}.pdf");
-        assert!(std::fs::read(one.join(&name)).unwrap() == std::fs::read(out().join(&name)).unwrap(), "{name} differs with --jobs 1");
+        assert!(
+            std::fs::read(one.join(&name)).unwrap() == std::fs::read(out().join(&name)).unwrap(),
+            "{name} differs with --jobs 1"
+        );
     }
 }

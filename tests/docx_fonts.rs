@@ -63,10 +63,7 @@ fn element(e: &quick_xml::events::BytesStart) -> (String, HashMap<String, String
         .attributes()
         .map(|a| {
             let a = a.unwrap();
-            (
-                a.key.as_ref().to_string(),
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned(),
-            )
+            (a.key.as_ref().to_string(), a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
         })
         .collect();
     (name, attrs)
@@ -106,7 +103,9 @@ impl Styles {
                 "w:style" => {
                     in_defaults = false;
                     current = a.get("w:styleId").cloned();
-                    if a.get("w:type").map(String::as_str) == Some("paragraph") && a.get("w:default").map(String::as_str) == Some("1") {
+                    if a.get("w:type").map(String::as_str) == Some("paragraph")
+                        && a.get("w:default").map(String::as_str) == Some("1")
+                    {
                         s.default_style = current.clone();
                     }
                 }
@@ -148,7 +147,8 @@ impl Styles {
 fn runs(xml: &str, styles: &Styles) -> Vec<(String, String)> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = Vec::new();
-    let (mut p_style, mut r_font, mut in_run, mut in_text, mut in_rpr) = (None::<String>, None::<String>, false, false, false);
+    let (mut p_style, mut r_font, mut in_run, mut in_text, mut in_rpr) =
+        (None::<String>, None::<String>, false, false, false);
     let mut run_text = String::new();
     loop {
         match reader.read_event().unwrap() {
@@ -173,7 +173,8 @@ fn runs(xml: &str, styles: &Styles) -> Vec<(String, String)> {
                 "w:t" => in_text = false,
                 "w:r" => {
                     in_run = false;
-                    let face = r_font.clone().or_else(|| styles.font_of(p_style.as_deref())).expect("every run has a face");
+                    let face =
+                        r_font.clone().or_else(|| styles.font_of(p_style.as_deref())).expect("every run has a face");
                     out.push((face, run_text.clone()));
                 }
                 _ => {}
@@ -202,7 +203,9 @@ fn runs(xml: &str, styles: &Styles) -> Vec<(String, String)> {
 fn embedded_fonts(p: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, (Vec<u8>, Vec<String>)> {
     let types = text(p, "[Content_Types].xml");
     assert!(
-        types.contains(r#"<Default Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/>"#),
+        types.contains(
+            r#"<Default Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/>"#
+        ),
         "{types}"
     );
     let rels: HashMap<String, String> = elements(&text(p, "word/_rels/fontTable.xml.rels"))
@@ -259,17 +262,29 @@ fn every_docx_carries_subsets_covering_its_runs() {
         let faces: BTreeMap<&str, ttf_parser::Face> = fonts
             .iter()
             .map(|(name, (bytes, _))| {
-                let face = ttf_parser::Face::parse(bytes, 0).unwrap_or_else(|e| panic!("{}: {name} is no TrueType font: {e}", docx.display()));
-                for table in [b"cmap", b"name", b"OS/2", b"hhea", b"hmtx", b"glyf", b"loca", b"post", b"maxp", b"head"] {
-                    assert!(face.raw_face().table(ttf_parser::Tag::from_bytes(table)).is_some(), "{name} lacks {table:?}");
+                let face = ttf_parser::Face::parse(bytes, 0)
+                    .unwrap_or_else(|e| panic!("{}: {name} is no TrueType font: {e}", docx.display()));
+                for table in [b"cmap", b"name", b"OS/2", b"hhea", b"hmtx", b"glyf", b"loca", b"post", b"maxp", b"head"]
+                {
+                    assert!(
+                        face.raw_face().table(ttf_parser::Tag::from_bytes(table)).is_some(),
+                        "{name} lacks {table:?}"
+                    );
                 }
                 // Installable (0) or editable (8) embedding: what Word and LibreOffice require.
                 let fs_type = face.tables().os2.unwrap().permissions();
                 assert!(
-                    matches!(fs_type, None | Some(ttf_parser::Permissions::Installable) | Some(ttf_parser::Permissions::Editable)),
+                    matches!(
+                        fs_type,
+                        None | Some(ttf_parser::Permissions::Installable) | Some(ttf_parser::Permissions::Editable)
+                    ),
                     "{name}: {fs_type:?}"
                 );
-                assert_eq!(family_name(&face).as_deref(), Some(name.as_str()), "the subset installs under the name the .docx uses");
+                assert_eq!(
+                    family_name(&face).as_deref(),
+                    Some(name.as_str()),
+                    "the subset installs under the name the .docx uses"
+                );
                 (name.as_str(), face)
             })
             .collect();
@@ -281,7 +296,11 @@ fn every_docx_carries_subsets_covering_its_runs() {
             .collect();
         assert_eq!(listed, fonts.keys().cloned().collect::<BTreeSet<_>>(), "{}", docx.display());
         for (name, (_, slots)) in &fonts {
-            let want: &[&str] = if name.starts_with("Gongwen Title ") { &["w:embedRegular", "w:embedBold"] } else { &["w:embedRegular"] };
+            let want: &[&str] = if name.starts_with("Gongwen Title ") {
+                &["w:embedRegular", "w:embedBold"]
+            } else {
+                &["w:embedRegular"]
+            };
             assert_eq!(slots, want, "{name}");
         }
         let song = faces.iter().find(|(n, _)| n.starts_with("Gongwen Song ")).map(|(_, f)| f);
@@ -289,7 +308,8 @@ fn every_docx_carries_subsets_covering_its_runs() {
         let mut glyphs: BTreeMap<&str, BTreeSet<char>> = BTreeMap::new();
         for part in p.keys().filter(|n| n.as_str() == "word/document.xml" || n.starts_with("word/footer")) {
             for (face_name, run_text) in runs(&text(&p, part), &styles) {
-                let face = faces.get(face_name.as_str()).unwrap_or_else(|| panic!("{part}: run face {face_name} is embedded"));
+                let face =
+                    faces.get(face_name.as_str()).unwrap_or_else(|| panic!("{part}: run face {face_name} is embedded"));
                 for c in run_text.chars() {
                     // A character the face lacks is drawn from the fallback (Song), as in the PDF.
                     let covered = face.glyph_index(c).is_some() || song.is_some_and(|s| s.glyph_index(c).is_some());
@@ -302,11 +322,20 @@ fn every_docx_carries_subsets_covering_its_runs() {
         // "Exactly the characters used": no subset maps much more than its runs draw (the
         // space, footer digits and fallbacks of other faces are the only extras).
         for (name, face) in &faces {
-            let mapped = face.tables().cmap.unwrap().subtables.into_iter().filter(|s| s.is_unicode()).map(|s| {
-                let mut n = 0;
-                s.codepoints(|_| n += 1);
-                n
-            }).max().unwrap_or(0);
+            let mapped = face
+                .tables()
+                .cmap
+                .unwrap()
+                .subtables
+                .into_iter()
+                .filter(|s| s.is_unicode())
+                .map(|s| {
+                    let mut n = 0;
+                    s.codepoints(|_| n += 1);
+                    n
+                })
+                .max()
+                .unwrap_or(0);
             let used = glyphs.get(name).map_or(0, BTreeSet::len);
             assert!(mapped <= used + 16, "{}: {name} maps {mapped} characters, its runs use {used}", docx.display());
         }
@@ -324,15 +353,24 @@ fn no_embed_fonts_leaves_the_fonts_out() {
     assert_eq!(docs.len(), 18);
     for docx in &docs {
         let p = parts(docx);
-        assert!(p.keys().all(|n| !n.starts_with("word/fonts/") && n != "word/_rels/fontTable.xml.rels"), "{:?}", p.keys());
+        assert!(
+            p.keys().all(|n| !n.starts_with("word/fonts/") && n != "word/_rels/fontTable.xml.rels"),
+            "{:?}",
+            p.keys()
+        );
         assert!(!text(&p, "[Content_Types].xml").contains("obfuscatedFont"));
         let table = text(&p, "word/fontTable.xml");
         assert!(!table.contains("w:embed"), "{table}");
         let settings = text(&p, "word/settings.xml");
         assert!(!settings.contains("embedTrueTypeFonts") && !settings.contains("saveSubsetFonts"));
         // The faces keep their own names (what fonts/fontconfig and an installed copy provide).
-        let names: BTreeSet<String> = elements(&table).into_iter().filter(|(n, _)| n == "w:font").map(|(_, a)| a["w:name"].clone()).collect();
-        assert!(names.iter().all(|n| ["Gongwen Title", "Gongwen FangSong", "Gongwen Hei", "Gongwen Kai", "Gongwen Song"].contains(&n.as_str())), "{names:?}");
+        let names: BTreeSet<String> =
+            elements(&table).into_iter().filter(|(n, _)| n == "w:font").map(|(_, a)| a["w:name"].clone()).collect();
+        assert!(
+            names.iter().all(|n| ["Gongwen Title", "Gongwen FangSong", "Gongwen Hei", "Gongwen Kai", "Gongwen Song"]
+                .contains(&n.as_str())),
+            "{names:?}"
+        );
         let size = std::fs::metadata(docx).unwrap().len();
         let with = std::fs::metadata(embedded().join(docx.file_name().unwrap())).unwrap().len();
         assert!(size < with, "{}: {size} bytes without fonts, {with} with", docx.display());
@@ -344,7 +382,11 @@ fn no_embed_fonts_leaves_the_fonts_out() {
 fn no_cjk_fontconfig(work: &Path) -> PathBuf {
     let list = |args: &[&str]| -> Vec<String> {
         let o = Command::new("fc-list").args(args).output().expect("fc-list");
-        String::from_utf8_lossy(&o.stdout).lines().map(|l| l.trim().trim_end_matches(':').to_string()).filter(|l| !l.is_empty()).collect()
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| l.trim().trim_end_matches(':').to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
     };
     let cjk: BTreeSet<String> = list(&[":lang=zh", "file"]).into_iter().collect();
     let latin = list(&[":lang=en", "file"])
@@ -403,20 +445,29 @@ fn libreoffice_without_any_cjk_font_draws_the_embedded_faces_on_our_page_count()
     for (docx, lo) in docs.iter().zip(&rendered) {
         let name = docx.file_stem().unwrap().to_string_lossy().into_owned();
         // pdffonts names subsets "ABCDEF+PostScriptName".
-        let used: BTreeSet<String> = pdffonts(lo).into_iter().map(|(n, ..)| n.split_once('+').map_or(n.clone(), |(_, n)| n.to_string())).collect();
+        let used: BTreeSet<String> = pdffonts(lo)
+            .into_iter()
+            .map(|(n, ..)| n.split_once('+').map_or(n.clone(), |(_, n)| n.to_string()))
+            .collect();
         let gongwen: BTreeSet<String> = used.iter().filter(|n| n.starts_with("Gongwen")).cloned().collect();
         // This document's own subsets — not another document's of the same session — and
         // nothing drawn from the one non-CJK font but what our faces lack.
         let own = embedded_ps_names(docx);
         assert!(!gongwen.is_empty(), "{name}: LibreOffice used no embedded face: {used:?}");
         assert!(gongwen.is_subset(&own), "{name}: LibreOffice drew with {gongwen:?}, the .docx embeds {own:?}");
-        assert!(own.iter().filter(|n| !n.starts_with("GongwenKai")).all(|n| gongwen.contains(n)), "{name}: {own:?} vs {gongwen:?}");
+        assert!(
+            own.iter().filter(|n| !n.starts_with("GongwenKai")).all(|n| gongwen.contains(n)),
+            "{name}: {own:?} vs {gongwen:?}"
+        );
         let ours = pdf_pages(&embedded().join(format!("{name}.pdf")));
         let theirs = pdf_pages(lo);
         assert_eq!(ours, theirs, "{name}: our PDF has {ours} pages, LibreOffice (embedded fonts only) {theirs}");
         same_pages += 1;
     }
-    println!("LibreOffice with no CJK font but the embedded ones: {same_pages}/{} documents on our page count", docs.len());
+    println!(
+        "LibreOffice with no CJK font but the embedded ones: {same_pages}/{} documents on our page count",
+        docs.len()
+    );
 
     // The same render without embedded fonts has no Gongwen face at all: the test above can fail.
     let bare_doc = files_with_ext(bare(), "docx").into_iter().next().unwrap();

@@ -38,7 +38,12 @@ for t in d.tables:
                 print("C", p.style.name, clean(p.text), sep="\t")
 "#;
     let o = Command::new("python3").args(["-c", SCRIPT]).arg(docx).output().expect("python3");
-    assert!(o.status.success(), "python-docx could not read {}: {}", docx.display(), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "python-docx could not read {}: {}",
+        docx.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout)
         .unwrap()
         .lines()
@@ -61,7 +66,10 @@ fn word_lists_the_letters_paragraphs_in_their_named_styles() {
         return;
     }
     let out = generate_sample("docx-styles", "letter,application,tasks");
-    let letters = files_with_ext(&out, "docx").into_iter().filter(|f| f.to_string_lossy().contains("工作联系函")).collect::<Vec<_>>();
+    let letters = files_with_ext(&out, "docx")
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("工作联系函"))
+        .collect::<Vec<_>>();
     assert!(letters.len() >= 5);
     for letter in &letters {
         let list = paragraph_styles(letter);
@@ -79,12 +87,14 @@ fn word_lists_the_letters_paragraphs_in_their_named_styles() {
         assert_eq!(style_of(&list, |t| t.starts_with('□')), "回执选项");
     }
     // The forms' tables: labels, text, the task list's header and cells.
-    let application = files_with_ext(&out, "docx").into_iter().find(|f| f.to_string_lossy().contains("协作需求申请表")).unwrap();
+    let application =
+        files_with_ext(&out, "docx").into_iter().find(|f| f.to_string_lossy().contains("协作需求申请表")).unwrap();
     let list = paragraph_styles(&application);
     assert_eq!(list.iter().find(|(kind, ..)| kind == "P").unwrap().1, "表格标题");
     let cells: Vec<&str> = list.iter().filter(|(kind, ..)| kind == "C").map(|(_, s, _)| s.as_str()).collect();
     assert!(cells.contains(&"表格标签") && cells.contains(&"表格文字"), "{cells:?}");
-    let tasks = files_with_ext(&out, "docx").into_iter().find(|f| f.to_string_lossy().contains("协作任务拆分清单")).unwrap();
+    let tasks =
+        files_with_ext(&out, "docx").into_iter().find(|f| f.to_string_lossy().contains("协作任务拆分清单")).unwrap();
     let list = paragraph_styles(&tasks);
     assert_eq!(style_of(&list, |t| t == "序号"), "清单表头");
     assert!(list.iter().any(|(_, s, _)| s == "清单文字"));

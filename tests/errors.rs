@@ -8,14 +8,42 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
 
 const HEADERS: [&str; 16] = [
-    "编号", "发函部门", "收函部门", "发函日期", "工作名称", "工作性质", "核心目标", "计划完成日期", "预期成效",
-    "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "电子邮箱", "协商截止日期",
+    "编号",
+    "发函部门",
+    "收函部门",
+    "发函日期",
+    "工作名称",
+    "工作性质",
+    "核心目标",
+    "计划完成日期",
+    "预期成效",
+    "协作内容",
+    "交付标准",
+    "完成时限",
+    "对接人",
+    "联系电话",
+    "电子邮箱",
+    "协商截止日期",
 ];
 
 fn good_row(id: &str) -> Vec<String> {
     [
-        id, "行政部", "采购中心", "2026-03-05", "供应商管理流程优化", "日常运营重点任务", "流程梳理", "2026-05-07",
-        "效率提升20%", "提供业务数据", "数据准确完整", "2026-03-22", "杨磊", "13800000003", "a@example.com", "2026-03-15",
+        id,
+        "行政部",
+        "采购中心",
+        "2026-03-05",
+        "供应商管理流程优化",
+        "日常运营重点任务",
+        "流程梳理",
+        "2026-05-07",
+        "效率提升20%",
+        "提供业务数据",
+        "数据准确完整",
+        "2026-03-22",
+        "杨磊",
+        "13800000003",
+        "a@example.com",
+        "2026-03-15",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -66,7 +94,8 @@ fn check_reports_every_bad_cell_and_exits_1() {
     let o = gongwen(&["check", wb.to_str().unwrap()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    for want in ["协作需求!D3", "2026-02-30", "协作需求!E4", "工作名称", "协作需求!O5", "not-an-address", "协作需求!A7"] {
+    for want in ["协作需求!D3", "2026-02-30", "协作需求!E4", "工作名称", "协作需求!O5", "not-an-address", "协作需求!A7"]
+    {
         assert!(err.contains(want), "{want:?} missing from:\n{err}");
     }
     // `check` writes nothing.
@@ -90,7 +119,10 @@ fn generate_writes_the_good_rows_and_lists_the_bad_ones() {
     }
     let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
     for row in ["协作需求!3", "协作需求!4", "协作需求!5", "协作需求!7"] {
-        let line = manifest.lines().find(|l| l.contains(&format!(",{row},"))).unwrap_or_else(|| panic!("{row} not in manifest:\n{manifest}"));
+        let line = manifest
+            .lines()
+            .find(|l| l.contains(&format!(",{row},")))
+            .unwrap_or_else(|| panic!("{row} not in manifest:\n{manifest}"));
         assert!(line.contains("未生成"), "{line}");
     }
     assert_eq!(files_with_ext(&out, "tmp").len(), 0, "no temporary files left");
@@ -133,7 +165,16 @@ fn a_hostile_id_stays_inside_the_output_folder() {
     row[2] = "..\\..\\x:y".into();
     let wb = workbook(dir.path(), "evil.xlsx", &HEADERS, &[row]);
     let out = dir.path().join("a/b/out");
-    let o = gongwen(&["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf", "--forms", "letter"]);
+    let o = gongwen(&[
+        "generate",
+        wb.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--forms",
+        "letter",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let made = files_with_ext(&out, "pdf");
     assert_eq!(made.len(), 1, "{made:?}");
@@ -149,8 +190,18 @@ fn dates_and_numbers_from_real_cells() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("requests").unwrap();
     let aliases = [
-        "id", "from_dept", "to_dept", "date", "work_name", "objective", "planned_finish", "collab_content",
-        "delivery_criteria", "due_date", "contact", "phone",
+        "id",
+        "from_dept",
+        "to_dept",
+        "date",
+        "work_name",
+        "objective",
+        "planned_finish",
+        "collab_content",
+        "delivery_criteria",
+        "due_date",
+        "contact",
+        "phone",
     ];
     for (c, h) in aliases.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
@@ -171,7 +222,16 @@ fn dates_and_numbers_from_real_cells() {
     let path = dir.path().join("cells.xlsx");
     wb.save(&path).unwrap();
     let out = dir.path().join("out");
-    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf", "--forms", "letter"]);
+    let o = gongwen(&[
+        "generate",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--forms",
+        "letter",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdfs = files_with_ext(&out, "pdf");
     assert_eq!(pdfs.len(), 2, "one letter per receiving department: {pdfs:?}");

@@ -11,13 +11,22 @@ fn a_reworded_closing_sentence_appears_in_every_letter() {
     let dir = tempfile::tempdir().unwrap();
     let forms = dir.path().join("我的表单");
     std::fs::create_dir(&forms).unwrap();
-    let reworded = BUILT_IN_LETTER.replace("该工作的顺利开展离不开贵部门的支持与配合，望予协助。特此函告。", "感谢贵部门的大力支持！特此函告。");
+    let reworded = BUILT_IN_LETTER
+        .replace("该工作的顺利开展离不开贵部门的支持与配合，望予协助。特此函告。", "感谢贵部门的大力支持！特此函告。");
     assert_ne!(reworded, BUILT_IN_LETTER);
     std::fs::write(forms.join("letter.toml"), reworded).unwrap();
     let out = dir.path().join("out");
     let o = gongwen(&[
-        "generate", sample().to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms-dir", forms.to_str().unwrap(),
-        "--forms", "letter", "--format", "pdf",
+        "generate",
+        sample().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forms-dir",
+        forms.to_str().unwrap(),
+        "--forms",
+        "letter",
+        "--format",
+        "pdf",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let letters = files_with_ext(&out, "pdf");
@@ -39,7 +48,14 @@ fn an_unknown_placeholder_is_rejected_with_file_and_line() {
     let line = broken.lines().position(|l| l.contains("{联系人}")).unwrap() + 1;
     std::fs::write(dir.path().join("letter.toml"), broken).unwrap();
     let out = dir.path().join("out");
-    let o = gongwen(&["generate", sample().to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms-dir", dir.path().to_str().unwrap()]);
+    let o = gongwen(&[
+        "generate",
+        sample().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forms-dir",
+        dir.path().to_str().unwrap(),
+    ]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains(&format!("letter.toml:{line}:")), "file and line in: {err}");

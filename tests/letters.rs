@@ -172,13 +172,17 @@ fn libreoffice_renders_the_docx_on_as_many_pages_as_the_pdf() {
     for ((id, dept, ..), lo_pdf) in LETTERS.iter().zip(&rendered) {
         let ours = pdf_pages(&letter_path(id, dept, "pdf"));
         let theirs = pdf_pages(lo_pdf);
-        assert_eq!(ours, theirs, "{id} {dept}: our PDF has {ours} pages, LibreOffice's rendering of the .docx {theirs}");
+        assert_eq!(
+            ours, theirs,
+            "{id} {dept}: our PDF has {ours} pages, LibreOffice's rendering of the .docx {theirs}"
+        );
     }
 }
 
 /// (发函部门, 发函日期) of each letter's signature.
 fn signatures() -> impl Iterator<Item = (&'static str, &'static str, &'static str, &'static str)> {
-    const SENDERS: &[&str] = &["市场营销部", "财务部", "财务部", "行政部", "客户服务部", "人力资源部", "安全环保部", "安全环保部"];
+    const SENDERS: &[&str] =
+        &["市场营销部", "财务部", "财务部", "行政部", "客户服务部", "人力资源部", "安全环保部", "安全环保部"];
     LETTERS.iter().zip(SENDERS).map(|((id, dept, .., date), from)| (*id, *dept, *from, *date))
 }
 
@@ -199,7 +203,11 @@ fn date_ends_four_characters_from_the_right_and_the_name_is_centred_over_it() {
             .unwrap_or_else(|| panic!("{id} {dept}: no signature"));
         let name = word_boxes(&pdf, page, &name_text)[0];
         let date = *word_boxes(&pdf, page, date).iter().find(|b| b.1 > name.1).expect("the date under the name");
-        assert!((date.2 - (right - 4.0 * 16.0)).abs() <= 1.0 * MM, "{id} {dept}: the date ends at {} mm, not 4 characters in", date.2 / MM);
+        assert!(
+            (date.2 - (right - 4.0 * 16.0)).abs() <= 1.0 * MM,
+            "{id} {dept}: the date ends at {} mm, not 4 characters in",
+            date.2 / MM
+        );
         let (nc, dc) = ((name.0 + name.2) / 2.0, (date.0 + date.2) / 2.0);
         assert!((nc - dc).abs() <= 1.0 * MM, "{id} {dept}: name centred at {nc}, date at {dc}");
         assert!(name.2 <= right + 0.5, "{id} {dept}: the name runs past the type area");
@@ -233,7 +241,12 @@ fn ordinary_letters_keep_the_slip_with_the_signature_when_it_fits() {
     // 5号 has one-phrase fields and no annex: signature and slip share page 2.
     let pdf = letter_path("协作函〔2026〕5号", "各事业部", "pdf");
     assert_eq!(pdf_pages(&pdf), 2);
-    let o = std::process::Command::new("pdftotext").args(["-f", "2", "-l", "2", "-enc", "UTF-8"]).arg(&pdf).arg("-").output().unwrap();
+    let o = std::process::Command::new("pdftotext")
+        .args(["-f", "2", "-l", "2", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
     let last = squeezed(&String::from_utf8(o.stdout).unwrap());
     assert!(last.contains("人力资源部（盖章）") && last.contains("回执") && last.contains("回复日期"), "{last}");
 }

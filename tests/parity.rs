@@ -75,18 +75,37 @@ const DEPTS: &[&str] = &["研发中心", "财务部", "人力资源部", "信息
 /// has 2, 4, … 40 tasks.
 fn probe_workbook(dir: &Path) -> PathBuf {
     let headers = [
-        "编号", "发函部门", "收函部门", "发函日期", "工作名称", "工作性质", "核心目标", "计划完成日期", "预期成效",
-        "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "电子邮箱", "协商截止日期", "附件", "协作背景",
-        "协作目标", "所需资源", "期望时间节点", "发起人", "紧急程度",
+        "编号",
+        "发函部门",
+        "收函部门",
+        "发函日期",
+        "工作名称",
+        "工作性质",
+        "核心目标",
+        "计划完成日期",
+        "预期成效",
+        "协作内容",
+        "交付标准",
+        "完成时限",
+        "对接人",
+        "联系电话",
+        "电子邮箱",
+        "协商截止日期",
+        "附件",
+        "协作背景",
+        "协作目标",
+        "所需资源",
+        "期望时间节点",
+        "发起人",
+        "紧急程度",
     ];
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    let sentences = |n: usize, offset: usize| -> String {
-        (0..n).map(|k| SENTENCES[(k + offset) % SENTENCES.len()]).collect()
-    };
+    let sentences =
+        |n: usize, offset: usize| -> String { (0..n).map(|k| SENTENCES[(k + offset) % SENTENCES.len()]).collect() };
     for k in 1..=PROBE_LETTERS {
         let day = 1 + k % 28;
         let row = [
@@ -121,7 +140,8 @@ fn probe_workbook(dir: &Path) -> PathBuf {
         }
     }
     let ws = wb.add_worksheet().set_name("任务拆分").unwrap();
-    let headers = ["编号", "序号", "任务名称", "承办部门", "承办人", "任务描述", "前置任务", "开始日期", "完成日期", "备注"];
+    let headers =
+        ["编号", "序号", "任务名称", "承办部门", "承办人", "任务描述", "前置任务", "开始日期", "完成日期", "备注"];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -160,16 +180,19 @@ fn is_page_number(line: &str) -> bool {
     line.strip_prefix('第')
         .and_then(|s| s.strip_suffix('页'))
         .and_then(|s| s.split_once("页共"))
-        .is_some_and(|(a, b)| {
-            !a.is_empty() && !b.is_empty() && (a.to_string() + b).chars().all(|c| c.is_ascii_digit())
-        })
+        .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && (a.to_string() + b).chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The text of each page of a PDF (`pdftotext -layout`), spaces removed, page numbers and
 /// cut-line rows left out; trailing empty pages dropped. Same definition as
 /// `../shared/checkdocs/pagestarts`.
 fn page_texts(pdf: &Path) -> Vec<String> {
-    let o = Command::new("pdftotext").args(["-q", "-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext");
+    let o = Command::new("pdftotext")
+        .args(["-q", "-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
     let text = String::from_utf8_lossy(&o.stdout);
     let mut pages: Vec<String> = text
         .split('\u{c}')
@@ -279,7 +302,12 @@ fn assert_declares_no_autospace_no_hanging(docx: &Path) {
         let defaults = styles.split("</w:docDefaults>").next().unwrap();
         assert!(defaults.contains(&off), "{}: docDefaults lack {off}", docx.display());
         for xml in [&styles, &document] {
-            assert_eq!(xml.matches(&format!("<{name}")).count(), xml.matches(&off).count(), "{}: {name} on", docx.display());
+            assert_eq!(
+                xml.matches(&format!("<{name}")).count(),
+                xml.matches(&off).count(),
+                "{}: {name} on",
+                docx.display()
+            );
         }
     }
 }
@@ -330,7 +358,13 @@ fn the_docx_paginates_as_the_pdf_in_libreoffice() {
             writeln!(report, "{name}: {d}").unwrap();
         }
         let changed = raw.differences.len().saturating_sub(declared.differences.len());
-        writeln!(report, "{name} {} (LibreOffice: slip-only letters {})", declared.summary(), declared.slip_only_theirs).unwrap();
+        writeln!(
+            report,
+            "{name} {} (LibreOffice: slip-only letters {})",
+            declared.summary(),
+            declared.slip_only_theirs
+        )
+        .unwrap();
         writeln!(
             report,
             "{name} LibreOffice as is (0.2 em CJK/Latin spacing, hanging punctuation): {}; {changed} more documents differ",
@@ -349,11 +383,7 @@ fn the_docx_paginates_as_the_pdf_in_libreoffice() {
 
     for (name, f) in &all {
         assert!(f.docs > 0);
-        assert!(
-            f.page_count_differs.is_empty(),
-            "{name}: page counts differ for {:?}\n{report}",
-            f.page_count_differs
-        );
+        assert!(f.page_count_differs.is_empty(), "{name}: page counts differ for {:?}\n{report}", f.page_count_differs);
         assert!(f.share() >= MIN_SHARE, "{name}: page starts agree for only {}\n{report}", f.summary());
     }
     let probe = &all[1].1;

@@ -23,8 +23,14 @@ fn seal_sits_over_the_signature_in_both_formats() {
     std::fs::write(&seal, RED_PNG).unwrap();
     let out = dir.path().join("out");
     let o = gongwen(&[
-        "generate", sample().to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter",
-        "--seal", &format!("行政部={}", seal.display()),
+        "generate",
+        sample().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forms",
+        "letter",
+        "--seal",
+        &format!("行政部={}", seal.display()),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = out.join("协作函〔2026〕3号_采购中心_工作联系函.pdf");
@@ -87,7 +93,8 @@ fn assert_seal_over_signature(pdf: &std::path::Path, what: &str) {
         .unwrap_or_else(|| panic!("{what}: no signature page"));
     let name = *word_boxes(pdf, page, "行政部").last().unwrap();
     // LibreOffice may space the date as “2026 年 3 月 8 日”: take the words on the next line.
-    let date_bottom = word_boxes(pdf, page, "日").into_iter().map(|b| b.3).filter(|&y| y > name.3).fold(f32::MAX, f32::min);
+    let date_bottom =
+        word_boxes(pdf, page, "日").into_iter().map(|b| b.3).filter(|&y| y > name.3).fold(f32::MAX, f32::min);
     let (tx, ty) = ((name.0 + name.2) / 2.0, (name.1 + date_bottom) / 2.0);
     let (x0, y0, x1, y1) = red_box(pdf, page).unwrap_or_else(|| panic!("{what}: no seal on the signature page"));
     let (sx, sy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
@@ -103,9 +110,18 @@ fn a_seal_for_a_department_that_sends_nothing_is_a_warning() {
     std::fs::write(&seal, RED_PNG).unwrap();
     let out = dir.path().join("out");
     let o = gongwen(&[
-        "generate", sample().to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--format", "docx",
-        "--seal", &format!("财务处={}", seal.display()),
-        "--seal", &format!("行政部={}", seal.display()),
+        "generate",
+        sample().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forms",
+        "letter",
+        "--format",
+        "docx",
+        "--seal",
+        &format!("财务处={}", seal.display()),
+        "--seal",
+        &format!("行政部={}", seal.display()),
     ]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
@@ -126,14 +142,42 @@ fn bad_seal_cells_are_warnings_that_skip_only_the_seal() {
     std::fs::write(dir.path().parent().unwrap().join("gongwen-outside-seal.png"), RED_PNG).ok();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "印章"];
+    let headers = [
+        "编号",
+        "发函部门",
+        "收函部门",
+        "发函日期",
+        "工作名称",
+        "核心目标",
+        "计划完成日期",
+        "协作内容",
+        "交付标准",
+        "完成时限",
+        "对接人",
+        "联系电话",
+        "印章",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     let seals = ["good.png", "../gongwen-outside-seal.png", "missing.png", "fake.png"];
     for (r, seal) in seals.iter().enumerate() {
         let id = format!("函{}号", r + 1);
-        let row = [id.as_str(), "行政部", "采购中心", "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003", seal];
+        let row = [
+            id.as_str(),
+            "行政部",
+            "采购中心",
+            "2026-03-05",
+            "流程优化",
+            "目标",
+            "2026-05-07",
+            "内容",
+            "标准",
+            "2026-03-22",
+            "杨磊",
+            "13800000003",
+            seal,
+        ];
         for (c, v) in row.iter().enumerate() {
             ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
         }
@@ -141,10 +185,21 @@ fn bad_seal_cells_are_warnings_that_skip_only_the_seal() {
     let path = dir.path().join("seals.xlsx");
     wb.save(&path).unwrap();
     let out = dir.path().join("out");
-    let o = gongwen(&["generate", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter", "--format", "docx"]);
+    let o = gongwen(&[
+        "generate",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forms",
+        "letter",
+        "--format",
+        "docx",
+    ]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "warnings only: {err}");
-    for (cell, what) in [("协作需求!M3", "不在工作簿所在文件夹内"), ("协作需求!M4", "找不到"), ("协作需求!M5", "不是有效的 PNG")] {
+    for (cell, what) in
+        [("协作需求!M3", "不在工作簿所在文件夹内"), ("协作需求!M4", "找不到"), ("协作需求!M5", "不是有效的 PNG")]
+    {
         let line = err.lines().find(|l| l.contains(cell)).unwrap_or_else(|| panic!("{cell} not reported: {err}"));
         assert!(line.contains(what), "{line}");
     }

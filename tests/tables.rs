@@ -38,7 +38,10 @@ fn every_request_has_an_application_and_every_request_with_tasks_a_list() {
     }
     let manifest = std::fs::read_to_string(out().join("manifest.csv")).unwrap();
     for (id, has_tasks) in REQUESTS.iter().filter(|(_, t)| !t) {
-        let line = manifest.lines().find(|l| l.contains(id) && l.contains("协作任务拆分清单")).unwrap_or_else(|| panic!("{id} {has_tasks}"));
+        let line = manifest
+            .lines()
+            .find(|l| l.contains(id) && l.contains("协作任务拆分清单"))
+            .unwrap_or_else(|| panic!("{id} {has_tasks}"));
         assert!(line.contains("未生成") && line.contains("没有任务"), "{line}");
     }
 }
@@ -50,9 +53,20 @@ fn application_pdf_has_the_request_fields() {
     }
     let text = squeezed(&pdftotext(&path("协作函〔2026〕3号", "协作需求申请表", "pdf")));
     for want in [
-        "协作需求申请表", "供应商管理流程优化", "行政部", "采购中心", "现有供应商准入、评价与退出流程分散在多个部门",
-        "数据准确完整，按附件模板格式填写", "接收方确认", "职责边界", "资源可行性", "时间合理性", "□同意承接",
-        "□无法承接", "接收部门负责人（签字/盖章）", "最终截止：2026年3月22日",
+        "协作需求申请表",
+        "供应商管理流程优化",
+        "行政部",
+        "采购中心",
+        "现有供应商准入、评价与退出流程分散在多个部门",
+        "数据准确完整，按附件模板格式填写",
+        "接收方确认",
+        "职责边界",
+        "资源可行性",
+        "时间合理性",
+        "□同意承接",
+        "□无法承接",
+        "接收部门负责人（签字/盖章）",
+        "最终截止：2026年3月22日",
     ] {
         assert!(text.contains(want), "{want:?} not in {text}");
     }
@@ -85,7 +99,8 @@ fn task_list_runs_over_pages_with_the_header_on_each() {
 
 /// The PDF's text with its layout kept (table rows stay rows), whitespace removed.
 fn layout_text(pdf: &Path) -> String {
-    let o = std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
+    let o =
+        std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
     squeezed(&String::from_utf8_lossy(&o.stdout))
 }
 
@@ -149,18 +164,45 @@ fn task_errors_block_only_that_requests_list() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话"];
+    let headers = [
+        "编号",
+        "发函部门",
+        "收函部门",
+        "发函日期",
+        "工作名称",
+        "核心目标",
+        "计划完成日期",
+        "协作内容",
+        "交付标准",
+        "完成时限",
+        "对接人",
+        "联系电话",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (r, id) in ["甲1号", "乙2号"].iter().enumerate() {
-        let row = [*id, "行政部", "采购中心", "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003"];
+        let row = [
+            *id,
+            "行政部",
+            "采购中心",
+            "2026-03-05",
+            "流程优化",
+            "目标",
+            "2026-05-07",
+            "内容",
+            "标准",
+            "2026-03-22",
+            "杨磊",
+            "13800000003",
+        ];
         for (c, v) in row.iter().enumerate() {
             ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
         }
     }
     let ws = wb.add_worksheet().set_name("任务拆分").unwrap();
-    for (c, h) in ["编号", "序号", "任务名称", "承办部门", "前置任务", "完成日期"].iter().enumerate() {
+    for (c, h) in ["编号", "序号", "任务名称", "承办部门", "前置任务", "完成日期"].iter().enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     let tasks = [
@@ -190,7 +232,10 @@ fn task_errors_block_only_that_requests_list() {
     assert!(out.join("乙2号_采购中心_工作联系函.pdf").is_file(), "its letter still is");
     assert!(out.join("乙2号_协作需求申请表.pdf").is_file(), "and its application form");
     let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
-    assert!(manifest.lines().any(|l| l.contains("乙2号") && l.contains("协作任务拆分清单") && l.contains("未生成")), "{manifest}");
+    assert!(
+        manifest.lines().any(|l| l.contains("乙2号") && l.contains("协作任务拆分清单") && l.contains("未生成")),
+        "{manifest}"
+    );
 }
 
 /// 1 → 一, 12 → 十二, 70 → 七十: sentence numbers in Chinese, so the probe measures our
@@ -209,12 +254,41 @@ fn hanzi(n: usize) -> String {
 fn long_cell_workbook(dir: &Path) -> PathBuf {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "协作背景"];
+    let headers = [
+        "编号",
+        "发函部门",
+        "收函部门",
+        "发函日期",
+        "工作名称",
+        "核心目标",
+        "计划完成日期",
+        "协作内容",
+        "交付标准",
+        "完成时限",
+        "对接人",
+        "联系电话",
+        "协作背景",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    let background: String = (1..=70).map(|i| format!("第{}条背景说明：现有流程分散在多个部门，审批环节多、周期长。", hanzi(i))).collect();
-    let row = ["长1号", "行政部", "采购中心", "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003", &background];
+    let background: String =
+        (1..=70).map(|i| format!("第{}条背景说明：现有流程分散在多个部门，审批环节多、周期长。", hanzi(i))).collect();
+    let row = [
+        "长1号",
+        "行政部",
+        "采购中心",
+        "2026-03-05",
+        "流程优化",
+        "目标",
+        "2026-05-07",
+        "内容",
+        "标准",
+        "2026-03-22",
+        "杨磊",
+        "13800000003",
+        &background,
+    ];
     for (c, v) in row.iter().enumerate() {
         ws.write_string(1, c as u16, *v).unwrap();
     }
@@ -261,15 +335,13 @@ fn a_cell_taller_than_a_page_splits_between_lines_in_both_writers() {
 /// The text of each page of a PDF, one `pdftotext -layout` line per entry, spaces removed,
 /// page numbers and blank lines left out.
 fn page_lines(pdf: &Path) -> Vec<Vec<String>> {
-    let o = std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
+    let o =
+        std::process::Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     let mut pages: Vec<Vec<String>> = text
         .split('\u{c}')
         .map(|p| {
-            p.lines()
-                .map(squeezed)
-                .filter(|l| !l.is_empty() && without_page_numbers(l).len() == l.len())
-                .collect()
+            p.lines().map(squeezed).filter(|l| !l.is_empty() && without_page_numbers(l).len() == l.len()).collect()
         })
         .collect();
     while pages.last().is_some_and(|p| p.is_empty()) {
@@ -278,8 +350,21 @@ fn page_lines(pdf: &Path) -> Vec<Vec<String>> {
     pages
 }
 
-const REQUEST_HEADERS: [&str; 13] =
-    ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期", "协作内容", "交付标准", "完成时限", "对接人", "联系电话", "协作背景"];
+const REQUEST_HEADERS: [&str; 13] = [
+    "编号",
+    "发函部门",
+    "收函部门",
+    "发函日期",
+    "工作名称",
+    "核心目标",
+    "计划完成日期",
+    "协作内容",
+    "交付标准",
+    "完成时限",
+    "对接人",
+    "联系电话",
+    "协作背景",
+];
 
 /// A workbook of requests `背景N号` whose 协作背景 holds N sentences, for each N given, and
 /// requests `任务N号` with N tasks each, for each task count given.
@@ -291,21 +376,38 @@ fn probe_workbook(dir: &Path, backgrounds: &[usize], task_counts: &[usize]) -> P
     }
     let mut r = 1;
     let mut request = |ws: &mut rust_xlsxwriter::Worksheet, id: &str, background: &str| {
-        let row = [id, "行政部", "采购中心", "2026-03-05", "流程优化", "目标", "2026-05-07", "内容", "标准", "2026-03-22", "杨磊", "13800000003", background];
+        let row = [
+            id,
+            "行政部",
+            "采购中心",
+            "2026-03-05",
+            "流程优化",
+            "目标",
+            "2026-05-07",
+            "内容",
+            "标准",
+            "2026-03-22",
+            "杨磊",
+            "13800000003",
+            background,
+        ];
         for (c, v) in row.iter().enumerate() {
             ws.write_string(r, c as u16, *v).unwrap();
         }
         r += 1;
     };
     for n in backgrounds {
-        let text: String = (1..=*n).map(|i| format!("第{}条背景说明：现有流程分散在多个部门，审批环节多、周期长。", hanzi(i))).collect();
+        let text: String = (1..=*n)
+            .map(|i| format!("第{}条背景说明：现有流程分散在多个部门，审批环节多、周期长。", hanzi(i)))
+            .collect();
         request(ws, &format!("背景{n}号"), &text);
     }
     for n in task_counts {
         request(ws, &format!("任务{n}号"), "背景");
     }
     let ws = wb.add_worksheet().set_name("任务拆分").unwrap();
-    for (c, h) in ["编号", "序号", "任务名称", "承办部门", "任务描述", "前置任务", "完成日期"].iter().enumerate() {
+    for (c, h) in ["编号", "序号", "任务名称", "承办部门", "任务描述", "前置任务", "完成日期"].iter().enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     let mut r = 1;
@@ -366,11 +468,18 @@ fn growing_application_forms_keep_the_signature_with_the_row_before_and_mark_con
                 // The background goes on here: the page opens with its label, marked （续）
                 // (on the label's second line: 协作背景（续） is wider than its column).
                 let opening = page[..2.min(page.len())].concat();
-                assert!(first.starts_with("协作背景") && opening.contains("（续）"), "{n} sentences, page {}: {opening}", k + 1);
+                assert!(
+                    first.starts_with("协作背景") && opening.contains("（续）"),
+                    "{n} sentences, page {}: {opening}",
+                    k + 1
+                );
                 continued += 1;
             }
             if page.iter().any(|l| l.starts_with("发起部门负责人")) {
-                assert!(page.iter().any(|l| l.starts_with("确认意见")), "{n} sentences: 确认意见 went with the signatures");
+                assert!(
+                    page.iter().any(|l| l.starts_with("确认意见")),
+                    "{n} sentences: 确认意见 went with the signatures"
+                );
             }
         }
         // Every sentence once, none cut by a page break.
@@ -378,7 +487,8 @@ fn growing_application_forms_keep_the_signature_with_the_row_before_and_mark_con
         let mut at = 0;
         for i in 1..=*n {
             let s = format!("第{}条背景说明：现有流程分散在多个部门，审批环节多、周期长。", hanzi(i));
-            at += text[at..].find(&s).unwrap_or_else(|| panic!("{n} sentences: sentence {i} missing or out of order")) + s.len();
+            at += text[at..].find(&s).unwrap_or_else(|| panic!("{n} sentences: sentence {i} missing or out of order"))
+                + s.len();
         }
     }
     println!("application forms: {}, {two_pages} on two pages or more, {continued} continued rows", pdfs.len());
@@ -419,7 +529,10 @@ fn no_task_list_ends_with_a_page_of_signatures_alone() {
         let last = pages.last().unwrap();
         assert!(last.iter().any(|l| l.contains("负责人（签字）")), "{n} tasks: signatures on the last page");
         let date = last.iter().position(|l| l.starts_with("日期：")).expect("a 日期 blank under the table");
-        assert!(last[..date].iter().any(|l| l.contains(&format!("（第{n}项）"))), "{n} tasks: the last task row is on the signatures' page");
+        assert!(
+            last[..date].iter().any(|l| l.contains(&format!("（第{n}项）"))),
+            "{n} tasks: the last task row is on the signatures' page"
+        );
         moved += usize::from(pages.len() > 1 && last.iter().filter(|l| l.contains("（第")).count() == 1);
     }
     println!("task lists: {} lengths, {moved} whose last row moved to the signatures' page", counts.len());
@@ -435,7 +548,9 @@ fn no_task_list_ends_with_a_page_of_signatures_alone() {
         assert_eq!(a.len(), b.len(), "{n} tasks: page counts differ");
         // Which tasks each page holds, by their numbers (（第N项）).
         let tasks = |p: &Vec<String>| -> Vec<String> {
-            p.iter().filter_map(|l| l.find("（第").map(|i| l[i..].chars().take_while(|c| *c != '）').collect())).collect()
+            p.iter()
+                .filter_map(|l| l.find("（第").map(|i| l[i..].chars().take_while(|c| *c != '）').collect()))
+                .collect()
         };
         let same = a.iter().zip(&b).all(|(pa, pb)| tasks(pa) == tasks(pb));
         assert!(same, "{n} tasks: LibreOffice puts the tasks on other pages");
@@ -450,7 +565,12 @@ fn task_list_cells_are_xiaosi_and_the_info_line_fits_its_text() {
         return;
     }
     let pdf = path("协作函〔2026〕3号", "协作任务拆分清单", "pdf");
-    let o = std::process::Command::new("pdftotext").args(["-bbox-layout", "-f", "1", "-l", "1"]).arg(&pdf).arg("-").output().unwrap();
+    let o = std::process::Command::new("pdftotext")
+        .args(["-bbox-layout", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
     let xml = String::from_utf8_lossy(&o.stdout);
     // Word boxes: (height, text). Cells of the table are 小四, 12 pt.
     let words: Vec<(f32, String)> = xml
@@ -465,7 +585,8 @@ fn task_list_cells_are_xiaosi_and_the_info_line_fits_its_text() {
             (attr("yMax") - attr("yMin"), text)
         })
         .collect();
-    for want in ["需求调研（第1项）", "采购中心", "3月10日—3月14日", "序号", "任务描述及交付标准"] {
+    for want in ["需求调研（第1项）", "采购中心", "3月10日—3月14日", "序号", "任务描述及交付标准"]
+    {
         let (h, _) = words.iter().find(|(_, t)| t == want).unwrap_or_else(|| panic!("{want} not a word on page 1"));
         assert!((h - 12.0).abs() < 0.1, "{want} is {h} pt high, not 12");
     }

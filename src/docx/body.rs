@@ -16,8 +16,8 @@ use super::stylesheet::{self, Sheet};
 use super::xml::Xml;
 use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry};
 use crate::model::{
-    Align, Block, Borders, Cell, Document, FontRole, Inline, ParaStyle, Paragraph, SealBlock,
-    StyleName, Table, VAlign, BLANK_CHAR, BLANK_ROLE,
+    Align, Block, Borders, Cell, Document, FontRole, Inline, ParaStyle, Paragraph, SealBlock, StyleName, Table, VAlign,
+    BLANK_CHAR, BLANK_ROLE,
 };
 
 pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -44,11 +44,7 @@ pub(super) struct Placement {
 /// Placement inside a keep-together group: `chain` says whether this paragraph must also
 /// stay with what follows it.
 fn kept(chain: Option<bool>) -> Placement {
-    Placement {
-        keep_next: chain == Some(true),
-        keep_lines: chain.is_some(),
-        ..Placement::default()
-    }
+    Placement { keep_next: chain == Some(true), keep_lines: chain.is_some(), ..Placement::default() }
 }
 
 /// A tab stop: `w:val` (center/right), position in twips, leader (hyphen, dot, none).
@@ -81,12 +77,7 @@ pub(super) struct RunProps {
 
 impl RunProps {
     pub fn of(style: &ParaStyle) -> Self {
-        RunProps {
-            role: style.role,
-            size: style.size,
-            char_spacing: style.char_spacing,
-            bold: style.bold,
-        }
+        RunProps { role: style.role, size: style.size, char_spacing: style.char_spacing, bold: style.bold }
     }
 }
 
@@ -119,8 +110,7 @@ pub fn document_xml(doc: &Document, geometry: &Geometry, footers: &[FooterPart])
         margin_left: doc.page.margin_left,
         text_width: doc.page.text_width(),
     };
-    w.x.open("w:document", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)])
-        .open("w:body", &[]);
+    w.x.open("w:document", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]).open("w:body", &[]);
     w.blocks(&doc.blocks, None);
     if w.after_table {
         // Word needs a paragraph between the last table and the section properties.
@@ -141,14 +131,10 @@ impl BodyWriter<'_> {
             match block {
                 Block::Paragraph(p) => self.paragraph(p, kept(child_chain)),
                 Block::Table(t) => self.table(t, child_chain),
-                Block::Rule { height, thickness } => {
-                    self.rule(*height, *thickness, kept(child_chain))
-                }
+                Block::Rule { height, thickness } => self.rule(*height, *thickness, kept(child_chain)),
                 Block::CutLine { height } => self.cut_line(*height, kept(child_chain)),
                 Block::Seal(seal) => self.seal(seal, child_chain),
-                Block::KeepTogether(inner) => {
-                    self.blocks(inner, Some(child_chain.unwrap_or(false)))
-                }
+                Block::KeepTogether(inner) => self.blocks(inner, Some(child_chain.unwrap_or(false))),
                 Block::PageBreak => self.pending_page_break = true,
             }
         }
@@ -198,20 +184,10 @@ impl BodyWriter<'_> {
     fn rule(&mut self, height: f32, thickness: f32, placement: Placement) {
         let half = height / 2.0;
         let def = *self.sheet.definition(&stylesheet::RULE);
-        let style = ParaStyle {
-            line_pitch: half,
-            space_after: height - half,
-            ..def
-        };
+        let style = ParaStyle { line_pitch: half, space_after: height - half, ..def };
         let placement = self.take_page_break(placement);
         self.after_table = false;
-        let props = ParaProps {
-            style: &style,
-            def: &def,
-            placement,
-            bottom_border: Some(thickness),
-            tabs: &[],
-        };
+        let props = ParaProps { style: &style, def: &def, placement, bottom_border: Some(thickness), tabs: &[] };
         self.x.open("w:p", &[]);
         paragraph_properties(&mut self.x, &props);
         self.x.close("w:p");
@@ -222,31 +198,14 @@ impl BodyWriter<'_> {
     fn cut_line(&mut self, height: f32, placement: Placement) {
         let width = self.geometry.text_width();
         let tabs = [
-            TabStop {
-                kind: "center",
-                pos: width / 2,
-                leader: "hyphen",
-            },
-            TabStop {
-                kind: "right",
-                pos: width,
-                leader: "hyphen",
-            },
+            TabStop { kind: "center", pos: width / 2, leader: "hyphen" },
+            TabStop { kind: "right", pos: width, leader: "hyphen" },
         ];
         let def = *self.sheet.definition(&stylesheet::CUT_LINE);
-        let style = ParaStyle {
-            line_pitch: height,
-            ..def
-        };
+        let style = ParaStyle { line_pitch: height, ..def };
         let placement = self.take_page_break(placement);
         self.after_table = false;
-        let props = ParaProps {
-            style: &style,
-            def: &def,
-            placement,
-            bottom_border: None,
-            tabs: &tabs,
-        };
+        let props = ParaProps { style: &style, def: &def, placement, bottom_border: None, tabs: &tabs };
         let (rpr, base) = (RunProps::of(&style), RunProps::of(&def));
         self.x.open("w:p", &[]);
         paragraph_properties(&mut self.x, &props);
@@ -259,21 +218,9 @@ impl BodyWriter<'_> {
     /// An invisible paragraph of SPACER_HEIGHT, optionally carrying a page break.
     fn spacer(&mut self, page_break_before: bool) {
         let def = self.sheet.definition(&stylesheet::SPACER);
-        let placement = Placement {
-            page_break_before,
-            ..Placement::default()
-        };
+        let placement = Placement { page_break_before, ..Placement::default() };
         self.x.open("w:p", &[]);
-        paragraph_properties(
-            &mut self.x,
-            &ParaProps {
-                style: def,
-                def,
-                placement,
-                bottom_border: None,
-                tabs: &[],
-            },
-        );
+        paragraph_properties(&mut self.x, &ParaProps { style: def, def, placement, bottom_border: None, tabs: &[] });
         self.x.close("w:p");
         self.after_table = false;
     }
@@ -309,10 +256,7 @@ impl BodyWriter<'_> {
                 x.empty("w:cantSplit", &[]);
             }
             if row.min_height > 0.0 {
-                x.empty(
-                    "w:trHeight",
-                    &[("w:val", &twips(row.min_height)), ("w:hRule", &"atLeast")],
-                );
+                x.empty("w:trHeight", &[("w:val", &twips(row.min_height)), ("w:hRule", &"atLeast")]);
             }
             if i < t.header_rows {
                 x.empty("w:tblHeader", &[]);
@@ -332,20 +276,10 @@ impl BodyWriter<'_> {
         let x = &mut self.x;
         x.open("w:sectPr", &[]);
         for f in footers {
-            x.empty(
-                "w:footerReference",
-                &[("w:type", &f.kind.reference_type()), ("r:id", &f.rel_id)],
-            );
+            x.empty("w:footerReference", &[("w:type", &f.kind.reference_type()), ("r:id", &f.rel_id)]);
         }
         if g.landscape {
-            x.empty(
-                "w:pgSz",
-                &[
-                    ("w:w", &g.width),
-                    ("w:h", &g.height),
-                    ("w:orient", &"landscape"),
-                ],
-            );
+            x.empty("w:pgSz", &[("w:w", &g.width), ("w:h", &g.height), ("w:orient", &"landscape")]);
         } else {
             x.empty("w:pgSz", &[("w:w", &g.width), ("w:h", &g.height)]);
         }
@@ -424,16 +358,7 @@ fn write_paragraph_with(
 ) {
     let def = sheet.definition(&p.style.name);
     x.open("w:p", &[]);
-    paragraph_properties(
-        x,
-        &ParaProps {
-            style: &p.style,
-            def,
-            placement,
-            bottom_border: None,
-            tabs: &[],
-        },
-    );
+    paragraph_properties(x, &ParaProps { style: &p.style, def, placement, bottom_border: None, tabs: &[] });
     first_run(x);
     typeset_runs(x, p, &RunProps::of(def));
     x.close("w:p");
@@ -579,13 +504,8 @@ pub(super) fn paragraph_values(
     bottom_border: Option<f32>,
     tabs: &[TabStop],
 ) {
-    let off = ParaValues {
-        keep_next: false,
-        keep_lines: false,
-        page_break_before: false,
-        ind: Indent::default(),
-        ..*own
-    };
+    let off =
+        ParaValues { keep_next: false, keep_lines: false, page_break_before: false, ind: Indent::default(), ..*own };
     // With no base, spacing, jc and the run are always stated (they differ from Word's own
     // defaults); the rest only when on.
     let differs = |f: &dyn Fn(&ParaValues) -> bool| match base {
@@ -605,26 +525,14 @@ pub(super) fn paragraph_values(
         x.open("w:pBdr", &[]);
         x.empty(
             "w:bottom",
-            &[
-                ("w:val", &"single"),
-                ("w:sz", &eighth_points(width)),
-                ("w:space", &0),
-                ("w:color", &"auto"),
-            ],
+            &[("w:val", &"single"), ("w:sz", &eighth_points(width)), ("w:space", &0), ("w:color", &"auto")],
         );
         x.close("w:pBdr");
     }
     if !tabs.is_empty() {
         x.open("w:tabs", &[]);
         for tab in tabs {
-            x.empty(
-                "w:tab",
-                &[
-                    ("w:val", &tab.kind),
-                    ("w:leader", &tab.leader),
-                    ("w:pos", &tab.pos),
-                ],
-            );
+            x.empty("w:tab", &[("w:val", &tab.kind), ("w:leader", &tab.leader), ("w:pos", &tab.pos)]);
         }
         x.close("w:tabs");
     }
@@ -632,12 +540,7 @@ pub(super) fn paragraph_values(
         let (before, after, line) = own.spacing;
         x.empty(
             "w:spacing",
-            &[
-                ("w:before", &before),
-                ("w:after", &after),
-                ("w:line", &line),
-                ("w:lineRule", &"exact"),
-            ],
+            &[("w:before", &before), ("w:after", &after), ("w:line", &line), ("w:lineRule", &"exact")],
         );
     }
     if differs(&|b| b.ind != own.ind) {
@@ -676,13 +579,7 @@ pub(super) fn run_fonts(x: &mut Xml, role: FontRole) {
     let name = font_face(role).name;
     x.empty(
         "w:rFonts",
-        &[
-            ("w:ascii", &name),
-            ("w:hAnsi", &name),
-            ("w:eastAsia", &name),
-            ("w:cs", &name),
-            ("w:hint", &"eastAsia"),
-        ],
+        &[("w:ascii", &name), ("w:hAnsi", &name), ("w:eastAsia", &name), ("w:cs", &name), ("w:hint", &"eastAsia")],
     );
 }
 
@@ -755,11 +652,7 @@ pub(super) fn field(x: &mut Xml, rpr: &RunProps, base: &RunProps, instruction: &
     field_char(x, "begin");
     x.open("w:r", &[]);
     run_properties(x, rpr, Some(base));
-    x.text_element(
-        "w:instrText",
-        &[("xml:space", &"preserve")],
-        &format!(" {instruction} "),
-    );
+    x.text_element("w:instrText", &[("xml:space", &"preserve")], &format!(" {instruction} "));
     x.close("w:r");
     field_char(x, "separate");
     run(x, rpr, base, placeholder);
@@ -794,12 +687,7 @@ fn table_properties(x: &mut Xml, t: &Table) {
     // 0.5 pt grid otherwise adds 0.5 pt per row, enough to push a signature row over a page).
     let border = t.borders.inner.unwrap_or(0.0);
     let (pad_x, pad_y) = (twips(t.pad_x), twips((t.pad_y - border / 2.0).max(0.0)));
-    for (side, pad) in [
-        ("w:top", pad_y),
-        ("w:left", pad_x),
-        ("w:bottom", pad_y),
-        ("w:right", pad_x),
-    ] {
+    for (side, pad) in [("w:top", pad_y), ("w:left", pad_x), ("w:bottom", pad_y), ("w:right", pad_x)] {
         x.empty(side, &[("w:w", &pad), ("w:type", &"dxa")]);
     }
     x.close("w:tblCellMar");
@@ -821,12 +709,7 @@ fn table_borders(x: &mut Xml, borders: &Borders) {
         match width {
             Some(w) => x.empty(
                 side,
-                &[
-                    ("w:val", &"single"),
-                    ("w:sz", &eighth_points(w)),
-                    ("w:space", &0),
-                    ("w:color", &"auto"),
-                ],
+                &[("w:val", &"single"), ("w:sz", &eighth_points(w)), ("w:space", &0), ("w:color", &"auto")],
             ),
             None => x.empty(side, &[("w:val", &"nil")]),
         };
@@ -858,26 +741,14 @@ fn grid_rows(t: &Table) -> Vec<Vec<Slot<'_>>> {
         loop {
             if col < ncols {
                 if let Some((left, cell)) = covering[col] {
-                    slots.push(Slot {
-                        cell,
-                        col,
-                        continuation: true,
-                    });
-                    covering[col] = if left > 1 {
-                        Some((left - 1, cell))
-                    } else {
-                        None
-                    };
+                    slots.push(Slot { cell, col, continuation: true });
+                    covering[col] = if left > 1 { Some((left - 1, cell)) } else { None };
                     col += cell.col_span.max(1);
                     continue;
                 }
             }
             let Some(cell) = cells.next() else { break };
-            slots.push(Slot {
-                cell,
-                col,
-                continuation: false,
-            });
+            slots.push(Slot { cell, col, continuation: false });
             if cell.row_span > 1 && col < ncols {
                 covering[col] = Some((cell.row_span - 1, cell));
             }
@@ -893,13 +764,7 @@ fn table_cell(x: &mut Xml, sheet: &Sheet, t: &Table, slot: &Slot, placement: Pla
     let cell = slot.cell;
     let span = cell.col_span.max(1);
     let end = (slot.col + span).min(t.columns.len());
-    let width: i64 = t
-        .columns
-        .get(slot.col..end)
-        .unwrap_or(&[])
-        .iter()
-        .map(|&c| twips(c))
-        .sum();
+    let width: i64 = t.columns.get(slot.col..end).unwrap_or(&[]).iter().map(|&c| twips(c)).sum();
     x.open("w:tc", &[]);
     x.open("w:tcPr", &[]);
     x.empty("w:tcW", &[("w:w", &width), ("w:type", &"dxa")]);
@@ -912,14 +777,7 @@ fn table_cell(x: &mut Xml, sheet: &Sheet, t: &Table, slot: &Slot, placement: Pla
         x.empty("w:vMerge", &[("w:val", &"restart")]);
     }
     if let Some(gray) = cell.shade {
-        x.empty(
-            "w:shd",
-            &[
-                ("w:val", &"clear"),
-                ("w:color", &"auto"),
-                ("w:fill", &gray_hex(gray)),
-            ],
-        );
+        x.empty("w:shd", &[("w:val", &"clear"), ("w:color", &"auto"), ("w:fill", &gray_hex(gray))]);
     }
     let valign = match cell.valign {
         VAlign::Top => "top",
@@ -931,15 +789,8 @@ fn table_cell(x: &mut Xml, sheet: &Sheet, t: &Table, slot: &Slot, placement: Pla
     // A continuation holds one empty paragraph in the spanning cell's style.
     let empty;
     let paragraphs: &[Paragraph] = if slot.continuation || cell.paragraphs.is_empty() {
-        let style = cell
-            .paragraphs
-            .first()
-            .map(|p| p.style)
-            .unwrap_or_else(ParaStyle::body);
-        empty = [Paragraph {
-            style,
-            content: Vec::new(),
-        }];
+        let style = cell.paragraphs.first().map(|p| p.style).unwrap_or_else(ParaStyle::body);
+        empty = [Paragraph { style, content: Vec::new() }];
         &empty
     } else {
         &cell.paragraphs

@@ -17,7 +17,7 @@
 //! show empty boxes. Distinct subsets under distinct names cannot be confused; the same
 //! characters give the same name, so identical subsets are shared.
 
-use crate::fonts::{fonts, font_bytes, role_index, FALLBACK, ROLES};
+use crate::fonts::{font_bytes, fonts, role_index, FALLBACK, ROLES};
 use crate::model::{Block, Document, FontRole, Inline, Paragraph, BLANK_CHAR, BLANK_ROLE};
 use read_fonts::collections::IntSet;
 use read_fonts::types::{NameId, Tag};
@@ -48,12 +48,7 @@ pub(super) struct ExtraText<'a> {
 /// there are page numbers, every paragraph, run and blank role — with the characters it
 /// draws. `always` are roles named even without text (the docDefaults font), `extra` text
 /// drawn once in any case (footers), `cut_line` the text of each cut line.
-pub(super) fn font_use(
-    doc: &Document,
-    always: &[FontRole],
-    extra: &[ExtraText],
-    cut_line: &ExtraText,
-) -> Vec<FontUse> {
+pub(super) fn font_use(doc: &Document, always: &[FontRole], extra: &[ExtraText], cut_line: &ExtraText) -> Vec<FontUse> {
     let mut sets: [Option<BTreeSet<char>>; 5] = Default::default();
     let mut add = |role: FontRole, text: &str| {
         let set = sets[role_index(role)].get_or_insert_with(BTreeSet::new);
@@ -227,8 +222,8 @@ fn make_subset(role: FontRole, chars: &BTreeSet<char>) -> Result<Vec<u8>, skera:
     // kerning or substitution; without them LibreOffice and Word do the same), and what
     // hb-subset drops by default that our fonts could carry.
     let drop: IntSet<Tag> = [
-        b"GSUB", b"GPOS", b"GDEF", b"BASE", b"JSTF", b"DSIG", b"kern", b"morx", b"mort", b"kerx",
-        b"LTSH", b"PCLT", b"EBDT", b"EBLC", b"EBSC", b"SVG ", b"vhea", b"vmtx", b"VORG",
+        b"GSUB", b"GPOS", b"GDEF", b"BASE", b"JSTF", b"DSIG", b"kern", b"morx", b"mort", b"kerx", b"LTSH", b"PCLT",
+        b"EBDT", b"EBLC", b"EBSC", b"SVG ", b"vhea", b"vmtx", b"VORG",
     ]
     .into_iter()
     .map(Tag::new)
@@ -280,21 +275,11 @@ fn rename(font: &[u8], role: FontRole, tag: &str) -> Vec<u8> {
                 3 | 6 => text.replace(&ps_family, &ps_tagged),
                 _ => text,
             };
-            Some(NameRecord::new(
-                r.platform_id(),
-                r.encoding_id(),
-                r.language_id(),
-                r.name_id(),
-                text.into(),
-            ))
+            Some(NameRecord::new(r.platform_id(), r.encoding_id(), r.language_id(), r.name_id(), text.into()))
         })
         .collect();
     let table = NameTable::new(records);
-    write_fonts::FontBuilder::new()
-        .add_table(&table)
-        .expect("name table compiles")
-        .copy_missing_tables(parsed)
-        .build()
+    write_fonts::FontBuilder::new().add_table(&table).expect("name table compiles").copy_missing_tables(parsed).build()
 }
 
 /// What word/fontTable.xml says about a face, from its OS/2 table.
@@ -313,11 +298,11 @@ pub(super) struct FaceInfo {
 /// test: some source fonts (FandolFang) leave them unset although they cover the block, and
 /// a word processor choosing a substitute reads them.
 const RANGE_PROBES: [(u32, char); 5] = [
-    (0, 'A'),         // Basic Latin
-    (31, '—'),        // General Punctuation
-    (48, '。'),        // CJK Symbols and Punctuation
-    (59, '中'),        // CJK Unified Ideographs
-    (68, '，'),        // Halfwidth and Fullwidth Forms
+    (0, 'A'),   // Basic Latin
+    (31, '—'),  // General Punctuation
+    (48, '。'), // CJK Symbols and Punctuation
+    (59, '中'), // CJK Unified Ideographs
+    (68, '，'), // Halfwidth and Fullwidth Forms
 ];
 
 /// The face facts of `role`, read once.
@@ -330,22 +315,15 @@ fn read_face_info(role: FontRole) -> FaceInfo {
     let font = FontRef::new(font_bytes(role)).expect("bundled font parses");
     let os2 = font.os2().expect("bundled font has OS/2");
     let panose: [u8; 10] = os2.panose_10().try_into().expect("10 PANOSE bytes");
-    let mut usb = [
-        os2.ul_unicode_range_1(),
-        os2.ul_unicode_range_2(),
-        os2.ul_unicode_range_3(),
-        os2.ul_unicode_range_4(),
-    ];
+    let mut usb =
+        [os2.ul_unicode_range_1(), os2.ul_unicode_range_2(), os2.ul_unicode_range_3(), os2.ul_unicode_range_4()];
     let face = &fonts().face(role).face;
     for (bit, probe) in RANGE_PROBES {
         if face.glyph_index(probe).is_some() {
             usb[(bit / 32) as usize] |= 1 << (bit % 32);
         }
     }
-    let csb = [
-        os2.ul_code_page_range_1().unwrap_or(0),
-        os2.ul_code_page_range_2().unwrap_or(0),
-    ];
+    let csb = [os2.ul_code_page_range_1().unwrap_or(0), os2.ul_code_page_range_2().unwrap_or(0)];
     let bold_only = os2.fs_selection().contains(read_fonts::tables::os2::SelectionFlags::BOLD);
     FaceInfo { panose, usb, csb, bold_only }
 }
@@ -383,7 +361,10 @@ mod tests {
                 .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
                 .and_then(|n| n.to_string())
                 .unwrap();
-            assert!(ps.starts_with(&format!("Gongwen{}", subset_tag(&key))[..7]) && ps.contains(&subset_tag(&key)), "{ps}");
+            assert!(
+                ps.starts_with(&format!("Gongwen{}", subset_tag(&key))[..7]) && ps.contains(&subset_tag(&key)),
+                "{ps}"
+            );
             let raw = face.raw_face();
             for table in [b"cmap", b"name", b"OS/2", b"hhea", b"hmtx", b"glyf", b"loca", b"post", b"maxp", b"head"] {
                 assert!(raw.table(ttf_parser::Tag::from_bytes(table)).is_some(), "{role:?} lacks {table:?}");
@@ -394,7 +375,10 @@ mod tests {
             // Allows embedding (fsType 0 installable or 8 editable), as LibreOffice checks.
             let fs_type = face.tables().os2.unwrap().permissions();
             assert!(
-                matches!(fs_type, None | Some(ttf_parser::Permissions::Installable) | Some(ttf_parser::Permissions::Editable)),
+                matches!(
+                    fs_type,
+                    None | Some(ttf_parser::Permissions::Installable) | Some(ttf_parser::Permissions::Editable)
+                ),
                 "{role:?}: {fs_type:?}"
             );
         }

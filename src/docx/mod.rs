@@ -56,58 +56,17 @@ pub struct FontFace {
 pub const FONT_FACES: [(FontRole, FontFace); 5] = [
     (
         FontRole::Title,
-        FontFace {
-            name: "Gongwen Title",
-            alt_name: "方正小标宋简体",
-            family: "roman",
-            pitch: "variable",
-        },
+        FontFace { name: "Gongwen Title", alt_name: "方正小标宋简体", family: "roman", pitch: "variable" },
     ),
-    (
-        FontRole::FangSong,
-        FontFace {
-            name: "Gongwen FangSong",
-            alt_name: "仿宋",
-            family: "roman",
-            pitch: "variable",
-        },
-    ),
-    (
-        FontRole::Hei,
-        FontFace {
-            name: "Gongwen Hei",
-            alt_name: "黑体",
-            family: "swiss",
-            pitch: "variable",
-        },
-    ),
-    (
-        FontRole::Kai,
-        FontFace {
-            name: "Gongwen Kai",
-            alt_name: "楷体",
-            family: "script",
-            pitch: "variable",
-        },
-    ),
-    (
-        FontRole::Song,
-        FontFace {
-            name: "Gongwen Song",
-            alt_name: "宋体",
-            family: "roman",
-            pitch: "variable",
-        },
-    ),
+    (FontRole::FangSong, FontFace { name: "Gongwen FangSong", alt_name: "仿宋", family: "roman", pitch: "variable" }),
+    (FontRole::Hei, FontFace { name: "Gongwen Hei", alt_name: "黑体", family: "swiss", pitch: "variable" }),
+    (FontRole::Kai, FontFace { name: "Gongwen Kai", alt_name: "楷体", family: "script", pitch: "variable" }),
+    (FontRole::Song, FontFace { name: "Gongwen Song", alt_name: "宋体", family: "roman", pitch: "variable" }),
 ];
 
 /// The face the .docx names for `role`.
 pub fn font_face(role: FontRole) -> &'static FontFace {
-    &FONT_FACES
-        .iter()
-        .find(|(r, _)| *r == role)
-        .expect("every role is in FONT_FACES")
-        .1
+    &FONT_FACES.iter().find(|(r, _)| *r == role).expect("every role is in FONT_FACES").1
 }
 
 /// The role of the document default (docDefaults): body text.
@@ -265,9 +224,7 @@ const STORE_BELOW: usize = 1024;
 /// Pack the parts (name, content) in the given order, timestamp 1980-01-01 00:00: small parts and
 /// images stored, the rest deflated.
 fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let options = SimpleFileOptions::DEFAULT
-        .last_modified_time(DateTime::DEFAULT)
-        .unix_permissions(0o644);
+    let options = SimpleFileOptions::DEFAULT.last_modified_time(DateTime::DEFAULT).unix_permissions(0o644);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in parts {
         // Deflate what is worth it. Setting up a compressor costs more than a small part
@@ -278,10 +235,8 @@ fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
             CompressionMethod::Deflated
         };
         // Writing to a Vec cannot fail; an error here is a bug in the zip crate.
-        zip.start_file(name.as_str(), options.compression_method(method))
-            .expect("start zip entry in memory");
-        zip.write_all(content)
-            .expect("write zip entry in memory");
+        zip.start_file(name.as_str(), options.compression_method(method)).expect("start zip entry in memory");
+        zip.write_all(content).expect("write zip entry in memory");
     }
     zip.finish().expect("finish zip in memory").into_inner()
 }

@@ -2,31 +2,25 @@
 //! relationships, content types and the document properties — and the fixed order in which
 //! they go into the zip.
 
+use super::body::{self, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W};
 use super::embed::{self, EmbeddedFont, ExtraText, FontUse};
 use super::seal::SealMedia;
-use super::body::{self, paragraph_properties, run, ParaProps, Placement, RunProps, NS_R, NS_W};
 use super::stylesheet::{self, Sheet};
 use super::xml::Xml;
-use super::{
-    font_face, half_points, DocxOptions, FooterKind, FooterPart, DEFAULT_ROLE, PAGE_NUMBER_ROLE,
-};
+use super::{font_face, half_points, DocxOptions, FooterKind, FooterPart, DEFAULT_ROLE, PAGE_NUMBER_ROLE};
 use crate::model::{Align, Document, FontRole, PageNumbers, ParaStyle};
 
 const NS_CONTENT_TYPES: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
 const NS_PACKAGE_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
-const REL_CORE: &str =
-    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
+const REL_CORE: &str = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const CT_WORD: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.";
 /// Content type of an embedded font part (ECMA-376 Part 1 §17.8.1, obfuscated TrueType).
 const CT_OBFUSCATED_FONT: &str = "application/vnd.openxmlformats-officedocument.obfuscatedFont";
 
 /// word/document.xml's relationships: rId1–3 are these parts, footers follow from rId4.
-const DOCUMENT_PARTS: [(&str, &str); 3] = [
-    ("styles", "styles.xml"),
-    ("settings", "settings.xml"),
-    ("fontTable", "fontTable.xml"),
-];
+const DOCUMENT_PARTS: [(&str, &str); 3] =
+    [("styles", "styles.xml"), ("settings", "settings.xml"), ("fontTable", "fontTable.xml")];
 pub(super) const FIRST_FREE_REL_ID: usize = DOCUMENT_PARTS.len() + 1;
 
 /// All parts of the package, (zip entry name, content), in the order they are zipped.
@@ -47,10 +41,7 @@ pub(super) fn package(
         ("docProps/core.xml".to_string(), core_properties(doc)),
         ("docProps/app.xml".to_string(), app_properties()),
         ("word/document.xml".to_string(), named(document)),
-        (
-            "word/_rels/document.xml.rels".to_string(),
-            document_rels(footers, media),
-        ),
+        ("word/_rels/document.xml.rels".to_string(), document_rels(footers, media)),
         ("word/styles.xml".to_string(), named(styles(doc))),
         ("word/settings.xml".to_string(), settings(doc.page_numbers, !fonts.is_empty())),
         ("word/fontTable.xml".to_string(), font_table(&uses, &fonts)),
@@ -76,12 +67,9 @@ pub(super) fn package(
 /// the body and style writers need not know about embedding; an attribute value is the
 /// only place a face name appears quoted (text has its quotes escaped).
 fn subset_names(xml: String, fonts: &[EmbeddedFont]) -> String {
-    fonts.iter().fold(xml, |xml, f| {
-        xml.replace(
-            &format!("=\"{}\"", font_face(f.role).name),
-            &format!("=\"{}\"", f.name),
-        )
-    })
+    fonts
+        .iter()
+        .fold(xml, |xml, f| xml.replace(&format!("=\"{}\"", font_face(f.role).name), &format!("=\"{}\"", f.name)))
 }
 
 fn content_types(footers: &[FooterPart], media: &SealMedia, fonts: &[EmbeddedFont]) -> String {
@@ -89,18 +77,9 @@ fn content_types(footers: &[FooterPart], media: &SealMedia, fonts: &[EmbeddedFon
     x.open("Types", &[("xmlns", &NS_CONTENT_TYPES)]);
     x.empty(
         "Default",
-        &[
-            ("Extension", &"rels"),
-            (
-                "ContentType",
-                &"application/vnd.openxmlformats-package.relationships+xml",
-            ),
-        ],
+        &[("Extension", &"rels"), ("ContentType", &"application/vnd.openxmlformats-package.relationships+xml")],
     );
-    x.empty(
-        "Default",
-        &[("Extension", &"xml"), ("ContentType", &"application/xml")],
-    );
+    x.empty("Default", &[("Extension", &"xml"), ("ContentType", &"application/xml")]);
     if !media.parts.is_empty() {
         x.empty("Default", &[("Extension", &"png"), ("ContentType", &"image/png")]);
     }
@@ -108,26 +87,11 @@ fn content_types(footers: &[FooterPart], media: &SealMedia, fonts: &[EmbeddedFon
         x.empty("Default", &[("Extension", &"odttf"), ("ContentType", &CT_OBFUSCATED_FONT)]);
     }
     let mut overrides = vec![
-        (
-            "/word/document.xml".to_string(),
-            format!("{CT_WORD}document.main+xml"),
-        ),
-        (
-            "/word/styles.xml".to_string(),
-            format!("{CT_WORD}styles+xml"),
-        ),
-        (
-            "/word/settings.xml".to_string(),
-            format!("{CT_WORD}settings+xml"),
-        ),
-        (
-            "/word/fontTable.xml".to_string(),
-            format!("{CT_WORD}fontTable+xml"),
-        ),
-        (
-            "/docProps/core.xml".to_string(),
-            "application/vnd.openxmlformats-package.core-properties+xml".to_string(),
-        ),
+        ("/word/document.xml".to_string(), format!("{CT_WORD}document.main+xml")),
+        ("/word/styles.xml".to_string(), format!("{CT_WORD}styles+xml")),
+        ("/word/settings.xml".to_string(), format!("{CT_WORD}settings+xml")),
+        ("/word/fontTable.xml".to_string(), format!("{CT_WORD}fontTable+xml")),
+        ("/docProps/core.xml".to_string(), "application/vnd.openxmlformats-package.core-properties+xml".to_string()),
         (
             "/docProps/app.xml".to_string(),
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string(),
@@ -137,10 +101,7 @@ fn content_types(footers: &[FooterPart], media: &SealMedia, fonts: &[EmbeddedFon
         overrides.push((format!("/word/{}", f.file), format!("{CT_WORD}footer+xml")));
     }
     for (part, content_type) in &overrides {
-        x.empty(
-            "Override",
-            &[("PartName", part), ("ContentType", content_type)],
-        );
+        x.empty("Override", &[("PartName", part), ("ContentType", content_type)]);
     }
     x.close("Types");
     x.finish()
@@ -151,10 +112,7 @@ fn relationships(rels: &[(String, String, String)]) -> String {
     let mut x = Xml::new();
     x.open("Relationships", &[("xmlns", &NS_PACKAGE_RELS)]);
     for (id, kind, target) in rels {
-        x.empty(
-            "Relationship",
-            &[("Id", id), ("Type", kind), ("Target", target)],
-        );
+        x.empty("Relationship", &[("Id", id), ("Type", kind), ("Target", target)]);
     }
     x.close("Relationships");
     x.finish()
@@ -162,17 +120,9 @@ fn relationships(rels: &[(String, String, String)]) -> String {
 
 fn package_rels() -> String {
     relationships(&[
-        (
-            "rId1".into(),
-            format!("{REL_TYPE}officeDocument"),
-            "word/document.xml".into(),
-        ),
+        ("rId1".into(), format!("{REL_TYPE}officeDocument"), "word/document.xml".into()),
         ("rId2".into(), REL_CORE.into(), "docProps/core.xml".into()),
-        (
-            "rId3".into(),
-            format!("{REL_TYPE}extended-properties"),
-            "docProps/app.xml".into(),
-        ),
+        ("rId3".into(), format!("{REL_TYPE}extended-properties"), "docProps/app.xml".into()),
     ])
 }
 
@@ -180,20 +130,10 @@ fn document_rels(footers: &[FooterPart], media: &SealMedia) -> String {
     let mut rels: Vec<(String, String, String)> = DOCUMENT_PARTS
         .iter()
         .enumerate()
-        .map(|(i, (kind, target))| {
-            (
-                format!("rId{}", i + 1),
-                format!("{REL_TYPE}{kind}"),
-                target.to_string(),
-            )
-        })
+        .map(|(i, (kind, target))| (format!("rId{}", i + 1), format!("{REL_TYPE}{kind}"), target.to_string()))
         .collect();
     for f in footers {
-        rels.push((
-            f.rel_id.clone(),
-            format!("{REL_TYPE}footer"),
-            f.file.clone(),
-        ));
+        rels.push((f.rel_id.clone(), format!("{REL_TYPE}footer"), f.file.clone()));
     }
     for m in &media.parts {
         rels.push((m.rel_id.clone(), format!("{REL_TYPE}image"), m.file.clone()));
@@ -204,19 +144,13 @@ fn document_rels(footers: &[FooterPart], media: &SealMedia) -> String {
 /// dc:title, dc:creator and the dates — from the document's own date (midnight UTC), never
 /// the clock, so the same input gives the same bytes.
 fn core_properties(doc: &Document) -> String {
-    let date = doc
-        .date
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "2000-01-01".to_string());
+    let date = doc.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "2000-01-01".to_string());
     let timestamp = format!("{date}T00:00:00Z");
     let mut x = Xml::new();
     x.open(
         "cp:coreProperties",
         &[
-            (
-                "xmlns:cp",
-                &"http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-            ),
+            ("xmlns:cp", &"http://schemas.openxmlformats.org/package/2006/metadata/core-properties"),
             ("xmlns:dc", &"http://purl.org/dc/elements/1.1/"),
             ("xmlns:dcterms", &"http://purl.org/dc/terms/"),
             ("xmlns:dcmitype", &"http://purl.org/dc/dcmitype/"),
@@ -238,14 +172,8 @@ fn app_properties() -> String {
     x.open(
         "Properties",
         &[
-            (
-                "xmlns",
-                &"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
-            ),
-            (
-                "xmlns:vt",
-                &"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
-            ),
+            ("xmlns", &"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+            ("xmlns:vt", &"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
         ],
     );
     x.text_element("Application", &[], "gongwen");
@@ -265,14 +193,7 @@ fn styles(doc: &Document) -> String {
     body::run_fonts(&mut x, DEFAULT_ROLE);
     x.empty("w:sz", &[("w:val", &half_points(16.0))]);
     x.empty("w:szCs", &[("w:val", &half_points(16.0))]);
-    x.empty(
-        "w:lang",
-        &[
-            ("w:val", &"en-US"),
-            ("w:eastAsia", &"zh-CN"),
-            ("w:bidi", &"ar-SA"),
-        ],
-    );
+    x.empty("w:lang", &[("w:val", &"en-US"), ("w:eastAsia", &"zh-CN"), ("w:bidi", &"ar-SA")]);
     x.close("w:rPr").close("w:rPrDefault");
     x.open("w:pPrDefault", &[]).open("w:pPr", &[]);
     // Widow/orphan control as the PDF layout does it (layout/flow.rs): at least two lines of
@@ -281,13 +202,7 @@ fn styles(doc: &Document) -> String {
     x.empty("w:widowControl", &[]);
     // The PDF layout has no hanging punctuation; it puts no extra space between Chinese and
     // Latin/digits and does not snap to a character grid.
-    for off in [
-        "w:overflowPunct",
-        "w:autoSpaceDE",
-        "w:autoSpaceDN",
-        "w:adjustRightInd",
-        "w:snapToGrid",
-    ] {
+    for off in ["w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:adjustRightInd", "w:snapToGrid"] {
         x.empty(off, &[("w:val", &0)]);
     }
     x.empty("w:spacing", &[("w:before", &0), ("w:after", &0)]);
@@ -296,39 +211,20 @@ fn styles(doc: &Document) -> String {
 
     stylesheet::write_paragraph_styles(&mut x, &Sheet::of(doc));
 
-    x.open(
-        "w:style",
-        &[
-            ("w:type", &"character"),
-            ("w:default", &1),
-            ("w:styleId", &"DefaultParagraphFont"),
-        ],
-    );
+    x.open("w:style", &[("w:type", &"character"), ("w:default", &1), ("w:styleId", &"DefaultParagraphFont")]);
     x.empty("w:name", &[("w:val", &"Default Paragraph Font")]);
     x.empty("w:uiPriority", &[("w:val", &1)]);
     x.empty("w:semiHidden", &[]).empty("w:unhideWhenUsed", &[]);
     x.close("w:style");
 
-    x.open(
-        "w:style",
-        &[
-            ("w:type", &"table"),
-            ("w:default", &1),
-            ("w:styleId", &"TableNormal"),
-        ],
-    );
+    x.open("w:style", &[("w:type", &"table"), ("w:default", &1), ("w:styleId", &"TableNormal")]);
     x.empty("w:name", &[("w:val", &"Normal Table")]);
     x.empty("w:uiPriority", &[("w:val", &99)]);
     x.empty("w:semiHidden", &[]).empty("w:unhideWhenUsed", &[]);
     x.open("w:tblPr", &[]);
     x.empty("w:tblInd", &[("w:w", &0), ("w:type", &"dxa")]);
     x.open("w:tblCellMar", &[]);
-    for (side, w) in [
-        ("w:top", 0),
-        ("w:left", 108),
-        ("w:bottom", 0),
-        ("w:right", 108),
-    ] {
+    for (side, w) in [("w:top", 0), ("w:left", 108), ("w:bottom", 0), ("w:right", 108)] {
         x.empty(side, &[("w:w", &w), ("w:type", &"dxa")]);
     }
     x.close("w:tblCellMar").close("w:tblPr");
@@ -361,17 +257,10 @@ fn settings(numbers: PageNumbers, embedded_fonts: bool) -> String {
     x.empty("w:doNotExpandShiftReturn", &[]);
     x.empty(
         "w:compatSetting",
-        &[
-            ("w:name", &"compatibilityMode"),
-            ("w:uri", &"http://schemas.microsoft.com/office/word"),
-            ("w:val", &15),
-        ],
+        &[("w:name", &"compatibilityMode"), ("w:uri", &"http://schemas.microsoft.com/office/word"), ("w:val", &15)],
     );
     x.close("w:compat");
-    x.empty(
-        "w:themeFontLang",
-        &[("w:val", &"en-US"), ("w:eastAsia", &"zh-CN")],
-    );
+    x.empty("w:themeFontLang", &[("w:val", &"en-US"), ("w:eastAsia", &"zh-CN")]);
     x.empty("w:decimalSymbol", &[("w:val", &".")]);
     x.empty("w:listSeparator", &[("w:val", &",")]);
     x.close("w:settings");
@@ -386,10 +275,7 @@ fn font_use(doc: &Document, footers: &[FooterPart]) -> Vec<FontUse> {
         always.push(PAGE_NUMBER_ROLE);
     }
     let footer_text: Vec<String> = footers.iter().map(|f| footer_text(f.kind)).collect();
-    let extra: Vec<ExtraText> = footer_text
-        .iter()
-        .map(|text| ExtraText { role: PAGE_NUMBER_ROLE, text })
-        .collect();
+    let extra: Vec<ExtraText> = footer_text.iter().map(|text| ExtraText { role: PAGE_NUMBER_ROLE, text }).collect();
     // body::cut_line: the scissors, and hyphen tab leaders, in 宋体.
     let cut_line = format!("{}-", body::SCISSORS);
     let cut_line = ExtraText { role: FontRole::Song, text: &cut_line };
@@ -430,16 +316,9 @@ fn font_table(uses: &[FontUse], fonts: &[EmbeddedFont]) -> String {
             ],
         );
         if let Some(f) = embedded {
-            let slots: &[&str] = if info.bold_only {
-                &["w:embedRegular", "w:embedBold"]
-            } else {
-                &["w:embedRegular"]
-            };
+            let slots: &[&str] = if info.bold_only { &["w:embedRegular", "w:embedBold"] } else { &["w:embedRegular"] };
             for slot in slots {
-                x.empty(
-                    slot,
-                    &[("r:id", &f.rel_id), ("w:fontKey", &f.key), ("w:subsetted", &1)],
-                );
+                x.empty(slot, &[("r:id", &f.rel_id), ("w:fontKey", &f.key), ("w:subsetted", &1)]);
             }
         }
         x.close("w:font");
@@ -450,10 +329,8 @@ fn font_table(uses: &[FontUse], fonts: &[EmbeddedFont]) -> String {
 
 /// word/_rels/fontTable.xml.rels: the embedded font parts.
 fn font_table_rels(fonts: &[EmbeddedFont]) -> String {
-    let rels: Vec<(String, String, String)> = fonts
-        .iter()
-        .map(|f| (f.rel_id.clone(), format!("{REL_TYPE}font"), f.file.clone()))
-        .collect();
+    let rels: Vec<(String, String, String)> =
+        fonts.iter().map(|f| (f.rel_id.clone(), format!("{REL_TYPE}font"), f.file.clone())).collect();
     relationships(&rels)
 }
 
@@ -468,13 +345,7 @@ fn footer_pieces(kind: FooterKind) -> &'static [FooterPiece] {
     use FooterPiece::{Field, Text};
     match kind {
         FooterKind::DashOdd | FooterKind::DashEven => &[Text("— "), Field("PAGE"), Text(" —")],
-        FooterKind::OfTotal => &[
-            Text("第 "),
-            Field("PAGE"),
-            Text(" 页 共 "),
-            Field("NUMPAGES"),
-            Text(" 页"),
-        ],
+        FooterKind::OfTotal => &[Text("第 "), Field("PAGE"), Text(" 页 共 "), Field("NUMPAGES"), Text(" 页")],
     }
 }
 
@@ -500,25 +371,14 @@ fn footer(kind: FooterKind) -> String {
         FooterKind::OfTotal => (Align::Center, 0.0, 0.0),
     };
     let def = stylesheet::footer_style();
-    let style = ParaStyle {
-        align,
-        left_indent,
-        right_indent,
-        ..def
-    };
+    let style = ParaStyle { align, left_indent, right_indent, ..def };
     let (rpr, base) = (RunProps::of(&style), RunProps::of(&def));
     let mut x = Xml::new();
     x.open("w:ftr", &[("xmlns:w", &NS_W), ("xmlns:r", &NS_R)]);
     x.open("w:p", &[]);
     paragraph_properties(
         &mut x,
-        &ParaProps {
-            style: &style,
-            def: &def,
-            placement: Placement::default(),
-            bottom_border: None,
-            tabs: &[],
-        },
+        &ParaProps { style: &style, def: &def, placement: Placement::default(), bottom_border: None, tabs: &[] },
     );
     for piece in pieces {
         match piece {

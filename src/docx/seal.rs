@@ -53,7 +53,14 @@ fn line_centre(style: &ParaStyle, text: &str, text_width: f32) -> f32 {
 
 /// The run holding the seal picture, to be placed in the seal block's LAST line: positioned
 /// horizontally from the page's left edge and vertically from the top of that paragraph.
-pub fn anchor_run(x: &mut Xml, media: &mut SealMedia, seal: &SealBlock, image: &SealImage, margin_left: f32, text_width: f32) {
+pub fn anchor_run(
+    x: &mut Xml,
+    media: &mut SealMedia,
+    seal: &SealBlock,
+    image: &SealImage,
+    margin_left: f32,
+    text_width: f32,
+) {
     let Some(last) = seal.lines.last() else { return };
     let n = seal.lines.len() as f32;
     let pitch = last.style.line_pitch;
@@ -85,7 +92,9 @@ pub fn anchor_run(x: &mut Xml, media: &mut SealMedia, seal: &SealBlock, image: &
         ],
     );
     x.empty("wp:simplePos", &[("x", &"0"), ("y", &"0")]);
-    x.open("wp:positionH", &[("relativeFrom", &"page")]).text_element("wp:posOffset", &[], &emu(cx - w / 2.0)).close("wp:positionH");
+    x.open("wp:positionH", &[("relativeFrom", &"page")])
+        .text_element("wp:posOffset", &[], &emu(cx - w / 2.0))
+        .close("wp:positionH");
     x.open("wp:positionV", &[("relativeFrom", &"paragraph")])
         .text_element("wp:posOffset", &[], &emu(cy - h / 2.0))
         .close("wp:positionV");
@@ -96,7 +105,10 @@ pub fn anchor_run(x: &mut Xml, media: &mut SealMedia, seal: &SealBlock, image: &
     x.empty("wp:cNvGraphicFramePr", &[]);
     x.open("a:graphic", &[("xmlns:a", &NS_A)]).open("a:graphicData", &[("uri", &NS_PIC)]);
     x.open("pic:pic", &[("xmlns:pic", &NS_PIC)]);
-    x.open("pic:nvPicPr", &[]).empty("pic:cNvPr", &[("id", &id), ("name", &name)]).empty("pic:cNvPicPr", &[]).close("pic:nvPicPr");
+    x.open("pic:nvPicPr", &[])
+        .empty("pic:cNvPr", &[("id", &id), ("name", &name)])
+        .empty("pic:cNvPicPr", &[])
+        .close("pic:nvPicPr");
     x.open("pic:blipFill", &[])
         .empty("a:blip", &[("r:embed", &rel_id)])
         .open("a:stretch", &[])

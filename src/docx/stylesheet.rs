@@ -21,7 +21,9 @@
 //! so 一级标题 and 二级标题 appear in Word's navigation pane; the main styles are in the
 //! style gallery (`w:qFormat`).
 
-use super::body::{mark_style, needs_spacer, paragraph_values, run_properties, ParaValues, Placement, CUT_LINE_SIZE, SPACER_HEIGHT};
+use super::body::{
+    mark_style, needs_spacer, paragraph_values, run_properties, ParaValues, Placement, CUT_LINE_SIZE, SPACER_HEIGHT,
+};
 use super::xml::Xml;
 use super::{DEFAULT_ROLE, PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE};
 use crate::model::{Block, Document, FontRole, PageNumbers, ParaStyle, StyleName};
@@ -58,11 +60,8 @@ pub(super) fn footer_style() -> ParaStyle {
 
 /// Word's built-in styles that a model style is, by the name a Chinese Word shows for them:
 /// (label, styleId, w:name).
-const BUILT_IN: [(&str, &str, &str); 3] = [
-    ("正文", "Normal", "Normal"),
-    ("标题", "Title", "Title"),
-    ("页脚", "Footer", "footer"),
-];
+const BUILT_IN: [(&str, &str, &str); 3] =
+    [("正文", "Normal", "Normal"), ("标题", "Title", "Title"), ("页脚", "Footer", "footer")];
 
 /// The styleId a paragraph refers to its style by.
 pub(super) fn style_id(name: &StyleName) -> String {

@@ -10,13 +10,7 @@ use std::io::{Cursor, Read};
 // ---------- building test documents ----------
 
 fn styled(role: FontRole, size: f32, align: Align, first_indent: f32) -> ParaStyle {
-    ParaStyle {
-        role,
-        size,
-        align,
-        first_indent,
-        ..ParaStyle::body()
-    }
+    ParaStyle { role, size, align, first_indent, ..ParaStyle::body() }
 }
 
 fn para(style: ParaStyle, text: &str) -> Paragraph {
@@ -24,10 +18,7 @@ fn para(style: ParaStyle, text: &str) -> Paragraph {
 }
 
 fn cell(text: &str) -> Cell {
-    Cell::new(vec![para(
-        styled(FontRole::FangSong, 12.0, Align::Left, 0.0),
-        text,
-    )])
+    Cell::new(vec![para(styled(FontRole::FangSong, 12.0, Align::Left, 0.0), text)])
 }
 
 const LONG: &str = "为顺利推进2026年第三季度新产品上市（以下简称“该工作”）的实施，确保各项任务高效协同、按期完成，现就该工作中需贵部门协作配合的事项函告如下：该工作为公司年度重点工作，涉及渠道、物流与售后多个环节，需多部门协同推进，请贵部门在相关环节给予专业支持与配合。";
@@ -79,10 +70,7 @@ fn letter() -> Document {
     let mut blocks = vec![
         Block::Paragraph(para(title, "市场部工作联系函")),
         Block::Table(header),
-        Block::Rule {
-            height: 14.0,
-            thickness: 1.0,
-        },
+        Block::Rule { height: 14.0, thickness: 1.0 },
         Block::Paragraph(para(named("flush"), "财务部：")),
         Block::Paragraph(para(body, LONG)),
         Block::Paragraph(para(heading, "一、协作背景及目的")),
@@ -91,10 +79,7 @@ fn letter() -> Document {
     for _ in 0..6 {
         blocks.push(Block::Paragraph(para(body, LONG)));
     }
-    blocks.push(Block::Paragraph(para(
-        body,
-        "该工作的顺利开展离不开贵部门的支持与配合，望予协助。特此函告。",
-    )));
+    blocks.push(Block::Paragraph(para(body, "该工作的顺利开展离不开贵部门的支持与配合，望予协助。特此函告。")));
     blocks.push(Block::Seal(SealBlock {
         space_above: 57.9,
         lines: vec![
@@ -142,15 +127,9 @@ fn letter() -> Document {
 /// A landscape table document: header row, a cell spanning three columns, a cell spanning
 /// two rows, shaded labels, a row that may not split; `第 N 页 共 M 页` numbers.
 fn table_doc() -> Document {
-    let label = |text: &str| Cell {
-        shade: Some(0.9),
-        ..cell(text)
-    };
+    let label = |text: &str| Cell { shade: Some(0.9), ..cell(text) };
     let header = Row {
-        cells: ["序号", "任务名称", "承办部门", "备注"]
-            .iter()
-            .map(|t| label(t))
-            .collect(),
+        cells: ["序号", "任务名称", "承办部门", "备注"].iter().map(|t| label(t)).collect(),
         min_height: 30.0,
         can_split: false,
         keep_with_next: false,
@@ -158,28 +137,14 @@ fn table_doc() -> Document {
     };
     let mut rows = vec![header];
     rows.push(Row {
-        cells: vec![
-            label("协作主题"),
-            Cell {
-                col_span: 3,
-                ..cell("2026年第三季度新产品上市")
-            },
-        ],
+        cells: vec![label("协作主题"), Cell { col_span: 3, ..cell("2026年第三季度新产品上市") }],
         min_height: 20.0,
         can_split: true,
         keep_with_next: false,
         shrink_to: None,
     });
     rows.push(Row {
-        cells: vec![
-            Cell {
-                row_span: 2,
-                ..label("确认意见")
-            },
-            cell("□同意承接"),
-            cell("甲"),
-            cell("乙"),
-        ],
+        cells: vec![Cell { row_span: 2, ..label("确认意见") }, cell("□同意承接"), cell("甲"), cell("乙")],
         min_height: 20.0,
         can_split: false,
         keep_with_next: false,
@@ -195,12 +160,7 @@ fn table_doc() -> Document {
     });
     for i in 1..=30 {
         rows.push(Row {
-            cells: vec![
-                cell(&i.to_string()),
-                cell(&format!("任务{i}")),
-                cell("财务部"),
-                cell(LONG),
-            ],
+            cells: vec![cell(&i.to_string()), cell(&format!("任务{i}")), cell("财务部"), cell(LONG)],
             min_height: 0.0,
             can_split: true,
             keep_with_next: false,
@@ -214,18 +174,12 @@ fn table_doc() -> Document {
         page: PageSetup::a4_landscape_official(),
         page_numbers: PageNumbers::OfTotal,
         blocks: vec![
-            Block::Paragraph(para(
-                styled(FontRole::Title, 22.0, Align::Center, 0.0),
-                "协作任务拆分清单",
-            )),
+            Block::Paragraph(para(styled(FontRole::Title, 22.0, Align::Center, 0.0), "协作任务拆分清单")),
             Block::Table(Table {
                 columns: vec![60.0, 150.0, 150.0, 277.8],
                 rows,
                 header_rows: 1,
-                borders: Borders {
-                    outer: Some(1.0),
-                    inner: Some(0.5),
-                },
+                borders: Borders { outer: Some(1.0), inner: Some(0.5) },
                 pad_x: 4.0,
                 pad_y: 2.0,
             }),
@@ -261,10 +215,7 @@ struct Node {
 
 impl Node {
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     fn child(&self, name: &str) -> Option<&Node> {
@@ -286,10 +237,7 @@ impl Node {
 
     /// Concatenated `w:t` text below this node.
     fn text_of(&self) -> String {
-        self.find_all("w:t")
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect()
+        self.find_all("w:t").iter().map(|t| t.text.as_str()).collect()
     }
 }
 
@@ -302,10 +250,7 @@ fn parse(xml: &str) -> Node {
             .attributes()
             .map(|a| {
                 let a = a.unwrap();
-                let value = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .unwrap()
-                    .into_owned();
+                let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
                 (a.key.as_ref().to_string(), value)
             })
             .collect(),
@@ -365,11 +310,7 @@ impl Package {
             };
             assert_eq!(f.compression(), want, "{name}: {} bytes", f.size());
             let t = f.last_modified().unwrap();
-            assert_eq!(
-                (t.year(), t.month(), t.day()),
-                (1980, 1, 1),
-                "{name} has the fixed timestamp"
-            );
+            assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1), "{name} has the fixed timestamp");
             let mut bytes = Vec::new();
             f.read_to_end(&mut bytes).unwrap();
             order.push(name.clone());
@@ -384,11 +325,7 @@ impl Package {
     }
 
     fn xml(&self, name: &str) -> Node {
-        parse(
-            self.parts
-                .get(name)
-                .unwrap_or_else(|| panic!("part {name} exists")),
-        )
+        parse(self.parts.get(name).unwrap_or_else(|| panic!("part {name} exists")))
     }
 }
 
@@ -515,20 +452,14 @@ fn assert_ordered(node: &Node, order: &[&str]) {
         .children
         .iter()
         .map(|c| {
-            order
-                .iter()
-                .position(|o| *o == c.name)
-                .unwrap_or_else(|| panic!("unexpected {} in {}", c.name, node.name))
+            order.iter().position(|o| *o == c.name).unwrap_or_else(|| panic!("unexpected {} in {}", c.name, node.name))
         })
         .collect();
     assert!(
         positions.windows(2).all(|w| w[0] < w[1]),
         "{} children out of order: {:?}",
         node.name,
-        node.children
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect::<Vec<_>>()
+        node.children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>()
     );
 }
 
@@ -540,37 +471,20 @@ fn every_part_exists_has_a_content_type_and_is_linked() {
         let pkg = Package::read(&write_docx(&doc));
         assert_eq!(pkg.order[0], "[Content_Types].xml");
         let types = pkg.xml("[Content_Types].xml");
-        let overrides: Vec<&str> = types
-            .find_all("Override")
-            .iter()
-            .map(|o| o.attr("PartName").unwrap())
-            .collect();
-        let defaults: Vec<&str> = types
-            .find_all("Default")
-            .iter()
-            .map(|o| o.attr("Extension").unwrap())
-            .collect();
+        let overrides: Vec<&str> = types.find_all("Override").iter().map(|o| o.attr("PartName").unwrap()).collect();
+        let defaults: Vec<&str> = types.find_all("Default").iter().map(|o| o.attr("Extension").unwrap()).collect();
         let mut targeted = Vec::new();
         assert!(pkg.parts.contains_key("word/_rels/fontTable.xml.rels"), "fonts are embedded");
-        for (rels_name, base) in [
-            ("_rels/.rels", ""),
-            ("word/_rels/document.xml.rels", "word/"),
-            ("word/_rels/fontTable.xml.rels", "word/"),
-        ] {
+        for (rels_name, base) in
+            [("_rels/.rels", ""), ("word/_rels/document.xml.rels", "word/"), ("word/_rels/fontTable.xml.rels", "word/")]
+        {
             for rel in pkg.xml(rels_name).find_all("Relationship") {
                 let target = format!("{base}{}", rel.attr("Target").unwrap());
-                assert!(
-                    pkg.parts.contains_key(&target),
-                    "{rels_name} → {target} exists"
-                );
+                assert!(pkg.parts.contains_key(&target), "{rels_name} → {target} exists");
                 targeted.push(target);
             }
         }
-        for name in pkg
-            .parts
-            .keys()
-            .filter(|n| !n.ends_with(".rels") && *n != "[Content_Types].xml")
-        {
+        for name in pkg.parts.keys().filter(|n| !n.ends_with(".rels") && *n != "[Content_Types].xml") {
             assert!(targeted.contains(name), "{name} is linked");
             let extension = name.rsplit('.').next().unwrap();
             assert!(
@@ -613,19 +527,9 @@ fn text_and_document_properties_are_there() {
     let core = pkg.xml("docProps/core.xml");
     assert_eq!(core.child("dc:title").unwrap().text, "市场部工作联系函");
     assert_eq!(core.child("dc:creator").unwrap().text, "市场部");
-    assert_eq!(
-        core.child("dcterms:created").unwrap().text,
-        "2026-03-05T00:00:00Z"
-    );
+    assert_eq!(core.child("dcterms:created").unwrap().text, "2026-03-05T00:00:00Z");
     let undated = Package::read(&write_docx(&table_doc()));
-    assert_eq!(
-        undated
-            .xml("docProps/core.xml")
-            .child("dcterms:modified")
-            .unwrap()
-            .text,
-        "2000-01-01T00:00:00Z"
-    );
+    assert_eq!(undated.xml("docProps/core.xml").child("dcterms:modified").unwrap().text, "2000-01-01T00:00:00Z");
 }
 
 #[test]
@@ -633,12 +537,7 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
     let pkg = Package::read(&write_docx(&letter()));
     let document = pkg.xml("word/document.xml");
     let mut named = std::collections::BTreeSet::new();
-    for name in [
-        "word/document.xml",
-        "word/styles.xml",
-        "word/footer1.xml",
-        "word/footer2.xml",
-    ] {
+    for name in ["word/document.xml", "word/styles.xml", "word/footer1.xml", "word/footer2.xml"] {
         for f in pkg.xml(name).find_all("w:rFonts") {
             let east_asia = f.attr("w:eastAsia").unwrap();
             for a in ["w:ascii", "w:hAnsi", "w:cs"] {
@@ -672,13 +571,13 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
     let bare_styles = bare.xml("word/styles.xml");
     let fonts_named: Vec<String> =
         bare_styles.find_all("w:rFonts").iter().filter_map(|f| f.attr("w:eastAsia").map(str::to_string)).collect();
-    assert!(fonts_named.iter().any(|f| f == "Gongwen FangSong"), "without embedding, the faces' own names: {fonts_named:?}");
+    assert!(
+        fonts_named.iter().any(|f| f == "Gongwen FangSong"),
+        "without embedding, the faces' own names: {fonts_named:?}"
+    );
     let table = pkg.xml("word/fontTable.xml");
-    let listed: std::collections::BTreeSet<String> = table
-        .find_all("w:font")
-        .iter()
-        .map(|f| f.attr("w:name").unwrap().to_string())
-        .collect();
+    let listed: std::collections::BTreeSet<String> =
+        table.find_all("w:font").iter().map(|f| f.attr("w:name").unwrap().to_string()).collect();
     assert_eq!(listed, named, "fontTable lists exactly the fonts used");
     // A machine without the faces looks for the installed face of the same style.
     for (name, alt) in [
@@ -703,22 +602,15 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
     }
     // The table document uses no 黑体 or 楷体, so they are not listed.
     let other = Package::read(&write_docx(&table_doc())).xml("word/fontTable.xml");
-    assert!(other
-        .find_all("w:font")
-        .iter()
-        .all(|f| !f.attr("w:name").unwrap().starts_with("Gongwen Hei")
-            && !f.attr("w:name").unwrap().starts_with("Gongwen Kai")));
+    assert!(other.find_all("w:font").iter().all(|f| !f.attr("w:name").unwrap().starts_with("Gongwen Hei")
+        && !f.attr("w:name").unwrap().starts_with("Gongwen Kai")));
 }
 
 #[test]
 fn properties_are_in_schema_order() {
     for doc in [letter(), table_doc()] {
         let pkg = Package::read(&write_docx(&doc));
-        for name in pkg
-            .parts
-            .keys()
-            .filter(|n| n.starts_with("word/") && n.ends_with(".xml"))
-        {
+        for name in pkg.parts.keys().filter(|n| n.starts_with("word/") && n.ends_with(".xml")) {
             let root = pkg.xml(name);
             for rpr in root.find_all("w:rPr") {
                 assert_ordered(rpr, RPR_ORDER);
@@ -735,11 +627,7 @@ fn body_text_resolves_to_the_official_size_spacing_pitch_and_indent() {
     let pkg = Package::read(&write_docx(&letter()));
     let document = pkg.xml("word/document.xml");
     let styles = pkg.xml("word/styles.xml");
-    let body = document
-        .find_all("w:p")
-        .into_iter()
-        .find(|p| p.text_of() == LONG)
-        .unwrap();
+    let body = document.find_all("w:p").into_iter().find(|p| p.text_of() == LONG).unwrap();
     let (ppr, runs) = resolve(&styles, body);
     assert_eq!(
         (prop(&ppr, "w:spacing", "w:line"), prop(&ppr, "w:spacing", "w:lineRule")),
@@ -753,11 +641,7 @@ fn body_text_resolves_to_the_official_size_spacing_pitch_and_indent() {
     let (_, rpr) = &runs[0];
     assert_eq!(prop(rpr, "w:spacing", "w:val"), Some("-5"));
     assert_eq!(prop(rpr, "w:sz", "w:val"), Some("32"));
-    let heading = document
-        .find_all("w:p")
-        .into_iter()
-        .find(|p| p.text_of() == "一、协作背景及目的")
-        .unwrap();
+    let heading = document.find_all("w:p").into_iter().find(|p| p.text_of() == "一、协作背景及目的").unwrap();
     assert!(is_on(&resolve(&styles, heading).0, "w:keepNext"));
 }
 
@@ -770,13 +654,20 @@ fn blanks_are_runs_of_low_lines_in_song() {
         .into_iter()
         .filter(|r| r.text_of().starts_with('＿'))
         .map(|r| {
-            let font = r.child("w:rPr").and_then(|p| p.child("w:rFonts")).and_then(|f| f.attr("w:eastAsia")).unwrap_or_default();
+            let font = r
+                .child("w:rPr")
+                .and_then(|p| p.child("w:rFonts"))
+                .and_then(|f| f.attr("w:eastAsia"))
+                .unwrap_or_default();
             (r.text_of(), font.to_string())
         })
         .collect();
     let blanks: Vec<(String, String)> =
         blanks.into_iter().map(|(text, font)| (text, font.rsplit_once(' ').unwrap().0.to_string())).collect();
-    assert_eq!(blanks, vec![("＿".repeat(4), "Gongwen Song".to_string()), ("＿".repeat(6), "Gongwen Song".to_string())]);
+    assert_eq!(
+        blanks,
+        vec![("＿".repeat(4), "Gongwen Song".to_string()), ("＿".repeat(6), "Gongwen Song".to_string())]
+    );
 }
 
 #[test]
@@ -784,29 +675,16 @@ fn seal_slip_and_cut_line_are_laid_out() {
     let pkg = Package::read(&write_docx(&letter()));
     let document = pkg.xml("word/document.xml");
     let paragraphs = document.child("w:body").unwrap().find_all("w:p");
-    let ppr_of = |text: &str| {
-        paragraphs
-            .iter()
-            .find(|p| p.text_of() == text)
-            .unwrap()
-            .child("w:pPr")
-            .unwrap()
-    };
+    let ppr_of = |text: &str| paragraphs.iter().find(|p| p.text_of() == text).unwrap().child("w:pPr").unwrap();
     // Seal: room for the stamp before the name; name kept with the date, both kept whole.
     let name = ppr_of("市场部（盖章）");
-    assert_eq!(
-        name.child("w:spacing").unwrap().attr("w:before"),
-        Some("1158")
-    );
+    assert_eq!(name.child("w:spacing").unwrap().attr("w:before"), Some("1158"));
     assert!(name.child("w:keepNext").is_some() && name.child("w:keepLines").is_some());
     let date = ppr_of("2026年3月5日");
     assert!(date.child("w:keepNext").is_none() && date.child("w:keepLines").is_some());
     // Reply slip: every paragraph but the last keeps with the next.
     for text in ["回  执", "（由收函部门填写）"] {
-        assert!(
-            ppr_of(text).child("w:keepNext").is_some(),
-            "{text} keeps with next"
-        );
+        assert!(ppr_of(text).child("w:keepNext").is_some(), "{text} keeps with next");
     }
     let last = ppr_of("回复日期：    年  月  日");
     assert!(last.child("w:keepNext").is_none() && last.child("w:keepLines").is_some());
@@ -815,23 +693,11 @@ fn seal_slip_and_cut_line_are_laid_out() {
     let tabs = cut.child("w:tabs").unwrap().find_all("w:tab");
     let stops: Vec<(&str, &str, &str)> = tabs
         .iter()
-        .map(|t| {
-            (
-                t.attr("w:val").unwrap(),
-                t.attr("w:pos").unwrap(),
-                t.attr("w:leader").unwrap(),
-            )
-        })
+        .map(|t| (t.attr("w:val").unwrap(), t.attr("w:pos").unwrap(), t.attr("w:leader").unwrap()))
         .collect();
-    assert_eq!(
-        stops,
-        vec![("center", "4422", "hyphen"), ("right", "8845", "hyphen")]
-    );
+    assert_eq!(stops, vec![("center", "4422", "hyphen"), ("right", "8845", "hyphen")]);
     // Rule: a bottom border of 1 pt (8 eighths).
-    let rule = paragraphs
-        .iter()
-        .find(|p| p.find_all("w:bottom").len() == 1)
-        .expect("a rule paragraph");
+    let rule = paragraphs.iter().find(|p| p.find_all("w:bottom").len() == 1).expect("a rule paragraph");
     assert_eq!(rule.find_all("w:bottom")[0].attr("w:sz"), Some("8"));
 }
 
@@ -841,30 +707,18 @@ fn letter_page_is_a4_portrait_with_dash_page_numbers() {
     let document = pkg.xml("word/document.xml");
     let sect = document.find_all("w:sectPr").pop().unwrap();
     let size = sect.child("w:pgSz").unwrap();
-    assert_eq!(
-        (size.attr("w:w"), size.attr("w:h"), size.attr("w:orient")),
-        (Some("11906"), Some("16838"), None)
-    );
+    assert_eq!((size.attr("w:w"), size.attr("w:h"), size.attr("w:orient")), (Some("11906"), Some("16838"), None));
     let mar = sect.child("w:pgMar").unwrap();
-    let m: Vec<&str> = [
-        "w:top", "w:right", "w:bottom", "w:left", "w:footer", "w:gutter",
-    ]
-    .iter()
-    .map(|a| mar.attr(a).unwrap())
-    .collect();
+    let m: Vec<&str> = ["w:top", "w:right", "w:bottom", "w:left", "w:footer", "w:gutter"]
+        .iter()
+        .map(|a| mar.attr(a).unwrap())
+        .collect();
     // w:footer: the page number's dash (not its em box) lies 7 mm below the type area — the
     // footer line's bottom edge 73.9 pt above the sheet's edge (typeset::page_number_baseline).
     assert_eq!(m, vec!["2098", "1474", "1984", "1587", "1479", "0"]);
-    let refs: Vec<&str> = sect
-        .find_all("w:footerReference")
-        .iter()
-        .map(|r| r.attr("w:type").unwrap())
-        .collect();
+    let refs: Vec<&str> = sect.find_all("w:footerReference").iter().map(|r| r.attr("w:type").unwrap()).collect();
     assert_eq!(refs, vec!["default", "even"]);
-    assert!(pkg
-        .xml("word/settings.xml")
-        .child("w:evenAndOddHeaders")
-        .is_some());
+    assert!(pkg.xml("word/settings.xml").child("w:evenAndOddHeaders").is_some());
     let styles = pkg.xml("word/styles.xml");
     let odd = pkg.xml("word/footer1.xml");
     assert_eq!(odd.text_of(), "— 1 —");
@@ -872,11 +726,7 @@ fn letter_page_is_a4_portrait_with_dash_page_numbers() {
     assert_eq!(prop(&ppr, "w:jc", "w:val"), Some("right"));
     assert_eq!(prop(&ppr, "w:ind", "w:rightChars"), Some("100"));
     assert!(odd.find_all("w:instrText")[0].text.contains("PAGE"));
-    let kinds: Vec<&str> = odd
-        .find_all("w:fldChar")
-        .iter()
-        .map(|f| f.attr("w:fldCharType").unwrap())
-        .collect();
+    let kinds: Vec<&str> = odd.find_all("w:fldChar").iter().map(|f| f.attr("w:fldCharType").unwrap()).collect();
     assert_eq!(kinds, vec!["begin", "separate", "end"]);
     let even = pkg.xml("word/footer2.xml");
     let (ppr, _) = resolve(&styles, even.find_all("w:p")[0]);
@@ -894,16 +744,9 @@ fn table_doc_is_landscape_with_merges_header_rows_and_shading() {
         (size.attr("w:w"), size.attr("w:h"), size.attr("w:orient")),
         (Some("16838"), Some("11906"), Some("landscape"))
     );
-    let refs: Vec<&str> = sect
-        .find_all("w:footerReference")
-        .iter()
-        .map(|r| r.attr("w:type").unwrap())
-        .collect();
+    let refs: Vec<&str> = sect.find_all("w:footerReference").iter().map(|r| r.attr("w:type").unwrap()).collect();
     assert_eq!(refs, vec!["default"]);
-    assert!(pkg
-        .xml("word/settings.xml")
-        .child("w:evenAndOddHeaders")
-        .is_none());
+    assert!(pkg.xml("word/settings.xml").child("w:evenAndOddHeaders").is_none());
     assert_eq!(pkg.xml("word/footer1.xml").text_of(), "第 1 页 共 1 页");
 
     let body = document.child("w:body").unwrap();
@@ -911,31 +754,16 @@ fn table_doc_is_landscape_with_merges_header_rows_and_shading() {
     assert_eq!(tables.len(), 2);
     // The two tables are separated by a paragraph (Word would merge them) and one ends the body.
     let names: Vec<&str> = body.children.iter().map(|n| n.name.as_str()).collect();
-    assert_eq!(
-        names,
-        vec!["w:p", "w:tbl", "w:p", "w:tbl", "w:p", "w:sectPr"]
-    );
+    assert_eq!(names, vec!["w:p", "w:tbl", "w:p", "w:tbl", "w:p", "w:sectPr"]);
     let rows = tables[0].find_all("w:tr");
-    let grid: Vec<&str> = tables[0]
-        .find_all("w:gridCol")
-        .iter()
-        .map(|g| g.attr("w:w").unwrap())
-        .collect();
+    let grid: Vec<&str> = tables[0].find_all("w:gridCol").iter().map(|g| g.attr("w:w").unwrap()).collect();
     assert_eq!(grid, vec!["1200", "3000", "3000", "5556"]);
     // Row 0: header, cannot split, min height.
     let tr0 = rows[0].child("w:trPr").unwrap();
     assert!(tr0.child("w:tblHeader").is_some() && tr0.child("w:cantSplit").is_some());
     assert_eq!(tr0.child("w:trHeight").unwrap().attr("w:val"), Some("600"));
-    assert!(rows[1]
-        .child("w:trPr")
-        .unwrap()
-        .child("w:tblHeader")
-        .is_none());
-    assert!(rows[1]
-        .child("w:trPr")
-        .unwrap()
-        .child("w:cantSplit")
-        .is_none());
+    assert!(rows[1].child("w:trPr").unwrap().child("w:tblHeader").is_none());
+    assert!(rows[1].child("w:trPr").unwrap().child("w:cantSplit").is_none());
     // Shading on the label cells.
     let shd = rows[0].find_all("w:shd");
     assert_eq!(shd.len(), 4);
@@ -950,49 +778,22 @@ fn table_doc_is_landscape_with_merges_header_rows_and_shading() {
     let cells2 = rows[2].find_all("w:tc");
     let cells3 = rows[3].find_all("w:tc");
     assert_eq!((cells2.len(), cells3.len()), (4, 4));
-    assert_eq!(
-        cells2[0]
-            .child("w:tcPr")
-            .unwrap()
-            .child("w:vMerge")
-            .unwrap()
-            .attr("w:val"),
-        Some("restart")
-    );
-    let cont = cells3[0]
-        .child("w:tcPr")
-        .unwrap()
-        .child("w:vMerge")
-        .unwrap();
+    assert_eq!(cells2[0].child("w:tcPr").unwrap().child("w:vMerge").unwrap().attr("w:val"), Some("restart"));
+    let cont = cells3[0].child("w:tcPr").unwrap().child("w:vMerge").unwrap();
     assert_eq!(cont.attr("w:val"), None);
-    assert_eq!(
-        cells3[0].find_all("w:p").len(),
-        1,
-        "a continuation cell holds one paragraph"
-    );
+    assert_eq!(cells3[0].find_all("w:p").len(), 1, "a continuation cell holds one paragraph");
     assert_eq!(cells3[1].text_of(), "□无法承接");
     // Borders: outer 1 pt, inner 0.5 pt; the signature table has none.
     let borders = tables[0].find_all("w:tblBorders")[0];
     assert_eq!(borders.child("w:top").unwrap().attr("w:sz"), Some("8"));
     assert_eq!(borders.child("w:insideH").unwrap().attr("w:sz"), Some("4"));
-    assert_eq!(
-        tables[1].find_all("w:tblBorders")[0]
-            .child("w:insideV")
-            .unwrap()
-            .attr("w:val"),
-        Some("nil")
-    );
-    assert_eq!(
-        tables[0].find_all("w:tblLayout")[0].attr("w:type"),
-        Some("fixed")
-    );
+    assert_eq!(tables[1].find_all("w:tblBorders")[0].child("w:insideV").unwrap().attr("w:val"), Some("nil"));
+    assert_eq!(tables[0].find_all("w:tblLayout")[0].attr("w:type"), Some("fixed"));
     // Cell padding: 4 pt sideways; 2 pt less half the 0.5 pt grid line up and down, so rows
     // are as tall as in the PDF, where borders take no room.
     let mar = tables[0].find_all("w:tblCellMar")[0];
-    let pads: Vec<&str> = ["w:top", "w:left", "w:bottom", "w:right"]
-        .iter()
-        .map(|s| mar.child(s).unwrap().attr("w:w").unwrap())
-        .collect();
+    let pads: Vec<&str> =
+        ["w:top", "w:left", "w:bottom", "w:right"].iter().map(|s| mar.child(s).unwrap().attr("w:w").unwrap()).collect();
     assert_eq!(pads, vec!["35", "80", "35", "80"]);
     // Every cell has at least one paragraph.
     for tc in document.find_all("w:tc") {
@@ -1015,34 +816,21 @@ fn keep_together_tables_cannot_split_and_keep_rows_with_the_next() {
             })
             .collect(),
         header_rows: 0,
-        borders: Borders {
-            outer: Some(1.0),
-            inner: Some(0.5),
-        },
+        borders: Borders { outer: Some(1.0), inner: Some(0.5) },
         pad_x: 2.0,
         pad_y: 2.0,
     };
-    doc.blocks = vec![Block::KeepTogether(vec![
-        Block::Paragraph(para(ParaStyle::body(), "前言")),
-        Block::Table(small),
-    ])];
+    doc.blocks =
+        vec![Block::KeepTogether(vec![Block::Paragraph(para(ParaStyle::body(), "前言")), Block::Table(small)])];
     let document = Package::read(&write_docx(&doc)).xml("word/document.xml");
     let rows = document.find_all("w:tr");
     for (i, row) in rows.iter().enumerate() {
         assert!(row.child("w:trPr").unwrap().child("w:cantSplit").is_some());
         for p in row.find_all("w:pPr") {
-            assert_eq!(
-                p.child("w:keepNext").is_some(),
-                i + 1 < rows.len(),
-                "row {i} keeps with next"
-            );
+            assert_eq!(p.child("w:keepNext").is_some(), i + 1 < rows.len(), "row {i} keeps with next");
         }
     }
-    let intro = document
-        .find_all("w:p")
-        .into_iter()
-        .find(|p| p.text_of() == "前言")
-        .unwrap();
+    let intro = document.find_all("w:p").into_iter().find(|p| p.text_of() == "前言").unwrap();
     assert!(intro.child("w:pPr").unwrap().child("w:keepNext").is_some());
 }
 
@@ -1057,16 +845,8 @@ fn page_break_goes_on_the_next_paragraph() {
     let document = Package::read(&write_docx(&doc)).xml("word/document.xml");
     let ps = document.find_all("w:p");
     assert_eq!(ps.len(), 2);
-    assert!(ps[0]
-        .child("w:pPr")
-        .unwrap()
-        .child("w:pageBreakBefore")
-        .is_none());
-    assert!(ps[1]
-        .child("w:pPr")
-        .unwrap()
-        .child("w:pageBreakBefore")
-        .is_some());
+    assert!(ps[0].child("w:pPr").unwrap().child("w:pageBreakBefore").is_none());
+    assert!(ps[1].child("w:pPr").unwrap().child("w:pageBreakBefore").is_some());
 }
 
 #[test]
@@ -1079,48 +859,28 @@ fn output_is_deterministic() {
 fn control_characters_are_stripped_and_breaks_kept() {
     let mut doc = letter();
     doc.title = "标题\u{1}".into();
-    doc.blocks = vec![Block::Paragraph(para(
-        ParaStyle::body(),
-        "甲\u{0}乙\u{b}丙\u{FFFF}丁\n戊 ",
-    ))];
+    doc.blocks = vec![Block::Paragraph(para(ParaStyle::body(), "甲\u{0}乙\u{b}丙\u{FFFF}丁\n戊 "))];
     let bytes = write_docx(&doc);
     let pkg = Package::read(&bytes);
     for (name, content) in pkg.parts.iter().filter(|(name, _)| !pkg.binary.contains_key(*name)) {
-        assert!(
-            content.chars().all(super::xml::is_xml_char),
-            "{name} holds only XML characters"
-        );
-        assert!(
-            !content.contains("&#"),
-            "{name} has no character references"
-        );
+        assert!(content.chars().all(super::xml::is_xml_char), "{name} holds only XML characters");
+        assert!(!content.contains("&#"), "{name} has no character references");
     }
     let document = pkg.xml("word/document.xml");
     assert_eq!(document.text_of(), "甲乙丙丁戊 ");
-    let run = document
-        .find_all("w:r")
-        .into_iter()
-        .find(|r| r.text_of().starts_with('甲'))
-        .unwrap();
+    let run = document.find_all("w:r").into_iter().find(|r| r.text_of().starts_with('甲')).unwrap();
     let kinds: Vec<&str> = run.children.iter().map(|c| c.name.as_str()).collect();
     // Set in 正文, the run states no properties of its own.
     assert_eq!(kinds, vec!["w:t", "w:br", "w:t"]);
     assert_eq!(run.find_all("w:t")[1].attr("xml:space"), Some("preserve"));
-    assert_eq!(
-        pkg.xml("docProps/core.xml").child("dc:title").unwrap().text,
-        "标题"
-    );
+    assert_eq!(pkg.xml("docProps/core.xml").child("dc:title").unwrap().text, "标题");
 }
 
 // ---------- named styles ----------
 
 /// The paragraph styles of styles.xml.
 fn paragraph_styles(styles: &Node) -> Vec<&Node> {
-    styles
-        .find_all("w:style")
-        .into_iter()
-        .filter(|s| s.attr("w:type") == Some("paragraph"))
-        .collect()
+    styles.find_all("w:style").into_iter().filter(|s| s.attr("w:type") == Some("paragraph")).collect()
 }
 
 /// The paragraph style whose styleId is `id`.
@@ -1150,7 +910,8 @@ fn every_paragraph_names_a_style_that_styles_xml_defines() {
             assert!(id.is_ascii() && !id.is_empty(), "styleId {id} is ASCII");
             assert!(!ids[..i].contains(id) && !names[..i].contains(&names[i]), "{id} {} defined once", names[i]);
         }
-        let defaults: Vec<&str> = defined.iter().filter(|s| s.attr("w:default") == Some("1")).map(|s| s.attr("w:styleId").unwrap()).collect();
+        let defaults: Vec<&str> =
+            defined.iter().filter(|s| s.attr("w:default") == Some("1")).map(|s| s.attr("w:styleId").unwrap()).collect();
         assert_eq!(defaults, vec!["Normal"], "正文 is the default paragraph style");
         for s in &defined {
             for link in ["w:basedOn", "w:next"] {
@@ -1170,7 +931,8 @@ fn every_paragraph_names_a_style_that_styles_xml_defines() {
         }
         // Every style defined is used, or is the base of one used.
         for id in &ids {
-            let base_of_used = used.iter().any(|u| style_chain(&styles, u).iter().any(|s| s.attr("w:styleId") == Some(id)));
+            let base_of_used =
+                used.iter().any(|u| style_chain(&styles, u).iter().any(|s| s.attr("w:styleId") == Some(id)));
             assert!(base_of_used, "{id} is used");
         }
     }
@@ -1196,7 +958,11 @@ fn body_paragraphs_state_no_formatting_of_their_own() {
         assert_eq!(style_of(p), "Normal", "{text}");
         // Only where the paragraph stands in the flow (keep with the next, break before).
         for c in &p.child("w:pPr").unwrap().children {
-            assert!(matches!(c.name.as_str(), "w:pStyle" | "w:keepNext" | "w:keepLines" | "w:pageBreakBefore"), "{text}: {}", c.name);
+            assert!(
+                matches!(c.name.as_str(), "w:pStyle" | "w:keepNext" | "w:keepLines" | "w:pageBreakBefore"),
+                "{text}: {}",
+                c.name
+            );
         }
         // A run states nothing of its own but the explicit punctuation compression
         // (typeset::spacing_after: ”） set tighter), which is the character's, not the style's.
@@ -1247,7 +1013,8 @@ fn styles_carry_the_names_a_chinese_word_shows() {
     let style_for = |text: &str| style_named(&styles, style_of(paragraph_with(&document, text)));
     // Headings: 一级标题 and 二级标题, based on 正文 and followed by it, in the navigation
     // pane (outline levels 0 and 1) and the style gallery.
-    for (text, name, level) in [("一、协作背景及目的", "一级标题", "0"), ("（一）工作目标", "二级标题", "1")] {
+    for (text, name, level) in [("一、协作背景及目的", "一级标题", "0"), ("（一）工作目标", "二级标题", "1")]
+    {
         let s = style_for(text);
         assert_eq!(val(s, "w:name"), Some(name));
         assert_eq!(s.attr("w:customStyle"), Some("1"));
@@ -1258,7 +1025,10 @@ fn styles_carry_the_names_a_chinese_word_shows() {
     }
     // The title is Word's own Title (标题 in a Chinese Word), not a custom style.
     let title = style_for("市场部工作联系函");
-    assert_eq!((title.attr("w:styleId"), val(title, "w:name"), title.attr("w:customStyle")), (Some("Title"), Some("Title"), None));
+    assert_eq!(
+        (title.attr("w:styleId"), val(title, "w:name"), title.attr("w:customStyle")),
+        (Some("Title"), Some("Title"), None)
+    );
     // The others under their Chinese names, chained sensibly.
     let named_as = |text: &str| {
         let s = style_for(text);
@@ -1350,7 +1120,11 @@ fn what_word_resolves_is_the_models_formatting() {
             assert_eq!(or_zero(get("w:ind", "w:left")), length(st.left_indent), "{text}");
             assert_eq!(or_zero(get("w:ind", "w:rightChars")), chars(st.right_indent), "{text}");
             assert_eq!(or_zero(get("w:ind", "w:right")), length(st.right_indent), "{text}");
-            let (first_chars, first) = if st.first_indent < 0.0 { ("w:hangingChars", "w:hanging") } else { ("w:firstLineChars", "w:firstLine") };
+            let (first_chars, first) = if st.first_indent < 0.0 {
+                ("w:hangingChars", "w:hanging")
+            } else {
+                ("w:firstLineChars", "w:firstLine")
+            };
             assert_eq!(or_zero(get("w:ind", first_chars)), chars(st.first_indent.abs()), "{text}");
             assert_eq!(or_zero(get("w:ind", first)), length(st.first_indent.abs()), "{text}");
             if st.keep_with_next {
@@ -1364,7 +1138,9 @@ fn what_word_resolves_is_the_models_formatting() {
             for i in &p.content {
                 let (role, text): (FontRole, String) = match i {
                     Inline::Text { role, text } => (role.unwrap_or(st.role), text.clone()),
-                    Inline::Blank { width } => (BLANK_ROLE, BLANK_CHAR.to_string().repeat(width.round().max(1.0) as usize)),
+                    Inline::Blank { width } => {
+                        (BLANK_ROLE, BLANK_CHAR.to_string().repeat(width.round().max(1.0) as usize))
+                    }
                 };
                 for c in text.chars() {
                     chars.push(c);
@@ -1378,7 +1154,10 @@ fn what_word_resolves_is_the_models_formatting() {
                 let face = font_face(roles[at]).name;
                 let face_of = |name: &str| name.rsplit_once(' ').map_or(name.to_string(), |(f, _)| f.to_string());
                 let named = prop(rpr, "w:rFonts", "w:eastAsia").map(face_of);
-                assert!(named.as_deref() == Some(face) || named.as_deref().map(face_of).as_deref() == Some(face), "{run_text}: {named:?} vs {face}");
+                assert!(
+                    named.as_deref() == Some(face) || named.as_deref().map(face_of).as_deref() == Some(face),
+                    "{run_text}: {named:?} vs {face}"
+                );
                 assert_eq!(prop(rpr, "w:sz", "w:val").map(str::to_string), want(half_points(st.size)), "{run_text}");
                 assert_eq!(prop(rpr, "w:szCs", "w:val").map(str::to_string), want(half_points(st.size)), "{run_text}");
                 let spacing = prop(rpr, "w:spacing", "w:val").unwrap_or("0");
@@ -1417,12 +1196,7 @@ fn checkdocs_passes() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("letter.docx"), write_docx(&letter())).unwrap();
     std::fs::write(dir.path().join("table.docx"), write_docx(&table_doc())).unwrap();
-    let out = match std::process::Command::new("python3")
-        .arg(&tool)
-        .arg(dir.path())
-        .arg("--allow-landscape")
-        .output()
-    {
+    let out = match std::process::Command::new("python3").arg(&tool).arg(dir.path()).arg("--allow-landscape").output() {
         Ok(out) => out,
         Err(e) => {
             eprintln!("skipped: cannot run python3: {e}");
@@ -1456,11 +1230,9 @@ fn embedded_fonts(pkg: &Package) -> BTreeMap<String, (Vec<u8>, Vec<String>)> {
                 .unwrap_or_else(|| panic!("{id} resolves"));
             assert!(rel.attr("Type").unwrap().ends_with("/relationships/font"));
             let data = &pkg.binary[&format!("word/{}", rel.attr("Target").unwrap())];
-            let hex: String =
-                slot.attr("w:fontKey").unwrap().chars().filter(char::is_ascii_hexdigit).collect();
+            let hex: String = slot.attr("w:fontKey").unwrap().chars().filter(char::is_ascii_hexdigit).collect();
             assert_eq!(hex.len(), 32);
-            let key: Vec<u8> =
-                (0..16).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+            let key: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
             let mut bytes = data.clone();
             for (i, b) in bytes.iter_mut().take(32).enumerate() {
                 *b ^= key[15 - i % 16];
@@ -1503,7 +1275,8 @@ fn embedded_subsets_cover_every_run_and_no_embed_leaves_them_out() {
         for part in ["word/document.xml", "word/footer1.xml"] {
             let Some(_) = pkg.parts.get(part) else { continue };
             for run in pkg.xml(part).find_all("w:r") {
-                let Some(name) = run.child("w:rPr").and_then(|p| p.child("w:rFonts")).and_then(|f| f.attr("w:eastAsia"))
+                let Some(name) =
+                    run.child("w:rPr").and_then(|p| p.child("w:rFonts")).and_then(|f| f.attr("w:eastAsia"))
                 else {
                     continue;
                 };

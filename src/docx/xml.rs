@@ -16,9 +16,7 @@ pub struct Xml {
 impl Xml {
     /// A new part, starting with the standalone XML declaration Word writes.
     pub fn new() -> Self {
-        Xml {
-            buf: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"),
-        }
+        Xml { buf: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n") }
     }
 
     fn start_tag(&mut self, tag: &str, attrs: &[Attr]) {
@@ -27,12 +25,7 @@ impl Xml {
         for (name, value) in attrs {
             let value = value.to_string();
             // `write!` into a String cannot fail.
-            let _ = write!(
-                self.buf,
-                " {}=\"{}\"",
-                name,
-                escape(clean_xml_text(&value).as_str())
-            );
+            let _ = write!(self.buf, " {}=\"{}\"", name, escape(clean_xml_text(&value).as_str()));
         }
     }
 

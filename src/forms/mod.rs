@@ -7,8 +7,8 @@ pub mod styles;
 pub mod template;
 
 use crate::model::{
-    Align, Block, Borders, Cell, Document, Inline, PageNumbers, PageSetup, ParaStyle, Paragraph, Row,
-    Gray, SealBlock, SealImage, Table, VAlign, MM, SEAL_RAISE,
+    Align, Block, Borders, Cell, Document, Gray, Inline, PageNumbers, PageSetup, ParaStyle, Paragraph, Row, SealBlock,
+    SealImage, Table, VAlign, MM, SEAL_RAISE,
 };
 use crate::request::{Request, Task};
 use serde::Deserialize;
@@ -253,7 +253,12 @@ impl Parser<'_> {
     }
 
     /// An optional keyword: the first option when absent.
-    fn choice_or_first<T: Copy>(&self, s: &Option<Spanned<String>>, what: &str, options: &[(&str, T)]) -> Result<T, FormError> {
+    fn choice_or_first<T: Copy>(
+        &self,
+        s: &Option<Spanned<String>>,
+        what: &str,
+        options: &[(&str, T)],
+    ) -> Result<T, FormError> {
         s.as_ref().map_or(Ok(options[0].1), |s| self.choice(s, what, options))
     }
 
@@ -279,7 +284,11 @@ impl Parser<'_> {
                 rows: c.rows.unwrap_or(1).max(1),
                 shade: label.then_some(LABEL_SHADE),
                 label,
-                valign: self.choice_or_first(&c.valign, " valign", &[("center", VAlign::Center), ("top", VAlign::Top)])?,
+                valign: self.choice_or_first(
+                    &c.valign,
+                    " valign",
+                    &[("center", VAlign::Center), ("top", VAlign::Top)],
+                )?,
             });
         }
         if used > grid {
@@ -403,11 +412,16 @@ impl Form {
             &[("dash", PageNumbers::Dash), ("of-total", PageNumbers::OfTotal), ("none", PageNumbers::None)],
         )?;
         if parsed.block.is_empty() {
-            return Err(FormError { file: file.into(), line: 1, message: "表单没有任何内容块（[[block]]）".into() });
+            return Err(FormError {
+                file: file.into(), line: 1, message: "表单没有任何内容块（[[block]]）".into()
+            });
         }
         let width = page.text_width();
-        let blocks =
-            parsed.block.iter().map(|b| Ok((b.keep.clone(), b.keep_with_previous.unwrap_or(false), p.block(b, width)?))).collect::<Result<_, FormError>>()?;
+        let blocks = parsed
+            .block
+            .iter()
+            .map(|b| Ok((b.keep.clone(), b.keep_with_previous.unwrap_or(false), p.block(b, width)?)))
+            .collect::<Result<_, FormError>>()?;
         Ok(Form {
             key: key.to_string(),
             name: h.name.clone(),
@@ -512,7 +526,14 @@ impl Form {
                 } else {
                     vec![width / *per_row as f32; *per_row]
                 };
-                vec![Block::Table(Table { columns, rows, header_rows: 0, borders: Borders::NONE, pad_x: 0.0, pad_y: 0.0 })]
+                vec![Block::Table(Table {
+                    columns,
+                    rows,
+                    header_rows: 0,
+                    borders: Borders::NONE,
+                    pad_x: 0.0,
+                    pad_y: 0.0,
+                })]
             }
             Item::Table { columns, borders, rows: defs } => {
                 let mut rows: Vec<Row> = defs
@@ -531,7 +552,14 @@ impl Form {
                         rows[i - 1].keep_with_next = true;
                     }
                 }
-                vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 0, borders: *borders, pad_x: PAD_X, pad_y: PAD_Y })]
+                vec![Block::Table(Table {
+                    columns: columns.clone(),
+                    rows,
+                    header_rows: 0,
+                    borders: *borders,
+                    pad_x: PAD_X,
+                    pad_y: PAD_Y,
+                })]
             }
             Item::TaskTable { columns, borders, header, cells } => {
                 let label = styles::style("task-label").unwrap();
@@ -550,14 +578,24 @@ impl Form {
                             .iter()
                             .map(|t| {
                                 // Short values (序号, 前置任务, dates) centre; text reads from the left.
-                                let short = t.fields().iter().all(|f| ["序号", "前置任务", "起止日期", "开始日期", "完成日期"].contains(f));
+                                let short = t
+                                    .fields()
+                                    .iter()
+                                    .all(|f| ["序号", "前置任务", "起止日期", "开始日期", "完成日期"].contains(f));
                                 let style = if short { center } else { cell };
                                 Cell::new(vec![Paragraph { style, content: t.render(&tv) }])
                             })
                             .collect(),
                     ));
                 }
-                vec![Block::Table(Table { columns: columns.clone(), rows, header_rows: 1, borders: *borders, pad_x: TASK_PAD_X, pad_y: TASK_PAD_Y })]
+                vec![Block::Table(Table {
+                    columns: columns.clone(),
+                    rows,
+                    header_rows: 1,
+                    borders: *borders,
+                    pad_x: TASK_PAD_X,
+                    pad_y: TASK_PAD_Y,
+                })]
             }
             Item::Rule => vec![Block::Rule { height: 0.5 * styles::PITCH, thickness: 1.0 }],
             Item::Text { style, text } => {
@@ -674,7 +712,11 @@ fn annex(label: &str, items: &str) -> Vec<Block> {
                     keep_with_next: i + 1 < items.len(),
                     ..base
                 },
-                content: vec![Inline::text(if first { format!("{label}{number}{item}") } else { format!("{number}{item}") })],
+                content: vec![Inline::text(if first {
+                    format!("{label}{number}{item}")
+                } else {
+                    format!("{number}{item}")
+                })],
             })
         })
         .collect()
@@ -786,7 +828,11 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Form>, Vec<FormError>> {
             Some(path) => match std::fs::read_to_string(&path) {
                 Ok(s) => (path.display().to_string(), s),
                 Err(e) => {
-                    errors.push(FormError { file: path.display().to_string(), line: 0, message: format!("无法读取：{e}") });
+                    errors.push(FormError {
+                        file: path.display().to_string(),
+                        line: 0,
+                        message: format!("无法读取：{e}"),
+                    });
                     continue;
                 }
             },
@@ -902,7 +948,12 @@ mod tests {
     fn syntax_errors_and_missing_parts_are_rejected() {
         let err = Form::parse("x", "x.toml", "[form\nname=1").unwrap_err();
         assert!(err.message.starts_with("格式错误"), "{err}");
-        let err = Form::parse("x", "x.toml", "[form]\nname = \"x\"\nper = \"request\"\nfile_name = \"a\"\ntitle = \"b\"\n\n[[block]]\ntype = \"text\"\n").unwrap_err();
+        let err = Form::parse(
+            "x",
+            "x.toml",
+            "[form]\nname = \"x\"\nper = \"request\"\nfile_name = \"a\"\ntitle = \"b\"\n\n[[block]]\ntype = \"text\"\n",
+        )
+        .unwrap_err();
         assert_eq!(err.line, 8, "{err}");
         assert!(err.message.contains("text"), "{err}");
     }
@@ -974,7 +1025,8 @@ mod tests {
             let line = |want: &str| -> (f32, f32) {
                 let mut found = None;
                 for page in &laid.pages {
-                    let runs: Vec<_> = page.items.iter().filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None }).collect();
+                    let runs: Vec<_> =
+                        page.items.iter().filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None }).collect();
                     for r in &runs {
                         let same: Vec<_> = runs.iter().filter(|o| (o.baseline - r.baseline).abs() < 0.1).collect();
                         let text: String = same.iter().map(|o| o.text()).collect();
@@ -997,7 +1049,10 @@ mod tests {
                 .unwrap();
             for name in &seal.lines[..seal.lines.len() - 1] {
                 let n = line(&name.plain_text());
-                assert!(((n.0 + n.1) / 2.0 - (date.0 + date.1) / 2.0).abs() < 0.5, "{dept}: {n:?} not centred over {date:?}");
+                assert!(
+                    ((n.0 + n.1) / 2.0 - (date.0 + date.1) / 2.0).abs() < 0.5,
+                    "{dept}: {n:?} not centred over {date:?}"
+                );
                 assert!(n.1 <= right + 0.01);
             }
             // The seal's centre (where an electronic seal goes) is over the date's centre.

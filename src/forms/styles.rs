@@ -157,7 +157,9 @@ fn properties(name: &str) -> Option<ParaStyle> {
         "task-cell" => small(FontRole::FangSong, 12.0, TASK_PITCH, Align::Left),
         "task-cell-center" => small(FontRole::FangSong, 12.0, TASK_PITCH, Align::Center),
         "task-label" => small(FontRole::Hei, 12.0, TASK_PITCH, Align::Center),
-        "sign-date" => ParaStyle { space_before: SIGN_PITCH, ..small(FontRole::FangSong, 14.0, SIGN_PITCH, Align::Left) },
+        "sign-date" => {
+            ParaStyle { space_before: SIGN_PITCH, ..small(FontRole::FangSong, 14.0, SIGN_PITCH, Align::Left) }
+        }
         "sign-line" => small(FontRole::FangSong, 14.0, SIGN_PITCH, Align::Left),
         _ => return None,
     })

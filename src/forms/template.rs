@@ -77,7 +77,9 @@ impl Template {
                         Segment::Sentence(field.to_string(), mark.to_string())
                     } else if let Some(w) = name.strip_prefix('_') {
                         let width: f32 = w.parse().ok().filter(|w: &f32| *w > 0.0 && *w <= 40.0).ok_or_else(|| {
-                            SyntaxError { offset: off, message: format!("空白“{{{name}}}”的宽度应为 1–40 个字") }
+                            SyntaxError {
+                                offset: off, message: format!("空白“{{{name}}}”的宽度应为 1–40 个字")
+                            }
                         })?;
                         Segment::Blank(width)
                     } else if name.is_empty() {
@@ -89,14 +91,21 @@ impl Template {
                     i = end + 1;
                     continue;
                 }
-                '}' => return Err(SyntaxError { offset: off, message: "多余的“}”（字面的 } 请写作 }}）".into() }),
+                '}' => {
+                    return Err(SyntaxError {
+                        offset: off, message: "多余的“}”（字面的 } 请写作 }}）".into()
+                    })
+                }
                 '[' => {
                     flush(&mut literal, &mut stack);
                     stack.push((off, Vec::new()));
                 }
                 ']' => {
                     if stack.len() == 1 {
-                        return Err(SyntaxError { offset: off, message: "多余的“]”（正文中的方括号请用全角“［］”）".into() });
+                        return Err(SyntaxError {
+                            offset: off,
+                            message: "多余的“]”（正文中的方括号请用全角“［］”）".into(),
+                        });
                     }
                     flush(&mut literal, &mut stack);
                     let (_, inner) = stack.pop().unwrap();
@@ -108,7 +117,9 @@ impl Template {
         }
         flush(&mut literal, &mut stack);
         if stack.len() > 1 {
-            return Err(SyntaxError { offset: stack.last().unwrap().0, message: "“[”没有对应的“]”".into() });
+            return Err(SyntaxError {
+                offset: stack.last().unwrap().0, message: "“[”没有对应的“]”".into()
+            });
         }
         Ok(Template { segments: stack.pop().unwrap().1 })
     }

@@ -372,7 +372,8 @@ fn page_number(doc: &Document, n: usize, total: usize, items: &mut Vec<Item>) {
     };
     let left = setup.margin_left;
     let right = setup.margin_left + setup.text_width();
-    let baseline = setup.margin_top + setup.text_height() + crate::typeset::page_number_baseline(FontRole::Song, PAGE_NO_SIZE);
+    let baseline =
+        setup.margin_top + setup.text_height() + crate::typeset::page_number_baseline(FontRole::Song, PAGE_NO_SIZE);
     let (_, w) = text_line(&text, FontRole::Song, PAGE_NO_SIZE, 0.0, 0.0);
     let x = match doc.page_numbers {
         PageNumbers::Dash if n % 2 == 1 => right - PAGE_NO_SIZE - w,
@@ -499,7 +500,6 @@ pub(crate) mod tests {
             Block::Paragraph(Paragraph::new(st, "回复日期：    年  月  日")),
         ])
     }
-
 
     #[test]
     fn a_reply_slip_that_does_not_fit_moves_whole() {

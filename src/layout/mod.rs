@@ -48,12 +48,32 @@ pub struct TextRun {
 pub enum Item {
     Text(TextRun),
     /// A straight line; `dash` = (on, off) lengths for a dashed line.
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, gray: Gray, dash: Option<(f32, f32)> },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        gray: Gray,
+        dash: Option<(f32, f32)>,
+    },
     /// A filled rectangle (cell shading), drawn before the text and lines over it.
-    Fill { x: f32, y: f32, w: f32, h: f32, gray: Gray },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: Gray,
+    },
     /// An electronic seal, `w` × `h` with its top-left corner at (`x`, `y`); placed first on
     /// its page so the signature text is drawn over it.
-    Image { x: f32, y: f32, w: f32, h: f32, image: SealImage },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: SealImage,
+    },
 }
 
 /// A laid-out page.

@@ -68,7 +68,13 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
                 let hit = set.lookup(BLANK_ROLE, BLANK_CHAR);
                 for _ in 0..(width.round() as usize).max(1) {
                     atoms.push(match hit {
-                        Some(h) => Atom { ch: BLANK_CHAR, kind: AtomKind::Glyph, font: h.font, glyph: h.glyph, width: h.advance_em * size },
+                        Some(h) => Atom {
+                            ch: BLANK_CHAR,
+                            kind: AtomKind::Glyph,
+                            font: h.font,
+                            glyph: h.glyph,
+                            width: h.advance_em * size,
+                        },
                         None => Atom { ch: BLANK_CHAR, kind: AtomKind::Glyph, font: FALLBACK, glyph: 0, width: size },
                     });
                     text.push(BLANK_CHAR);

@@ -148,9 +148,10 @@ fn split_rows(d: &mut Document) {
     // Each pass cuts one row or pins one: bounded by the rows there are (and then some).
     for _ in 0..10_000 {
         let places = band_places(d);
-        let Some(p) = places.into_iter().find(|p| {
-            p.last_page > p.first_page && p.band.1 == p.band.0 + 1 && !stuck.contains(&(p.table, p.band.0))
-        }) else {
+        let Some(p) = places
+            .into_iter()
+            .find(|p| p.last_page > p.first_page && p.band.1 == p.band.0 + 1 && !stuck.contains(&(p.table, p.band.0)))
+        else {
             break;
         };
         let mut all = tables_mut(&mut d.blocks);

@@ -329,7 +329,8 @@ pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row
     let values: Vec<&GridCell> = row.cells.iter().zip(&cells).filter(|(m, _)| !m.label).map(|(_, c)| c).collect();
     // Labels stay whole on the first part: it is at least as tall as they are.
     let labels_h = row.cells.iter().zip(&cells).filter(|(m, _)| m.label).map(|(_, c)| c.content_h).fold(0.0, f32::max);
-    let straddles = |y: f32| values.iter().any(|c| c.lines.iter().any(|(ly, l)| *ly < y - EPS && ly + l.height > y + EPS));
+    let straddles =
+        |y: f32| values.iter().any(|c| c.lines.iter().any(|(ly, l)| *ly < y - EPS && ly + l.height > y + EPS));
     let counts = |y: f32, c: &GridCell| {
         let a = c.lines.iter().filter(|(ly, l)| ly + l.height <= y + EPS).count();
         (a, c.lines.len() - a)
@@ -345,7 +346,8 @@ pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row
         let some = values.iter().any(|c| counts(y, c).0 > 0) && values.iter().any(|c| counts(y, c).1 > 0);
         fits && enough && some && !straddles(y)
     })?;
-    let mut first = Row { cells: Vec::new(), min_height: 0.0, can_split: false, keep_with_next: false, shrink_to: None };
+    let mut first =
+        Row { cells: Vec::new(), min_height: 0.0, can_split: false, keep_with_next: false, shrink_to: None };
     let mut rest = Row {
         cells: Vec::new(),
         min_height: (row.min_height - (cut + t.pad_y)).max(0.0),
@@ -399,7 +401,10 @@ fn split_cell(cell: &Cell, grid: &GridCell, t: &Table, cut: f32) -> (Cell, Cell)
             below.push(Paragraph { style: ParaStyle { space_before: 0.0, first_indent: 0.0, ..p.style }, content: b });
         }
     }
-    let empty = |c: &Cell| Paragraph { style: c.paragraphs.first().map_or_else(ParaStyle::body, |p| p.style), content: Vec::new() };
+    let empty = |c: &Cell| Paragraph {
+        style: c.paragraphs.first().map_or_else(ParaStyle::body, |p| p.style),
+        content: Vec::new(),
+    };
     if above.is_empty() {
         above.push(empty(cell));
     }
@@ -682,7 +687,10 @@ mod tests {
         let mut label = cell("描述");
         label.label = true;
         let long = row(vec![label, cell(text.trim_end())]);
-        let d = doc(vec![body_lines(18, '文'), table(vec![100.0, 342.0], vec![row(vec![cell("项目"), cell("内容")]), long], 0)]);
+        let d = doc(vec![
+            body_lines(18, '文'),
+            table(vec![100.0, 342.0], vec![row(vec![cell("项目"), cell("内容")]), long], 0),
+        ]);
         let settled = crate::layout::settle(&d);
         let Block::Table(t) = &settled.blocks[1] else { panic!() };
         assert_eq!(t.rows.len(), 3, "the long row became two");
@@ -706,12 +714,16 @@ mod tests {
 
     #[test]
     fn write_in_rows_shrink_before_a_row_moves_and_only_as_far_as_needed() {
-        let write_in = |h: f32| Row { min_height: h, shrink_to: Some(30.0), ..row(vec![cell("职责边界"), cell("")]) };
+        let write_in =
+            |h: f32| Row { min_height: h, shrink_to: Some(30.0), ..row(vec![cell("职责边界"), cell("")]) };
         let mut sign = row(vec![cell("签字"), cell("日期")]);
         sign.min_height = 100.0;
         sign.can_split = false;
         let make = |before: usize| {
-            doc(vec![body_lines(before, '文'), table(vec![60.0, 382.0], vec![write_in(60.0), write_in(60.0), write_in(60.0), sign.clone()], 0)])
+            doc(vec![
+                body_lines(before, '文'),
+                table(vec![60.0, 382.0], vec![write_in(60.0), write_in(60.0), write_in(60.0), sign.clone()], 0),
+            ])
         };
         // 14 lines + 3 × 60 + 100 does not fit; 3 × 45 does.
         let d = make(14);

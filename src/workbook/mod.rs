@@ -8,10 +8,10 @@
 
 mod cells;
 pub mod columns;
-pub mod seal;
-pub mod template;
 mod problem;
+pub mod seal;
 mod sheet;
+pub mod template;
 mod validate;
 
 pub use problem::{Fatal, Problem, Severity};
