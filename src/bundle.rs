@@ -4,11 +4,12 @@
 //! puts two documents on one sheet, with a bookmark per document, opening with the bookmarks
 //! panel shown. Drawing and padding are `pdf::write_bundle`; this module chooses and orders the
 //! documents, lays them out a few at a time (never the whole bundle at once) and writes the
-//! files.
+//! files, named by the run's name book like every other file.
 
 use crate::forms::Form;
-use crate::generate::{Job, WriteError};
-use crate::output::{safe_file_name, ManifestEntry, OutDir};
+use crate::generate::{not_made, quiet_panics, Job, Stop};
+use crate::output::record::MADE;
+use crate::output::{folder_wide, io_reason, ManifestEntry, NameBook, OutDir};
 use crate::pdf::{write_bundle, BundlePart};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -19,11 +20,24 @@ pub const BUNDLE_FORM: &str = "打印合集";
 /// Author of a bundle whose documents come from more than one 发函部门.
 const MIXED_AUTHOR: &str = "gongwen";
 
-/// Write the print bundles for the documents of `jobs` into `out`, one per form (in the order
-/// the forms first appear in `jobs`); returns their manifest lines. Documents are laid out in
-/// parallel chunks on the current rayon pool and drawn in order, so memory holds a chunk's
-/// layouts, not a bundle's.
-pub fn write_bundles(jobs: &[Job], out: &OutDir) -> Result<Vec<ManifestEntry>, WriteError> {
+/// One bundle to write: a form's documents, and the file it goes to.
+pub struct Bundle<'a> {
+    pub form: &'a Form,
+    /// Named by the run's one name book, after the documents: a document whose name comes
+    /// out as a bundle's never has its file overwritten.
+    pub file: String,
+}
+
+impl Bundle<'_> {
+    /// Its manifest line before it is written (no status yet).
+    pub(crate) fn line(&self) -> ManifestEntry {
+        ManifestEntry { file: self.file.clone(), form: BUNDLE_FORM.into(), format: "pdf".into(), ..Default::default() }
+    }
+}
+
+/// The bundles of `jobs`: one per form, in the order the forms first appear, each named by
+/// `book`.
+pub fn plan<'a>(jobs: &[Job<'a>], book: &mut NameBook) -> Vec<Bundle<'a>> {
     let mut forms: Vec<&Form> = Vec::new();
     for job in jobs {
         if !forms.iter().any(|f| std::ptr::eq(*f, job.form)) {
@@ -31,16 +45,34 @@ pub fn write_bundles(jobs: &[Job], out: &OutDir) -> Result<Vec<ManifestEntry>, W
         }
     }
     forms
+        .into_iter()
+        .map(|form| Bundle { form, file: book.claim(&format!("{BUNDLE_FORM}_{}", form.name), "pdf") })
+        .collect()
+}
+
+/// A bundle's manifest line and, if its write failed for the whole folder, that failure.
+pub struct Written {
+    pub line: ManifestEntry,
+    pub fatal: Option<(String, std::io::Error)>,
+}
+
+/// Write `bundles` of the documents of `jobs` into `out`; returns their manifest lines (a
+/// bundle whose writer fails or panics is a 未生成 line). Documents are laid out in parallel
+/// chunks on the current rayon pool and drawn in order, so memory holds a chunk's layouts, not
+/// a bundle's. A bundle interrupted by `stop` is not written (and has no line).
+pub fn write_bundles(bundles: &[Bundle], jobs: &[Job], out: &OutDir, stop: &Stop) -> Vec<Written> {
+    bundles
         .par_iter()
-        .map(|form| {
-            let members: Vec<&Job> = jobs.iter().filter(|j| std::ptr::eq(j.form, *form)).collect();
-            write_one(form, members, out)
+        .filter_map(|bundle| {
+            let members: Vec<&Job> = jobs.iter().filter(|j| std::ptr::eq(j.form, bundle.form)).collect();
+            write_one(bundle, members, out, stop)
         })
         .collect()
 }
 
 /// The bundle of one form's documents.
-fn write_one(form: &Form, mut members: Vec<&Job>, out: &OutDir) -> Result<ManifestEntry, WriteError> {
+fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop) -> Option<Written> {
+    let form = bundle.form;
     members.sort_by(|a, b| bundle_order(a, b));
     let title = format!("{BUNDLE_FORM}_{}", form.name);
     let first_sender = members.first().map(|j| j.request.from_dept.as_str()).unwrap_or_default();
@@ -51,20 +83,38 @@ fn write_one(form: &Form, mut members: Vec<&Job>, out: &OutDir) -> Result<Manife
     };
     let date = members.iter().map(|j| j.request.date).max();
     let chunk = 2 * rayon::current_num_threads();
-    let parts = members.chunks(chunk).flat_map(|chunk| chunk.par_iter().map(|job| lay_out(job)).collect::<Vec<_>>());
-    let (bytes, pages) = write_bundle(&title, author, date, parts);
-    let file = safe_file_name(&title, "pdf");
-    let sha256 = out.write(&file, &bytes).map_err(|error| WriteError { file: file.clone(), error })?;
-    Ok(ManifestEntry {
-        file,
-        form: BUNDLE_FORM.into(),
-        format: "pdf".into(),
-        pages: Some(pages),
-        sha256,
-        status: "已生成".into(),
-        note: format!("{} {} 份", form.name, members.len()),
-        ..Default::default()
-    })
+    let parts = members
+        .chunks(chunk)
+        .take_while(|_| !stop.requested())
+        .flat_map(|chunk| chunk.par_iter().map(|job| quiet_panics(|| lay_out(job))).collect::<Vec<_>>());
+    // A document that cannot be laid out fails the bundle (its pages would be missing).
+    let drawn = quiet_panics(|| {
+        let mut broken = false;
+        let parts = parts.map_while(|p| {
+            broken |= p.is_none();
+            p
+        });
+        let written = write_bundle(&title, author, date, parts);
+        (written, broken)
+    });
+    if stop.requested() {
+        return None;
+    }
+    let line = ManifestEntry { note: format!("{} {} 份", form.name, members.len()), ..bundle.line() };
+    const BROKEN: &str = "合集中有文件生成时程序出错（程序内部错误，请报告给维护者）";
+    let (bytes, pages) = match drawn {
+        Some((Ok(written), false)) => written,
+        Some((Err(e), _)) => return Some(Written { line: not_made(line, e.to_string()), fatal: None }),
+        Some((Ok(_), true)) | None => return Some(Written { line: not_made(line, BROKEN.into()), fatal: None }),
+    };
+    let line = match out.write(&bundle.file, &bytes) {
+        Ok(sha256) => ManifestEntry { pages: Some(pages), sha256, status: MADE.into(), ..line },
+        Err(error) if folder_wide(&error) => {
+            return Some(Written { line: not_made(line, io_reason(&error)), fatal: Some((bundle.file.clone(), error)) })
+        }
+        Err(error) => not_made(line, format!("无法写入此文件：{}", io_reason(&error))),
+    };
+    Some(Written { line, fatal: None })
 }
 
 /// One document, built and laid out, with its bookmark `编号 收函部门`.

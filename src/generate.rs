@@ -1,15 +1,24 @@
 //! The generation run: from a read workbook and the chosen forms to files in the output
 //! folder, in parallel, one document at a time per thread (nothing is held for the whole
-//! batch but the manifest lines), then the manifest.
+//! batch but the manifest lines), the manifest rewritten at checkpoints (`output::record`).
+//!
+//! A run never ends half-way through a file: a document whose writer fails or panics becomes a
+//! 未生成 line and the others are made; Ctrl-C (or SIGTERM) stops handing out documents, lets
+//! those being written finish and leaves the manifest describing the folder; a write that
+//! fails for the whole folder (disk full, read-only) stops the run the same way.
 
 use crate::docx::DocxOptions;
 use crate::forms::{Form, Per};
-use crate::output::{Manifest, ManifestEntry, NameBook, OutDir};
+use crate::model::RenderError;
+use crate::output::record::{Stale, MADE, NOT_MADE};
+use crate::output::{folder_wide, io_reason, ManifestEntry, NameBook, OutDir, Record, MANIFEST_NAME};
 use crate::request::{Request, Task};
 use crate::workbook::Workbook;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,6 +46,65 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+/// Most worker threads a run uses, whatever `--jobs` asks: more only add memory (each holds a
+/// document's layout and bytes) and cannot speed up a machine with fewer cores.
+pub const MAX_JOBS: usize = 64;
+
+/// The thread count for `--jobs` (`None`: one per core), within 1..=[`MAX_JOBS`].
+pub fn thread_count(asked: Option<usize>) -> usize {
+    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, MAX_JOBS)
+}
+
+/// Asks a run to stop: set by Ctrl-C / SIGTERM ([`Stop::on_signals`]). A run that sees it hands
+/// out no more documents, lets those being written finish, writes the manifest and returns a
+/// report with `interrupted` set.
+#[derive(Clone, Default)]
+pub struct Stop(Arc<AtomicBool>);
+
+impl Stop {
+    /// A stop that only [`Stop::request`] sets.
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// A stop set by the first SIGINT or SIGTERM. A second one ends the process at once
+    /// (status 130): a user pressing Ctrl-C again does not want to wait; the temporary files
+    /// that leaves are deleted by the next run into the folder.
+    pub fn on_signals() -> Stop {
+        let stop = Stop::new();
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // The shutdown is registered first so it only fires once the flag is already set.
+            // Should registering fail, the signal keeps its default action: the process ends,
+            // no file under its final name is incomplete, and the next run sweeps the rest.
+            let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop.0));
+            let _ = signal_hook::flag::register(signal, Arc::clone(&stop.0));
+        }
+        stop
+    }
+
+    pub fn request(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn requested(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// How a run is made.
+pub struct Options<'a> {
+    pub formats: &'a [Format],
+    /// Worker threads (see [`thread_count`]).
+    pub jobs: usize,
+    /// Also write the print bundles of `bundle::write_bundles`.
+    pub bundle: bool,
+    /// How the .docx files are written (fonts embedded or not).
+    pub docx: DocxOptions,
+    /// Remove the earlier run's files this run does not make (`--clean`, see `output::record`).
+    pub clean: bool,
+    pub stop: &'a Stop,
+}
+
 /// One document to make: a form applied to a request (and one receiving department).
 pub struct Job<'a> {
     pub form: &'a Form,
@@ -52,21 +120,125 @@ pub struct Report {
     pub manifest: PathBuf,
     /// Files written per (form name, format).
     pub counts: Vec<(String, Format, usize)>,
+    /// The 未生成 lines of files whose writer failed or that could not be written (说明 has
+    /// the file name and the reason).
+    pub failed: Vec<ManifestEntry>,
+    /// Stopped by [`Stop`] before every document was made.
+    pub interrupted: bool,
+    /// The earlier run's files this run does not make (empty when interrupted: not decided).
+    pub stale: Stale,
 }
 
-/// Documents made per batch: their manifest lines are written, then dropped, so memory does
-/// not grow with the number of documents.
-const BATCH: usize = 512;
+impl Report {
+    /// Files written in all.
+    pub fn files(&self) -> usize {
+        self.counts.iter().map(|c| c.2).sum()
+    }
 
-/// A file that could not be written (disk full, permissions …).
+    /// What a user should know after the run besides the counts — files not made, the earlier
+    /// run's files left or removed, an interruption — Chinese, one line each. `folder` is the
+    /// output folder as the user named it.
+    pub fn notices(&self, folder: &std::path::Path) -> Vec<String> {
+        let folder = folder.display();
+        let mut notices: Vec<String> =
+            self.failed.iter().map(|e| format!("错误：未生成 {}（{} {}）", e.note, e.source, e.id)).collect();
+        let stale = &self.stale;
+        if !stale.kept.is_empty() {
+            notices.push(format!(
+                "警告：输出文件夹 {folder} 中有 {} 个上次生成、本次不再生成的文件，可能已过时：{}；清单中标为“过期”，加 --clean 可删除它们",
+                stale.kept.len(),
+                some(&stale.kept)
+            ));
+        }
+        if !stale.removed.is_empty() {
+            notices.push(format!(
+                "已删除输出文件夹 {folder} 中上次生成、本次不再生成的 {} 个文件：{}",
+                stale.removed.len(),
+                some(&stale.removed)
+            ));
+        }
+        if !stale.changed.is_empty() {
+            notices.push(format!(
+                "警告：输出文件夹 {folder} 中上次生成的 {} 个文件本次不再生成，且生成后被改动过，gongwen 不会删除它们，也不再在清单中列出：{}；请自行确认是否还需要",
+                stale.changed.len(),
+                some(&stale.changed)
+            ));
+        }
+        if self.interrupted {
+            notices.push(format!(
+                "错误：已中断：已生成 {} 个文件，其余未生成；清单 {} 列出了文件夹中的文件。重新运行可生成全部文件",
+                self.files(),
+                self.manifest.display()
+            ));
+        }
+        notices
+    }
+}
+
+/// The first few of `names`, joined for a message.
+fn some(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = names.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join("、");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" 等 {} 个", names.len()));
+    }
+    text
+}
+
+/// A write that failed for the whole output folder (disk full, read-only, gone): the run
+/// stopped there. The files already written are complete and the manifest lists them.
 #[derive(Debug)]
 pub struct WriteError {
+    pub folder: PathBuf,
     pub file: String,
     pub error: std::io::Error,
+    /// Files written before it.
+    pub made: usize,
+    /// Whether the manifest could be brought up to date afterwards (if not, the one in the
+    /// folder is the last checkpoint's, still true: its 写入中 files are complete).
+    pub manifest_current: bool,
 }
 
-/// Render one document in the given formats: the bytes of each, and the page count as laid
-/// out for the PDF (none in a DOCX-only run). `docx` says how the .docx is written.
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::io::ErrorKind as K;
+        let what = match self.error.kind() {
+            K::StorageFull | K::QuotaExceeded => "请腾出磁盘空间后重新运行",
+            K::ReadOnlyFilesystem | K::PermissionDenied => "请用 -o 换一个可以写入的文件夹",
+            _ => "请检查输出文件夹后重新运行",
+        };
+        let manifest = if self.manifest_current {
+            format!("清单 {MANIFEST_NAME} 列出了文件夹中的文件")
+        } else {
+            format!("清单 {MANIFEST_NAME} 未能更新，其中标为“写入中”的文件是完整的，但可能是上次生成的版本")
+        };
+        write!(
+            f,
+            "无法写入 {}：{}。运行已停止：已写完的 {} 个文件完整可用，{manifest}；{what}",
+            self.folder.join(&self.file).display(),
+            io_reason(&self.error),
+            self.made,
+        )
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+/// Documents made per batch: the manifest is rewritten before each (see `output::record`), so
+/// after a kill at most one batch's files are listed as 写入中.
+const BATCH: usize = 512;
+
+/// The 说明 of a document whose making panicked (a bug): the panic's own text is English and
+/// means nothing to a clerk.
+const PANICKED: &str = "生成此文件时程序出错（程序内部错误，请把这一行报告给维护者），其余文件照常生成";
+
+/// One format of a rendered document: its bytes or why its writer failed, and the page count
+/// as laid out for the PDF.
+pub type Rendered = (Format, Result<Vec<u8>, RenderError>, Option<usize>);
+
+/// Render one document in the given formats: the bytes of each (or why its writer failed),
+/// and the page count as laid out for the PDF (none in a DOCX-only run). `docx` says how the
+/// .docx is written.
 pub fn render(
     form: &Form,
     request: &Request,
@@ -74,7 +246,9 @@ pub fn render(
     tasks: &[&Task],
     formats: &[Format],
     docx: &DocxOptions,
-) -> Vec<(Format, Vec<u8>, Option<usize>)> {
+) -> Vec<Rendered> {
+    #[cfg(feature = "fault-injection")]
+    fault::maybe_panic(request);
     // Settled once for both writers: where table rows shrink or split depends on the page.
     let doc = crate::layout::settle(&form.build(request, to_dept, tasks));
     // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
@@ -88,35 +262,59 @@ pub fn render(
                 (Format::Pdf, Some(laid)) => crate::pdf::write_pdf(&doc, laid),
                 (Format::Pdf, None) => unreachable!("laid out whenever a PDF is asked for"),
             };
+            #[cfg(feature = "fault-injection")]
+            let bytes = fault::maybe_fail(request, f).map_or(bytes, Err);
             (f, bytes, pages)
         })
         .collect()
+}
+
+/// Test hooks (feature `fault-injection`, which only the tests' build of the binary has):
+/// `GONGWEN_FAIL_DOCUMENT=<编号>` makes that request's PDF writer fail,
+/// `GONGWEN_PANIC_DOCUMENT=<编号>` makes rendering its documents panic.
+#[cfg(feature = "fault-injection")]
+mod fault {
+    use super::{Format, RenderError, Request};
+
+    fn named(var: &str, request: &Request) -> bool {
+        std::env::var(var).is_ok_and(|id| id == request.id)
+    }
+
+    pub fn maybe_fail(request: &Request, format: Format) -> Option<RenderError> {
+        (format == Format::Pdf && named("GONGWEN_FAIL_DOCUMENT", request))
+            .then(|| RenderError("PDF 写入器出错（测试注入的故障）".into()))
+    }
+
+    pub fn maybe_panic(request: &Request) {
+        if named("GONGWEN_PANIC_DOCUMENT", request) {
+            panic!("injected panic for {}", request.id);
+        }
+    }
 }
 
 fn source(request: &Request) -> String {
     format!("协作需求!{}", request.row)
 }
 
-/// Make every document of `forms` for the valid rows of `wb` into `out`, `jobs` threads wide.
-/// Rows that were rejected are listed in the manifest with their reasons. `progress` is told
-/// how many documents there are, then called once per document made (from any thread).
-/// With `bundle`, the print bundles of `bundle::write_bundles` are written too (and listed).
-/// `docx`: how the .docx files are written (fonts embedded or not).
-#[allow(clippy::too_many_arguments)]
+/// Make every document of `forms` for the valid rows of `wb` into `out`. Rows that were
+/// rejected are listed in the manifest with their reasons. `progress` is told how many
+/// documents there are, then called once per document made (from any thread).
+///
+/// `Err` only for a write that fails for the whole folder (see [`WriteError`]); a document
+/// whose writer fails is a 未生成 line and in [`Report::failed`].
 pub fn run(
     wb: &Workbook,
     forms: &[Form],
-    formats: &[Format],
     out: &OutDir,
-    jobs: usize,
+    options: &Options,
     progress: &(dyn Progress + Sync),
-    bundle: bool,
-    docx: &DocxOptions,
 ) -> Result<Report, WriteError> {
     let mut tasks_of: HashMap<&str, Vec<&Task>> = HashMap::new();
     for t in &wb.tasks {
         tasks_of.entry(t.request_id.as_str()).or_default().push(t);
     }
+    // Every file of the run — documents, then bundles — is named by this one book, up front,
+    // so no file overwrites another and the names do not depend on threads.
     let mut book = NameBook::default();
     let mut work: Vec<Job> = Vec::new();
     let mut skipped: Vec<ManifestEntry> = Vec::new();
@@ -139,7 +337,7 @@ pub fn run(
                             form: form.name.clone(),
                             source: source(request),
                             id: request.id.clone(),
-                            status: "未生成".into(),
+                            status: NOT_MADE.into(),
                             note,
                             ..Default::default()
                         });
@@ -150,85 +348,191 @@ pub fn run(
             };
             for to_dept in depts {
                 let stem = form.file_stem(request, &to_dept);
-                let names = formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
+                let names = options.formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
                 work.push(Job { form, request, to_dept, tasks: tasks.clone(), names });
             }
         }
     }
+    let bundles = if options.bundle { crate::bundle::plan(&work, &mut book) } else { Vec::new() };
+    let planned = work
+        .iter()
+        .flat_map(|j| j.names.iter().map(|(_, n)| n.as_str()))
+        .chain(bundles.iter().map(|b| b.file.as_str()));
+    let mut record = Record::new(out, planned);
 
     progress.start(work.len());
-    let manifest_error = |error| WriteError { file: crate::output::MANIFEST_NAME.into(), error };
-    let mut manifest = Manifest::create(out).map_err(manifest_error)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.clamp(1, MAX_JOBS)).build();
+    // Without threads (the system refused them) the documents are made one by one, here.
+    let pool = pool.ok();
+    let halt = AtomicBool::new(false);
+    let stopped = || options.stop.requested() || halt.load(Ordering::SeqCst);
+    let mut fatal: Option<(String, std::io::Error)> = None;
+    for batch in work.chunks(BATCH) {
+        if stopped() {
+            break;
+        }
+        let writing: Vec<ManifestEntry> = batch.iter().flat_map(|job| job.lines()).collect();
+        if let Err(e) = record.checkpoint(out, &writing) {
+            fatal = Some((MANIFEST_NAME.into(), e));
+            break;
+        }
+        let make = |job: &Job| (!stopped()).then(|| make(job, out, progress, &options.docx));
+        let made: Vec<Option<Made>> = match &pool {
+            Some(pool) => pool.install(|| batch.par_iter().map(make).collect()),
+            None => batch.iter().map(make).collect(),
+        };
+        for made in made.into_iter().flatten() {
+            for line in made.lines {
+                record.push(line);
+            }
+            if let Some(f) = made.fatal {
+                halt.store(true, Ordering::SeqCst);
+                fatal.get_or_insert(f);
+            }
+        }
+    }
+    if !bundles.is_empty() && !stopped() {
+        let writing: Vec<ManifestEntry> = bundles.iter().map(|b| b.line()).collect();
+        match record.checkpoint(out, &writing) {
+            Err(e) => fatal = Some((MANIFEST_NAME.into(), e)),
+            Ok(_) => {
+                let write = || crate::bundle::write_bundles(&bundles, &work, out, options.stop);
+                let made = match &pool {
+                    Some(pool) => pool.install(write),
+                    None => write(),
+                };
+                for made in made {
+                    record.push(made.line);
+                    if let Some(f) = made.fatal {
+                        fatal.get_or_insert(f);
+                    }
+                }
+            }
+        }
+    }
+    for e in skipped {
+        record.push(e);
+    }
+    for r in &wb.rejected {
+        record.push(ManifestEntry {
+            source: format!("协作需求!{}", r.row),
+            id: r.id.clone().unwrap_or_default(),
+            status: NOT_MADE.into(),
+            note: r.reasons.join("；"),
+            ..Default::default()
+        });
+    }
+    let interrupted = options.stop.requested();
+    let stale = if fatal.is_none() && !interrupted { record.settle(out, options.clean) } else { Stale::default() };
+    let manifest = record.checkpoint(out, &[]);
     let mut counts: Vec<(String, Format, usize)> = Vec::new();
-    let mut record = |e: &ManifestEntry, manifest: &mut Manifest| -> Result<(), WriteError> {
-        if !e.format.is_empty() {
+    let mut failed = Vec::new();
+    for e in record.lines() {
+        if e.status == MADE && !e.format.is_empty() {
             let format = if e.format == "pdf" { Format::Pdf } else { Format::Docx };
             match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == format) {
                 Some(c) => c.2 += 1,
                 None => counts.push((e.form.clone(), format, 1)),
             }
         }
-        manifest.push(e).map_err(manifest_error)
-    };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().expect("thread pool");
-    for batch in work.chunks(BATCH) {
-        let made: Vec<Result<Vec<ManifestEntry>, WriteError>> =
-            pool.install(|| batch.par_iter().map(|job| make(job, out, progress, docx)).collect());
-        for r in made {
-            for e in r? {
-                record(&e, &mut manifest)?;
-            }
+    }
+    for e in record.lines() {
+        // A document's file (it has a format) that was not made; rejected rows are the
+        // workbook's problems, reported as such.
+        if e.status == NOT_MADE && !e.format.is_empty() {
+            failed.push(e.clone());
         }
     }
-    if bundle {
-        for e in pool.install(|| crate::bundle::write_bundles(&work, out))? {
-            record(&e, &mut manifest)?;
+    let made = counts.iter().map(|c| c.2).sum();
+    match (fatal, manifest) {
+        (Some((file, error)), manifest) => {
+            Err(WriteError { folder: out.path().to_path_buf(), file, error, made, manifest_current: manifest.is_ok() })
         }
+        (None, Err(error)) => Err(WriteError {
+            folder: out.path().to_path_buf(),
+            file: MANIFEST_NAME.into(),
+            error,
+            made,
+            manifest_current: false,
+        }),
+        (None, Ok(manifest)) => Ok(Report { manifest, counts, failed, interrupted, stale }),
     }
-    for e in &skipped {
-        record(e, &mut manifest)?;
-    }
-    for r in &wb.rejected {
-        let e = ManifestEntry {
-            source: format!("协作需求!{}", r.row),
-            id: r.id.clone().unwrap_or_default(),
-            status: "未生成".into(),
-            note: r.reasons.join("；"),
-            ..Default::default()
-        };
-        record(&e, &mut manifest)?;
-    }
-    let manifest = manifest.finish().map_err(manifest_error)?;
-    Ok(Report { manifest, counts })
 }
 
-/// Make one job's files and their manifest lines.
-fn make(
-    job: &Job,
-    out: &OutDir,
-    progress: &(dyn Progress + Sync),
-    docx: &DocxOptions,
-) -> Result<Vec<ManifestEntry>, WriteError> {
-    let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
-    let made = render(job.form, job.request, &job.to_dept, &job.tasks, &formats, docx)
-        .into_iter()
-        .zip(&job.names)
-        .map(|((format, bytes, pages), (_, name))| {
-            let sha256 = out.write(name, &bytes).map_err(|error| WriteError { file: name.clone(), error })?;
-            Ok(ManifestEntry {
-                file: name.clone(),
-                form: job.form.name.clone(),
-                format: format.ext().into(),
-                source: source(job.request),
-                id: job.request.id.clone(),
-                to_dept: job.to_dept.clone(),
-                pages,
-                sha256,
-                status: "已生成".into(),
-                note: String::new(),
-            })
+/// One job's manifest lines and, if a write failed for the whole folder, that failure (the
+/// run stops after it).
+pub(crate) struct Made {
+    pub lines: Vec<ManifestEntry>,
+    pub fatal: Option<(String, std::io::Error)>,
+}
+
+impl Job<'_> {
+    /// Its manifest lines before it is made (file, form, source …; no status yet).
+    fn lines(&self) -> impl Iterator<Item = ManifestEntry> + '_ {
+        self.names.iter().map(|(format, name)| ManifestEntry {
+            file: name.clone(),
+            form: self.form.name.clone(),
+            format: format.ext().into(),
+            source: source(self.request),
+            id: self.request.id.clone(),
+            to_dept: self.to_dept.clone(),
+            ..Default::default()
         })
-        .collect();
+    }
+}
+
+/// Make one job's files and their manifest lines. A writer that fails or panics makes that
+/// file a 未生成 line; so does a file that cannot be written for a reason of its own; a write
+/// that fails for the whole folder is returned as fatal.
+fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), docx: &DocxOptions) -> Made {
+    let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
+    let rendered = quiet_panics(|| render(job.form, job.request, &job.to_dept, &job.tasks, &formats, docx));
+    let mut made = Made { lines: Vec::new(), fatal: None };
+    for (i, line) in job.lines().enumerate() {
+        let result = match &rendered {
+            Some(r) => r[i].1.as_ref().map(|bytes| (bytes, r[i].2)).map_err(|e| e.to_string()),
+            None => Err(PANICKED.to_string()),
+        };
+        let line = match result {
+            Ok((bytes, pages)) => match out.write(&line.file, bytes) {
+                Ok(sha256) => ManifestEntry { pages, sha256, status: MADE.into(), ..line },
+                Err(error) if folder_wide(&error) => {
+                    made.fatal = Some((line.file, error));
+                    break;
+                }
+                Err(error) => not_made(line, format!("无法写入此文件：{}", io_reason(&error))),
+            },
+            Err(reason) => not_made(line, reason),
+        };
+        made.lines.push(line);
+    }
     progress.done();
     made
+}
+
+/// The line of a file that was not made: 文件 empty (no such file is in the folder — or, if
+/// one is, it is the earlier run's, listed as such), the name kept in 说明.
+pub(crate) fn not_made(line: ManifestEntry, reason: String) -> ManifestEntry {
+    ManifestEntry { note: format!("{}：{reason}", line.file), file: String::new(), status: NOT_MADE.into(), ..line }
+}
+
+/// Run `f`, turning a panic into `None`. The panic message (English, for developers) is not
+/// printed: the manifest line says what happened.
+pub(crate) fn quiet_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
+    thread_local! {
+        static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                default(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
 }

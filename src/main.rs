@@ -5,6 +5,24 @@
 //! with `--strict` nothing is written); 2 cannot run (unreadable file, missing sheet or
 //! column, bad arguments, bad form file).
 
+// Every message goes through these instead of std's: std's panic when the stream is gone (a
+// pipe into `head` that closed, a closed stderr; SIGPIPE is ignored by Rust programs, so the
+// write fails with EPIPE). A message nobody can read must not stop the run: the files and the
+// manifest are still made.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+#[allow(unused_macros)]
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use clap::{Parser, Subcommand};
 use gongwen::generate::{self, Format, Progress};
 use gongwen::output::OutDir;
@@ -37,7 +55,7 @@ enum Command {
         /// 输出格式，逗号分隔：docx,pdf
         #[arg(long, value_delimiter = ',', default_value = "docx,pdf")]
         format: Vec<String>,
-        /// 并行线程数（默认：CPU 核数）
+        /// 并行线程数（默认：CPU 核数；最多 64）
         #[arg(long)]
         jobs: Option<usize>,
         /// 有任何错误时不写任何文件
@@ -58,6 +76,9 @@ enum Command {
         /// 不在 .docx 中嵌入字体（默认嵌入所用字形的子集，使没有这些字体的电脑也显示相同字体）
         #[arg(long = "no-embed-fonts")]
         no_embed_fonts: bool,
+        /// 删除输出文件夹中上次生成、本次不再生成的文件（只删清单中记录且未被改动过的文件）
+        #[arg(long)]
+        clean: bool,
     },
     /// 只检查工作簿，列出所有问题，不写任何文件
     Check {
@@ -272,6 +293,7 @@ fn main() -> ExitCode {
             seals,
             seal_size,
             no_embed_fonts,
+            clean,
         } => {
             let started = Instant::now();
             let mut keys = Vec::new();
@@ -317,19 +339,45 @@ fn main() -> ExitCode {
                 eprintln!("发现 {n_err} 个错误；因使用 --strict，未写任何文件");
                 return ExitCode::from(1);
             }
-            let out = match OutDir::create(&out) {
+            // From here on Ctrl-C lets the files being written finish and leaves a true manifest.
+            let stop = generate::Stop::on_signals();
+            let folder = out;
+            let out = match OutDir::open(&folder) {
                 Ok(o) => o,
-                Err(e) => return cannot_run(format!("无法创建输出文件夹 {}：{e}", out.display())),
+                Err(e) => return cannot_run(e),
             };
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            for notice in out.notices() {
+                eprintln!("{notice}");
+            }
+            let threads = generate::thread_count(jobs);
+            if jobs.is_some_and(|j| j != threads) {
+                eprintln!(
+                    "警告：--jobs {} 超出范围，按 {threads} 个线程运行（1–{}）",
+                    jobs.unwrap_or(0),
+                    generate::MAX_JOBS
+                );
+            }
             let bar = Bar::new();
-            let docx = gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts };
-            let report = generate::run(&wb, &chosen, &formats, &out, jobs, &bar, bundle, &docx);
+            let options = generate::Options {
+                formats: &formats,
+                jobs: threads,
+                bundle,
+                docx: gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts },
+                clean,
+                stop: &stop,
+            };
+            let report = generate::run(&wb, &chosen, &out, &options, &bar);
             bar.finish();
             let report = match report {
                 Ok(r) => r,
-                Err(e) => return cannot_run(format!("无法写入 {}：{}", e.file, e.error)),
+                Err(e) => return cannot_run(e),
             };
+            for notice in report.notices(&folder) {
+                eprintln!("{notice}");
+            }
+            if report.interrupted {
+                return ExitCode::from(130);
+            }
             let made: Vec<String> = report
                 .counts
                 .iter()
@@ -346,7 +394,7 @@ fn main() -> ExitCode {
                 started.elapsed().as_secs_f64(),
                 report.manifest.display()
             );
-            if n_err > 0 {
+            if n_err > 0 || !report.failed.is_empty() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

@@ -425,3 +425,9 @@ impl Document {
         s
     }
 }
+
+/// A writer (PDF or DOCX) could not turn a document into bytes. The reason is in Chinese and
+/// says what happened, for the manifest's 说明 column; it never carries a library's English text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);

@@ -6,6 +6,9 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod record;
+pub use record::Record;
+
 /// Longest file name we write, in bytes (FORMS.md §6), extension included.
 pub const MAX_NAME_BYTES: usize = 200;
 
@@ -76,33 +79,187 @@ impl NameBook {
     }
 }
 
-/// The output folder.
+/// The output folder of one run: created if needed, locked for the run (a second run into it
+/// is refused, see [`OpenError::Busy`]), swept of the temporary files a killed run left, and
+/// read for the manifest of the run before ([`OutDir::earlier`]).
 pub struct OutDir {
     root: PathBuf,
+    /// Held (locked) for the life of the run; the OS drops the lock when the process ends,
+    /// however it ends, so a killed run never blocks the next.
+    _lock: std::fs::File,
+    swept: usize,
+    earlier: Vec<ManifestEntry>,
+}
+
+/// The lock file every run holds in the output folder. It stays there between runs (removing
+/// it would let a third run lock a fresh file while a second still waits on the old one).
+pub const LOCK_NAME: &str = ".gongwen.lock";
+/// Temporary files are `.gongwen-<random>.tmp` in the output folder itself (a rename is atomic
+/// only within one file system); the next run deletes any a killed run left.
+const TMP_PREFIX: &str = ".gongwen-";
+const TMP_SUFFIX: &str = ".tmp";
+
+/// Why the output folder cannot be used; the message is the user's (Chinese, with the path).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("输出路径 {0} 是一个文件，不是文件夹；请用 -o 指定一个文件夹")]
+    NotAFolder(PathBuf),
+    #[error("另一个 gongwen 正在向输出文件夹 {0} 写入文件；请等它结束后再运行，或用 -o 换一个文件夹")]
+    Busy(PathBuf),
+    #[error("无法使用输出文件夹 {path}：{}；请用 -o 换一个文件夹", io_reason(.error))]
+    Io { path: PathBuf, error: std::io::Error },
 }
 
 impl OutDir {
-    /// Create the folder (and its parents) if needed.
+    /// Create the folder (and its parents) if needed, take its lock, delete the temporary
+    /// files a killed run left (only `.gongwen-*.tmp`, only in this folder) and read the
+    /// earlier run's manifest.
+    pub fn open(root: &Path) -> Result<OutDir, OpenError> {
+        let io = |error| OpenError::Io { path: root.to_path_buf(), error };
+        if std::fs::metadata(root).is_ok_and(|m| !m.is_dir()) {
+            return Err(OpenError::NotAFolder(root.to_path_buf()));
+        }
+        std::fs::create_dir_all(root).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory => {
+                OpenError::NotAFolder(root.to_path_buf())
+            }
+            _ => io(e),
+        })?;
+        let lock = open_lock(&root.join(LOCK_NAME)).map_err(io)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(OpenError::Busy(root.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let swept = sweep(root).map_err(io)?;
+        let earlier = crate::output::record::read_earlier(root);
+        Ok(OutDir { root: root.to_path_buf(), _lock: lock, swept, earlier })
+    }
+
+    /// An [`OutDir::open`] for tests and tools that do not care why it failed.
     pub fn create(root: &Path) -> std::io::Result<OutDir> {
-        std::fs::create_dir_all(root)?;
-        Ok(OutDir { root: root.to_path_buf() })
+        OutDir::open(root).map_err(|e| std::io::Error::other(e.to_string()))
     }
 
     pub fn path(&self) -> &Path {
         &self.root
     }
 
+    /// How many temporary files of a killed run were deleted when the folder was opened.
+    pub fn swept(&self) -> usize {
+        self.swept
+    }
+
+    /// The files the earlier run's manifest lists that are still in the folder (as regular
+    /// files), each with its line; empty for a fresh folder.
+    pub fn earlier(&self) -> &[ManifestEntry] {
+        &self.earlier
+    }
+
+    /// What a user should know about the folder before the run: the earlier run's files in it,
+    /// the temporary files a killed run left (deleted). Chinese, one line each.
+    pub fn notices(&self) -> Vec<String> {
+        let mut notices = Vec::new();
+        if self.swept > 0 {
+            notices.push(format!(
+                "警告：输出文件夹 {} 中有 {} 个上次运行中断时留下的临时文件（.gongwen-*.tmp），已删除",
+                self.root.display(),
+                self.swept
+            ));
+        }
+        if !self.earlier.is_empty() {
+            notices.push(format!(
+                "警告：输出文件夹 {} 中已有上次生成的文件 {} 个（见其中的 {MANIFEST_NAME}）：同名的文件将被替换，本次不再生成的文件会在结束时列出",
+                self.root.display(),
+                self.earlier.len()
+            ));
+        }
+        notices
+    }
+
     /// Write `bytes` as `name` inside the folder: first to a temporary file in the same
     /// folder, then renamed, so the file is complete or absent. Returns the SHA-256 (hex).
+    /// The rename replaces whatever has the name — a symbolic link is replaced, never
+    /// followed — and a failed write leaves no temporary file behind.
     pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<String> {
         assert!(!name.contains(['/', '\\']) && name != ".." && name != ".", "unsafe file name {name:?}");
-        let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(&self.root)?;
+        let mut tmp = self.temp_file()?;
         // No fsync per file: the rename already makes each file appear complete or not at
         // all, and syncing thousands of small files costs more than making them.
         tmp.write_all(bytes)?;
         publish(tmp, &self.root.join(name))?;
         Ok(sha256_hex(bytes))
     }
+
+    fn temp_file(&self) -> std::io::Result<tempfile::NamedTempFile> {
+        tempfile::Builder::new().prefix(TMP_PREFIX).suffix(TMP_SUFFIX).tempfile_in(&self.root)
+    }
+}
+
+/// Open (creating) the lock file without following a symbolic link: a link planted under its
+/// name is removed (the link, not what it points to) and a plain file made in its place.
+fn open_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(path)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// Delete the temporary files (`.gongwen-*.tmp`) a killed run left in `root`; nothing else,
+/// nothing in subfolders. Called with the folder's lock held, so no live run owns them.
+fn sweep(root: &Path) -> std::io::Result<usize> {
+    let mut swept = 0;
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // The entry's own type: a link is removed as a link, never followed.
+        let kind = entry.file_type()?;
+        if name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) && (kind.is_file() || kind.is_symlink()) {
+            std::fs::remove_file(entry.path())?;
+            swept += 1;
+        }
+    }
+    Ok(swept)
+}
+
+/// What went wrong with a file operation, in Chinese, without the OS's English text.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull => "磁盘已满".into(),
+        K::QuotaExceeded => "磁盘配额已用完".into(),
+        K::ReadOnlyFilesystem => "磁盘是只读的".into(),
+        K::PermissionDenied => "没有写入权限".into(),
+        K::NotFound => "文件夹不存在（可能在运行中被删除或移走）".into(),
+        K::IsADirectory => "已有同名的文件夹".into(),
+        K::NotADirectory => "路径中有一段是文件而不是文件夹".into(),
+        K::AlreadyExists => "已有同名的文件".into(),
+        K::InvalidFilename => "文件名不被该磁盘接受".into(),
+        K::FileTooLarge => "文件超过该磁盘允许的大小".into(),
+        K::Interrupted => "被中断".into(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("系统错误（代码 {code}）"),
+            None => "系统错误".into(),
+        },
+    }
+}
+
+/// Whether a write error is the folder's (full, read-only, gone …), so every further file would
+/// fail the same way, rather than one file's (a folder already has its name …).
+pub fn folder_wide(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::StorageFull | K::QuotaExceeded | K::ReadOnlyFilesystem | K::PermissionDenied | K::NotFound | K::FileTooLarge
+    )
 }
 
 /// Give a finished temporary file ordinary permissions (temporary files are private, 0600)
@@ -157,7 +314,7 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn create(out: &OutDir) -> std::io::Result<Manifest> {
-        let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(&out.root)?;
+        let mut tmp = out.temp_file()?;
         tmp.write_all("\u{feff}".as_bytes())?;
         let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(tmp));
         csv.write_record(MANIFEST_HEADER)?;

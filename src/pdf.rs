@@ -10,7 +10,7 @@
 
 use crate::fonts::{font_bytes, role_index, ROLES};
 use crate::layout::{Item, Laid, Page, TextRun};
-use crate::model::{Document, FontRole, Gray, SealImage};
+use crate::model::{Document, FontRole, Gray, RenderError, SealImage};
 use krilla::color::luma;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
@@ -29,14 +29,15 @@ const LANGUAGE: &str = "zh-CN";
 
 /// Write laid-out pages as a PDF: fonts embedded as subsets with ToUnicode, title/author
 /// metadata, deterministic bytes (no wall-clock dates: creation date from `doc.date` or
-/// `SOURCE_DATE_EPOCH` or none).
-pub fn write_pdf(doc: &Document, laid: &Laid) -> Vec<u8> {
+/// `SOURCE_DATE_EPOCH` or none). An error says, in Chinese, that krilla refused the file.
+pub fn write_pdf(doc: &Document, laid: &Laid) -> Result<Vec<u8>, RenderError> {
     let mut pdf = krilla::Document::new_with(serialize_settings());
     draw_document(&mut pdf, doc, laid);
     pdf.set_metadata(metadata(&doc.title, &doc.author, doc.date));
     // Without a validator krilla fails only on bad input it was given (e.g. a zero-sized
-    // page), which the layout engine never produces.
-    pdf.finish().unwrap_or_else(|e| panic!("krilla could not write the PDF: {e:?}"))
+    // page), which the layout engine should never produce: a bug, reported as this file's
+    // failure (a 未生成 line) rather than the end of the batch.
+    pdf.finish().map_err(|_| krilla_failed())
 }
 
 /// One document of a print bundle, laid out (see [`write_bundle`]).
@@ -59,7 +60,7 @@ pub fn write_bundle(
     author: &str,
     date: Option<chrono::NaiveDate>,
     parts: impl IntoIterator<Item = BundlePart>,
-) -> (Vec<u8>, usize) {
+) -> Result<(Vec<u8>, usize), RenderError> {
     let mut pdf = krilla::Document::new_with(serialize_settings());
     let mut outline = krilla::outline::Outline::new();
     let mut pages = 0;
@@ -83,8 +84,13 @@ pub fn write_bundle(
     }
     pdf.set_outline(outline);
     pdf.set_metadata(metadata(title, author, date));
-    let bytes = pdf.finish().unwrap_or_else(|e| panic!("krilla could not write the PDF bundle: {e:?}"));
-    (show_outlines(bytes), pages)
+    let bytes = pdf.finish().map_err(|_| krilla_failed())?;
+    Ok((show_outlines(bytes), pages))
+}
+
+/// krilla's errors name fonts and objects in English; the manifest says what it means.
+fn krilla_failed() -> RenderError {
+    RenderError("PDF 写入器无法写出此文件（程序内部错误，请报告给维护者）".into())
 }
 
 /// The bundle as a viewer should open it: with the bookmarks panel shown (`/PageMode
@@ -457,16 +463,19 @@ mod tests {
 
     fn write_sample(dir: &Path) -> std::path::PathBuf {
         let path = dir.join("sample.pdf");
-        std::fs::write(&path, write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample()))
-            .unwrap();
+        std::fs::write(
+            &path,
+            write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample()).unwrap(),
+        )
+        .unwrap();
         path
     }
 
     #[test]
     fn same_input_gives_identical_bytes() {
         let d = doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
-        let a = write_pdf(&d, &sample());
-        let b = write_pdf(&d, &sample());
+        let a = write_pdf(&d, &sample()).unwrap();
+        let b = write_pdf(&d, &sample()).unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
     }
@@ -542,7 +551,7 @@ mod tests {
         let laid = Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("spaced.pdf");
-        std::fs::write(&path, write_pdf(&doc("间距", None), &laid)).unwrap();
+        std::fs::write(&path, write_pdf(&doc("间距", None), &laid).unwrap()).unwrap();
         let Some(out) = tool("pdftotext", &["-bbox", "{}", "-"], &path) else { return };
         let html = stdout(&out);
         let attr = |line: &str, name: &str| -> f32 {
@@ -583,7 +592,7 @@ mod tests {
         let laid = Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("odd.pdf");
-        std::fs::write(&path, write_pdf(&doc("", None), &laid)).unwrap();
+        std::fs::write(&path, write_pdf(&doc("", None), &laid).unwrap()).unwrap();
         let Some(check) = tool("qpdf", &["--check", "{}"], &path) else { return };
         assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
         let Some(out) = tool("pdftotext", &["-enc", "UTF-8", "{}", "-"], &path) else { return };
@@ -654,7 +663,7 @@ mod tests {
         let d = doc("协作函样张", None);
         let laid = sample();
         let outputs: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| write_pdf(&d, &laid))).collect();
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| write_pdf(&d, &laid).unwrap())).collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert!(outputs.windows(2).all(|w| w[0] == w[1]));
@@ -711,12 +720,12 @@ mod tests {
             [(FontRole::FangSong, 1000), (FontRole::FangSong, 200), (FontRole::FangSong, 28), (FontRole::Song, 200)];
         for (role, distinct) in cases {
             let laid = full_page(role, distinct);
-            let first = write_pdf(&d, &laid);
+            let first = write_pdf(&d, &laid).unwrap();
             std::fs::write(samples_dir().join(format!("full_page_{role:?}_{distinct}.pdf")), &first).unwrap();
             let n = 200;
             let t = std::time::Instant::now();
             for _ in 0..n {
-                assert_eq!(write_pdf(&d, &laid).len(), first.len());
+                assert_eq!(write_pdf(&d, &laid).unwrap().len(), first.len());
             }
             let secs = t.elapsed().as_secs_f64();
             let used: std::collections::HashSet<char> = QIANZIWEN.chars().take(distinct).collect();

@@ -24,7 +24,7 @@ mod xml;
 #[cfg(test)]
 mod tests;
 
-use crate::model::{Document, FontRole, PageNumbers, PageSetup, MM};
+use crate::model::{Document, FontRole, PageNumbers, PageSetup, RenderError, MM};
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -205,12 +205,12 @@ impl Default for DocxOptions {
 
 /// Render `doc` as a complete .docx package with the default options (fonts embedded).
 /// Deterministic: same input → same bytes.
-pub fn write_docx(doc: &crate::model::Document) -> Vec<u8> {
+pub fn write_docx(doc: &crate::model::Document) -> Result<Vec<u8>, RenderError> {
     write_docx_with(doc, &DocxOptions::default())
 }
 
 /// Render `doc` as a complete .docx package. Deterministic: same input → same bytes.
-pub fn write_docx_with(doc: &crate::model::Document, options: &DocxOptions) -> Vec<u8> {
+pub fn write_docx_with(doc: &crate::model::Document, options: &DocxOptions) -> Result<Vec<u8>, RenderError> {
     let geometry = Geometry::new(&doc.page);
     let footers = footer_parts(doc);
     let (document, media) = body::document_xml(doc, &geometry, &footers);
@@ -223,7 +223,7 @@ const STORE_BELOW: usize = 1024;
 
 /// Pack the parts (name, content) in the given order, timestamp 1980-01-01 00:00: small parts and
 /// images stored, the rest deflated.
-fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+fn zip_parts(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, RenderError> {
     let options = SimpleFileOptions::DEFAULT.last_modified_time(DateTime::DEFAULT).unix_permissions(0o644);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in parts {
@@ -234,9 +234,15 @@ fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
         } else {
             CompressionMethod::Deflated
         };
-        // Writing to a Vec cannot fail; an error here is a bug in the zip crate.
-        zip.start_file(name.as_str(), options.compression_method(method)).expect("start zip entry in memory");
-        zip.write_all(content).expect("write zip entry in memory");
+        // Writing to a Vec cannot fail; an error here is a bug in the zip crate, reported as
+        // this file's failure (a 未生成 line) rather than the end of the batch.
+        zip.start_file(name.as_str(), options.compression_method(method)).map_err(|_| zip_failed())?;
+        zip.write_all(content).map_err(|_| zip_failed())?;
     }
-    zip.finish().expect("finish zip in memory").into_inner()
+    Ok(zip.finish().map_err(|_| zip_failed())?.into_inner())
+}
+
+/// The zip crate's errors are English; the manifest says what they mean.
+fn zip_failed() -> RenderError {
+    RenderError("DOCX 打包失败（程序内部错误，请报告给维护者）".into())
 }

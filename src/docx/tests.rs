@@ -468,7 +468,7 @@ fn assert_ordered(node: &Node, order: &[&str]) {
 #[test]
 fn every_part_exists_has_a_content_type_and_is_linked() {
     for doc in [letter(), table_doc()] {
-        let pkg = Package::read(&write_docx(&doc));
+        let pkg = Package::read(&write_docx(&doc).unwrap());
         assert_eq!(pkg.order[0], "[Content_Types].xml");
         let types = pkg.xml("[Content_Types].xml");
         let overrides: Vec<&str> = types.find_all("Override").iter().map(|o| o.attr("PartName").unwrap()).collect();
@@ -511,7 +511,7 @@ fn every_part_exists_has_a_content_type_and_is_linked() {
 #[test]
 fn text_and_document_properties_are_there() {
     let doc = letter();
-    let pkg = Package::read(&write_docx(&doc));
+    let pkg = Package::read(&write_docx(&doc).unwrap());
     let text = pkg.xml("word/document.xml").text_of();
     for needle in [
         "市场部工作联系函",
@@ -528,13 +528,13 @@ fn text_and_document_properties_are_there() {
     assert_eq!(core.child("dc:title").unwrap().text, "市场部工作联系函");
     assert_eq!(core.child("dc:creator").unwrap().text, "市场部");
     assert_eq!(core.child("dcterms:created").unwrap().text, "2026-03-05T00:00:00Z");
-    let undated = Package::read(&write_docx(&table_doc()));
+    let undated = Package::read(&write_docx(&table_doc()).unwrap());
     assert_eq!(undated.xml("docProps/core.xml").child("dcterms:modified").unwrap().text, "2000-01-01T00:00:00Z");
 }
 
 #[test]
 fn fonts_are_named_by_role_and_listed_in_the_font_table() {
-    let pkg = Package::read(&write_docx(&letter()));
+    let pkg = Package::read(&write_docx(&letter()).unwrap());
     let document = pkg.xml("word/document.xml");
     let mut named = std::collections::BTreeSet::new();
     for name in ["word/document.xml", "word/styles.xml", "word/footer1.xml", "word/footer2.xml"] {
@@ -567,7 +567,7 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
     assert_eq!(run_font(&document, "（由收函部门"), "Gongwen FangSong");
     assert_eq!(run_font(&document, "填写"), "Gongwen Hei");
     assert_eq!(run_font(&pkg.xml("word/footer1.xml"), "—"), "Gongwen Song");
-    let bare = Package::read(&super::write_docx_with(&letter(), &super::DocxOptions { embed_fonts: false }));
+    let bare = Package::read(&super::write_docx_with(&letter(), &super::DocxOptions { embed_fonts: false }).unwrap());
     let bare_styles = bare.xml("word/styles.xml");
     let fonts_named: Vec<String> =
         bare_styles.find_all("w:rFonts").iter().filter_map(|f| f.attr("w:eastAsia").map(str::to_string)).collect();
@@ -601,7 +601,7 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
         assert!(usb1 & (1 << 27) != 0 && csb0 & (1 << 18) != 0, "{name}: {usb1:08X} {csb0:08X}");
     }
     // The table document uses no 黑体 or 楷体, so they are not listed.
-    let other = Package::read(&write_docx(&table_doc())).xml("word/fontTable.xml");
+    let other = Package::read(&write_docx(&table_doc()).unwrap()).xml("word/fontTable.xml");
     assert!(other.find_all("w:font").iter().all(|f| !f.attr("w:name").unwrap().starts_with("Gongwen Hei")
         && !f.attr("w:name").unwrap().starts_with("Gongwen Kai")));
 }
@@ -609,7 +609,7 @@ fn fonts_are_named_by_role_and_listed_in_the_font_table() {
 #[test]
 fn properties_are_in_schema_order() {
     for doc in [letter(), table_doc()] {
-        let pkg = Package::read(&write_docx(&doc));
+        let pkg = Package::read(&write_docx(&doc).unwrap());
         for name in pkg.parts.keys().filter(|n| n.starts_with("word/") && n.ends_with(".xml")) {
             let root = pkg.xml(name);
             for rpr in root.find_all("w:rPr") {
@@ -624,7 +624,7 @@ fn properties_are_in_schema_order() {
 
 #[test]
 fn body_text_resolves_to_the_official_size_spacing_pitch_and_indent() {
-    let pkg = Package::read(&write_docx(&letter()));
+    let pkg = Package::read(&write_docx(&letter()).unwrap());
     let document = pkg.xml("word/document.xml");
     let styles = pkg.xml("word/styles.xml");
     let body = document.find_all("w:p").into_iter().find(|p| p.text_of() == LONG).unwrap();
@@ -647,7 +647,7 @@ fn body_text_resolves_to_the_official_size_spacing_pitch_and_indent() {
 
 #[test]
 fn blanks_are_runs_of_low_lines_in_song() {
-    let pkg = Package::read(&write_docx(&letter()));
+    let pkg = Package::read(&write_docx(&letter()).unwrap());
     let blanks: Vec<(String, String)> = pkg
         .xml("word/document.xml")
         .find_all("w:r")
@@ -672,7 +672,7 @@ fn blanks_are_runs_of_low_lines_in_song() {
 
 #[test]
 fn seal_slip_and_cut_line_are_laid_out() {
-    let pkg = Package::read(&write_docx(&letter()));
+    let pkg = Package::read(&write_docx(&letter()).unwrap());
     let document = pkg.xml("word/document.xml");
     let paragraphs = document.child("w:body").unwrap().find_all("w:p");
     let ppr_of = |text: &str| paragraphs.iter().find(|p| p.text_of() == text).unwrap().child("w:pPr").unwrap();
@@ -703,7 +703,7 @@ fn seal_slip_and_cut_line_are_laid_out() {
 
 #[test]
 fn letter_page_is_a4_portrait_with_dash_page_numbers() {
-    let pkg = Package::read(&write_docx(&letter()));
+    let pkg = Package::read(&write_docx(&letter()).unwrap());
     let document = pkg.xml("word/document.xml");
     let sect = document.find_all("w:sectPr").pop().unwrap();
     let size = sect.child("w:pgSz").unwrap();
@@ -736,7 +736,7 @@ fn letter_page_is_a4_portrait_with_dash_page_numbers() {
 
 #[test]
 fn table_doc_is_landscape_with_merges_header_rows_and_shading() {
-    let pkg = Package::read(&write_docx(&table_doc()));
+    let pkg = Package::read(&write_docx(&table_doc()).unwrap());
     let document = pkg.xml("word/document.xml");
     let sect = document.find_all("w:sectPr").pop().unwrap();
     let size = sect.child("w:pgSz").unwrap();
@@ -822,7 +822,7 @@ fn keep_together_tables_cannot_split_and_keep_rows_with_the_next() {
     };
     doc.blocks =
         vec![Block::KeepTogether(vec![Block::Paragraph(para(ParaStyle::body(), "前言")), Block::Table(small)])];
-    let document = Package::read(&write_docx(&doc)).xml("word/document.xml");
+    let document = Package::read(&write_docx(&doc).unwrap()).xml("word/document.xml");
     let rows = document.find_all("w:tr");
     for (i, row) in rows.iter().enumerate() {
         assert!(row.child("w:trPr").unwrap().child("w:cantSplit").is_some());
@@ -842,7 +842,7 @@ fn page_break_goes_on_the_next_paragraph() {
         Block::PageBreak,
         Block::Paragraph(para(ParaStyle::body(), "第二页")),
     ];
-    let document = Package::read(&write_docx(&doc)).xml("word/document.xml");
+    let document = Package::read(&write_docx(&doc).unwrap()).xml("word/document.xml");
     let ps = document.find_all("w:p");
     assert_eq!(ps.len(), 2);
     assert!(ps[0].child("w:pPr").unwrap().child("w:pageBreakBefore").is_none());
@@ -851,8 +851,8 @@ fn page_break_goes_on_the_next_paragraph() {
 
 #[test]
 fn output_is_deterministic() {
-    assert_eq!(write_docx(&letter()), write_docx(&letter()));
-    assert_eq!(write_docx(&table_doc()), write_docx(&table_doc()));
+    assert_eq!(write_docx(&letter()).unwrap(), write_docx(&letter()).unwrap());
+    assert_eq!(write_docx(&table_doc()).unwrap(), write_docx(&table_doc()).unwrap());
 }
 
 #[test]
@@ -860,7 +860,7 @@ fn control_characters_are_stripped_and_breaks_kept() {
     let mut doc = letter();
     doc.title = "标题\u{1}".into();
     doc.blocks = vec![Block::Paragraph(para(ParaStyle::body(), "甲\u{0}乙\u{b}丙\u{FFFF}丁\n戊 "))];
-    let bytes = write_docx(&doc);
+    let bytes = write_docx(&doc).unwrap();
     let pkg = Package::read(&bytes);
     for (name, content) in pkg.parts.iter().filter(|(name, _)| !pkg.binary.contains_key(*name)) {
         assert!(content.chars().all(super::xml::is_xml_char), "{name} holds only XML characters");
@@ -901,7 +901,7 @@ fn paragraph_with<'a>(root: &'a Node, text: &str) -> &'a Node {
 #[test]
 fn every_paragraph_names_a_style_that_styles_xml_defines() {
     for doc in [letter(), table_doc()] {
-        let pkg = Package::read(&write_docx(&doc));
+        let pkg = Package::read(&write_docx(&doc).unwrap());
         let styles = pkg.xml("word/styles.xml");
         let defined = paragraph_styles(&styles);
         let ids: Vec<&str> = defined.iter().map(|s| s.attr("w:styleId").unwrap()).collect();
@@ -941,7 +941,7 @@ fn every_paragraph_names_a_style_that_styles_xml_defines() {
 #[test]
 fn body_paragraphs_state_no_formatting_of_their_own() {
     let doc = letter();
-    let pkg = Package::read(&write_docx(&doc));
+    let pkg = Package::read(&write_docx(&doc).unwrap());
     let document = pkg.xml("word/document.xml");
     let styles = pkg.xml("word/styles.xml");
     let body_texts: Vec<String> = doc
@@ -1007,7 +1007,7 @@ fn body_paragraphs_state_no_formatting_of_their_own() {
 
 #[test]
 fn styles_carry_the_names_a_chinese_word_shows() {
-    let pkg = Package::read(&write_docx(&letter()));
+    let pkg = Package::read(&write_docx(&letter()).unwrap());
     let document = pkg.xml("word/document.xml");
     let styles = pkg.xml("word/styles.xml");
     let style_for = |text: &str| style_named(&styles, style_of(paragraph_with(&document, text)));
@@ -1086,7 +1086,7 @@ fn docx_text(p: &Paragraph) -> String {
 fn what_word_resolves_is_the_models_formatting() {
     use super::{font_face, half_points, twips};
     for doc in [letter(), table_doc()] {
-        let pkg = Package::read(&write_docx(&doc));
+        let pkg = Package::read(&write_docx(&doc).unwrap());
         let document = pkg.xml("word/document.xml");
         let styles = pkg.xml("word/styles.xml");
         let mut xml_paragraphs = document.find_all("w:p");
@@ -1180,8 +1180,8 @@ fn what_word_resolves_is_the_models_formatting() {
 fn checkdocs_passes() {
     if let Ok(dump) = std::env::var("GONGWEN_DOCX_DUMP") {
         std::fs::create_dir_all(&dump).unwrap();
-        std::fs::write(format!("{dump}/letter.docx"), write_docx(&letter())).unwrap();
-        std::fs::write(format!("{dump}/table.docx"), write_docx(&table_doc())).unwrap();
+        std::fs::write(format!("{dump}/letter.docx"), write_docx(&letter()).unwrap()).unwrap();
+        std::fs::write(format!("{dump}/table.docx"), write_docx(&table_doc()).unwrap()).unwrap();
     }
     // ../shared beside the repository (unit tests cannot use tests/common's helper).
     let tool = std::env::var("GONGWEN_CHECKDOCS")
@@ -1194,8 +1194,8 @@ fn checkdocs_passes() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("letter.docx"), write_docx(&letter())).unwrap();
-    std::fs::write(dir.path().join("table.docx"), write_docx(&table_doc())).unwrap();
+    std::fs::write(dir.path().join("letter.docx"), write_docx(&letter()).unwrap()).unwrap();
+    std::fs::write(dir.path().join("table.docx"), write_docx(&table_doc()).unwrap()).unwrap();
     let out = match std::process::Command::new("python3").arg(&tool).arg(dir.path()).arg("--allow-landscape").output() {
         Ok(out) => out,
         Err(e) => {
@@ -1249,7 +1249,7 @@ fn embedded_fonts(pkg: &Package) -> BTreeMap<String, (Vec<u8>, Vec<String>)> {
 #[test]
 fn embedded_subsets_cover_every_run_and_no_embed_leaves_them_out() {
     for doc in [letter(), table_doc()] {
-        let pkg = Package::read(&write_docx(&doc));
+        let pkg = Package::read(&write_docx(&doc).unwrap());
         let fonts = embedded_fonts(&pkg);
         let faces: BTreeMap<&str, ttf_parser::Face> = fonts
             .iter()
@@ -1291,7 +1291,7 @@ fn embedded_subsets_cover_every_run_and_no_embed_leaves_them_out() {
         assert!(settings.child("w:embedTrueTypeFonts").is_some());
         assert!(settings.child("w:saveSubsetFonts").is_some());
 
-        let bare = Package::read(&super::write_docx_with(&doc, &super::DocxOptions { embed_fonts: false }));
+        let bare = Package::read(&super::write_docx_with(&doc, &super::DocxOptions { embed_fonts: false }).unwrap());
         assert!(bare.parts.keys().all(|n| !n.contains("fonts/") && !n.contains("fontTable.xml.rels")));
         assert!(bare.xml("word/fontTable.xml").all().iter().all(|n| !n.name.starts_with("w:embed")));
         assert!(!bare.parts["[Content_Types].xml"].contains("obfuscatedFont"));
