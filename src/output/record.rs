@@ -52,6 +52,9 @@ pub struct Stale {
     pub removed: Vec<String>,
     /// Changed since the earlier run wrote them: neither removed nor listed any more.
     pub changed: Vec<String>,
+    /// Being written when the earlier run was killed (写入中, no SHA-256 recorded): complete
+    /// and gongwen's, but whether someone changed them since cannot be told, so never removed.
+    pub unverified: Vec<String>,
 }
 
 impl Record {
@@ -91,7 +94,7 @@ impl Record {
                 status: WRITING.into(),
                 sha256: String::new(),
                 pages: None,
-                note: "运行停止时正在写入：文件是完整的，但可能仍是上次生成的版本".into(),
+                note: "运行停止时正在写入：此文件若在，是完整的，但可能仍是上次生成的版本".into(),
                 ..line.clone()
             })?;
         }
@@ -99,10 +102,10 @@ impl Record {
             if self.written.contains(&line.file) || busy.contains(line.file.as_str()) {
                 continue;
             }
-            let (status, note) = if self.planned.contains(&line.file) {
-                (EARLIER, "上次运行生成，本次尚未重新生成")
-            } else {
-                (STALE, "上次运行生成，本次不再生成，可能已过时（加 --clean 删除）")
+            let (status, note) = match (self.planned.contains(&line.file), line.sha256.is_empty()) {
+                (true, _) => (EARLIER, "上次运行生成，本次尚未重新生成"),
+                (false, false) => (STALE, "上次运行生成，本次不再生成，可能已过时（加 --clean 删除）"),
+                (false, true) => (STALE, "上次运行被终止时正在写入（未记录 SHA-256），本次不再生成，可能已过时"),
             };
             manifest.push(&ManifestEntry { status: status.into(), note: note.into(), ..line.clone() })?;
         }
@@ -111,8 +114,8 @@ impl Record {
 
     /// At the end of a run that made everything it could: check the earlier run's files this
     /// run did not make against their recorded SHA-256, and with `clean` remove those that
-    /// match. A changed file (or one without a recorded SHA-256) is never removed, and is no
-    /// longer listed.
+    /// match. A changed file is never removed, and is no longer listed; one without a recorded
+    /// SHA-256 (写入中 when the earlier run was killed) is kept and listed.
     pub fn settle(&mut self, out: &OutDir, clean: bool) -> Stale {
         let mut stale = Stale::default();
         let mut keep = Vec::new();
@@ -122,6 +125,13 @@ impl Record {
                 continue;
             }
             let path = out.path().join(&line.file);
+            if line.sha256.is_empty() {
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                    stale.unverified.push(line.file.clone());
+                    keep.push(line);
+                }
+                continue;
+            }
             match unchanged(&path, &line.sha256) {
                 Some(true) if clean => match std::fs::remove_file(&path) {
                     Ok(()) => stale.removed.push(line.file.clone()),
