@@ -539,3 +539,91 @@ fn a_bundle_never_overwrites_a_document_of_the_same_name() {
     assert_ne!(doc.1, bundle.1);
     assert_eq!(lines.len(), 3);
 }
+
+/// A tmpfs mounted for a test (`mount -o <options>`), unmounted when dropped; `None` (with
+/// the reason printed, a failure under GONGWEN_REQUIRE_TOOLS) where this process may not mount
+/// — root is needed, as file permissions do not stop root.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path, options: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).unwrap();
+        let o = Command::new("mount").args(["-t", "tmpfs", "-o", options, "tmpfs"]).arg(at).output();
+        match o {
+            Ok(o) if o.status.success() => Some(Tmpfs(at.to_path_buf())),
+            other => {
+                let why = match other {
+                    Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
+                    Err(e) => e.to_string(),
+                };
+                if std::env::var_os("GONGWEN_REQUIRE_TOOLS").is_some() {
+                    panic!("a tmpfs mount is required (GONGWEN_REQUIRE_TOOLS is set) but failed: {why}");
+                }
+                eprintln!("SKIP: cannot mount a tmpfs (needs root): {why}");
+                None
+            }
+        }
+    }
+
+    fn remount(&self, options: &str) {
+        let o = Command::new("mount").args(["-o", &format!("remount,{options}")]).arg(&self.0).output().unwrap();
+        assert!(o.status.success(), "remount: {}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// A read-only output folder — empty, or holding an earlier run's files — is refused before
+/// anything is written: exit 2, the folder named, the reason in Chinese, the earlier files and
+/// their manifest untouched.
+#[test]
+fn a_read_only_output_folder_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let wb = workbook(dir.path(), "w.xlsx", &ids(2), "采购中心");
+    let Some(mount) = Tmpfs::mount(&dir.path().join("ro"), "size=4m") else { return };
+    let earlier = mount.0.join("earlier");
+    let o = run(&["generate", s(&wb), "-o", s(&earlier), "--forms", "letter"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before: Vec<(String, String)> =
+        names(&earlier).into_iter().map(|n| (sha256(&earlier.join(&n)), n)).map(|(h, n)| (n, h)).collect();
+    mount.remount("ro");
+    for out in [earlier.clone(), mount.0.join("new"), mount.0.join("new/deeper")] {
+        let o = run(&["generate", s(&wb), "-o", s(&out), "--forms", "letter"], &[]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert_eq!(
+            err.lines().next().unwrap(),
+            format!("错误：无法使用输出文件夹 {}：磁盘是只读的；请用 -o 换一个文件夹", out.display()),
+        );
+    }
+    let after: Vec<(String, String)> =
+        names(&earlier).into_iter().map(|n| (n.clone(), sha256(&earlier.join(&n)))).collect();
+    assert_eq!(before, after);
+    folder_is_true(&earlier);
+}
+
+/// A disk that fills up in the middle of a run: the run stops (exit 2) saying the disk is
+/// full, how many files were written and what to do; no temporary file is left, every file
+/// under a final name is complete and the manifest describes the folder.
+#[test]
+fn a_full_disk_stops_the_run_with_complete_files_and_a_true_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let wb = workbook(dir.path(), "w.xlsx", &ids(40), "采购中心");
+    let Some(mount) = Tmpfs::mount(&dir.path().join("full"), "size=1m") else { return };
+    let out = mount.0.join("out");
+    let o = run(&["generate", s(&wb), "-o", s(&out), "--forms", "letter"], &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let last = err.lines().last().unwrap();
+    assert!(last.starts_with(&format!("错误：无法写入 {}", out.display())), "{err}");
+    assert!(last.contains("：磁盘已满。运行已停止：已写完的 ") && last.contains("请腾出磁盘空间后重新运行"), "{err}");
+    assert!(!has_english_tail(&err), "{err}");
+    let lines = folder_is_true(&out);
+    let made = lines.values().filter(|l| l.0 == "已生成").count();
+    assert!(made > 0 && made < 80, "{made} of 80 made on a 1 MB disk");
+    assert!(last.contains(&format!("已写完的 {made} 个文件")), "{err}");
+}
