@@ -496,6 +496,20 @@ fn a_shared_string_count_of_a_billion_is_refused() {
     assert_refused(&check(&path), "sst-count.xlsx", "共享文字");
 }
 
+/// One 30,000-character shared string referenced by 10,000 cells: each cell would hold its
+/// own copy (900 MB); the sheet's text limit stops it.
+#[test]
+fn one_long_shared_string_in_many_cells_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = format!("<sst xmlns=\"{MAIN_NS}\" uniqueCount=\"1\"><si><t>{}</t></si></sst>", "长".repeat(30_000));
+    let mut data = request_rows(1);
+    for r in 3..10_003 {
+        data += &format!("<row r=\"{r}\"><c r=\"H{r}\" t=\"s\"><v>0</v></c></row>");
+    }
+    let path = write(dir.path(), "shared-copies.xlsx", &xlsx(None, &data, Some(shared.into_bytes()), None));
+    assert_refused(&check(&path), "shared-copies.xlsx", "文字超过");
+}
+
 /// Parts that inflate past their limit: a 300 MB worksheet of spaces (about 300 KB zipped)
 /// and a 20 MB styles part; and a sheet whose central directory claims 1 KB.
 #[test]
