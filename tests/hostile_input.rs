@@ -356,6 +356,11 @@ fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
 /// The Workbook stream: globals naming one sheet 协作需求, then that sheet's `records`
 /// between its BOF and EOF.
 fn biff(records: &[Vec<u8>]) -> Vec<u8> {
+    biff_with(&[], records)
+}
+
+/// [`biff`] with `globals` (such as an SST record) in the workbook globals.
+fn biff_with(globals: &[Vec<u8>], records: &[Vec<u8>]) -> Vec<u8> {
     let bof = |dt: u16| {
         let mut d = 0x0600u16.to_le_bytes().to_vec();
         d.extend(dt.to_le_bytes());
@@ -368,10 +373,12 @@ fn biff(records: &[Vec<u8>]) -> Vec<u8> {
     for u in &name {
         sheet.extend(u.to_le_bytes());
     }
-    let globals_len = bof(5).len() + record(0x0085, &sheet).len() + record(0x000A, &[]).len();
+    let extra: Vec<u8> = globals.concat();
+    let globals_len = bof(5).len() + record(0x0085, &sheet).len() + extra.len() + record(0x000A, &[]).len();
     sheet[..4].copy_from_slice(&(globals_len as u32).to_le_bytes());
     let mut s = bof(5);
     s.extend(record(0x0085, &sheet));
+    s.extend(extra);
     s.extend(record(0x000A, &[]));
     s.extend(bof(0x10));
     for r in records {
@@ -381,22 +388,25 @@ fn biff(records: &[Vec<u8>]) -> Vec<u8> {
     s
 }
 
-/// A compound file (512-byte sectors) holding `stream` as "Workbook": sector 0 the FAT,
-/// sector 1 the directory, then the stream (padded to 4096 bytes so it lives in the FAT).
-/// `patch_fat` may rewrite the FAT (to build a looping chain).
+/// A compound file (512-byte sectors) holding `stream` as "Workbook": the FAT's sectors, the
+/// directory, then the stream (padded to 4096 bytes so it lives in the FAT). `patch_fat` may
+/// rewrite the FAT from the directory's entry on (`[0]` is the directory's: a looping chain).
 fn cfb(mut stream: Vec<u8>, patch_fat: impl Fn(&mut [u32])) -> Vec<u8> {
     const END: u32 = 0xFFFF_FFFE;
     const FREE: u32 = 0xFFFF_FFFF;
     let len = stream.len().max(4096);
     stream.resize(len.div_ceil(512) * 512, 0);
     let n = stream.len() / 512;
-    let mut fat = vec![FREE; 128];
-    fat[0] = 0xFFFF_FFFD;
-    fat[1] = END;
+    // FAT sectors first (128 entries each), then the directory, then the stream.
+    let f = (n + 1).div_ceil(127);
+    let dir = f as u32;
+    let mut fat = vec![FREE; f * 128];
+    fat[..f].fill(0xFFFF_FFFD);
+    fat[f] = END;
     for i in 0..n {
-        fat[2 + i] = if i + 1 == n { END } else { 3 + i as u32 };
+        fat[f + 1 + i] = if i + 1 == n { END } else { (f + 2 + i) as u32 };
     }
-    patch_fat(&mut fat);
+    patch_fat(&mut fat[f..]);
     let mut h = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     h.extend([0u8; 16]);
     h.extend(0x3Eu16.to_le_bytes());
@@ -406,15 +416,17 @@ fn cfb(mut stream: Vec<u8>, patch_fat: impl Fn(&mut [u32])) -> Vec<u8> {
     h.extend(6u16.to_le_bytes());
     h.extend([0u8; 6]);
     h.extend(0u32.to_le_bytes()); // directory sectors (v3: 0)
-    h.extend(1u32.to_le_bytes()); // FAT sectors
-    h.extend(1u32.to_le_bytes()); // first directory sector
+    h.extend((f as u32).to_le_bytes()); // FAT sectors
+    h.extend(dir.to_le_bytes()); // first directory sector
     h.extend(0u32.to_le_bytes());
     h.extend(4096u32.to_le_bytes());
     h.extend(END.to_le_bytes()); // mini FAT
     h.extend(0u32.to_le_bytes());
     h.extend(END.to_le_bytes()); // DIFAT
     h.extend(0u32.to_le_bytes());
-    h.extend(0u32.to_le_bytes()); // DIFAT[0]: the FAT is sector 0
+    for id in 0..f as u32 {
+        h.extend(id.to_le_bytes()); // DIFAT: the FAT's sectors
+    }
     while h.len() < 512 {
         h.extend(FREE.to_le_bytes());
     }
@@ -437,7 +449,7 @@ fn cfb(mut stream: Vec<u8>, patch_fat: impl Fn(&mut [u32])) -> Vec<u8> {
     let mut out = h;
     out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
     out.extend(entry("Root Entry", 5, 1, END, 0));
-    out.extend(entry("Workbook", 2, FREE, 2, len as u32));
+    out.extend(entry("Workbook", 2, FREE, dir + 1, len as u32));
     out.extend(vec![0u8; 256]);
     out.extend(stream);
     out
@@ -560,7 +572,7 @@ fn ods_repeats_are_costed_before_they_are_expanded() {
 #[test]
 fn xls_claims_are_checked_before_calamine_reads_them() {
     let dir = tempfile::tempdir().unwrap();
-    let looped = cfb(biff(&xls_requests(1)), |fat| fat[1] = 1);
+    let looped = cfb(biff(&xls_requests(1)), |fat| fat[0] = 1);
     assert_refused(&check(&write(dir.path(), "xls-loop.xls", &looped)), "xls-loop.xls", "损坏");
 
     let mut dims = 0u32.to_le_bytes().to_vec();
@@ -577,6 +589,28 @@ fn xls_claims_are_checked_before_calamine_reads_them() {
     records.push(number(65535, 255, 1.0));
     let bomb = cfb(biff(&records), |_| {});
     assert_refused(&check(&write(dir.path(), "xls-corners.xls", &bomb)), "xls-corners.xls", "单元格范围过大");
+}
+
+/// .xls: one 8,000-character shared string referred to by 40,000 cells (calamine would
+/// copy it into each, twice: 640 MB from a 600 KB file).
+#[test]
+fn xls_shared_string_copies_are_costed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sst = 1u32.to_le_bytes().to_vec();
+    sst.extend(1u32.to_le_bytes());
+    sst.extend(8000u16.to_le_bytes());
+    sst.push(0);
+    sst.extend(std::iter::repeat_n(b'x', 8000));
+    let mut records = xls_requests(1);
+    for r in 2..40_002u32 {
+        let mut d = (r as u16).to_le_bytes().to_vec();
+        d.extend(7u16.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        d.extend(0u32.to_le_bytes());
+        records.push(record(0x00FD, &d));
+    }
+    let bomb = cfb(biff_with(&[record(0x00FC, &sst)], &records), |_| {});
+    assert_refused(&check(&write(dir.path(), "xls-sst-copies.xls", &bomb)), "xls-sst-copies.xls", "单元格范围过大");
 }
 
 /// Formats the README does not promise, and files that are not what their name says.

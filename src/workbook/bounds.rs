@@ -493,7 +493,8 @@ pub fn compound_kind(bytes: &[u8]) -> Option<CompoundKind> {
 
 /// BIFF records of the workbook stream: for each sheet calamine will read (a BoundSheet8
 /// record's offset), what its DIMENSIONS record makes calamine reserve and the rectangle its
-/// cells span (calamine holds it twice: once read, once handed out).
+/// cells span, and the copies of shared strings its cells refer to (calamine holds the sheet
+/// twice: once read, once handed out).
 fn biff_cell_memory(stream: &[u8]) -> Result<(), String> {
     let records = |from: usize| {
         let mut at = from;
@@ -509,17 +510,28 @@ fn biff_cell_memory(stream: &[u8]) -> Result<(), String> {
     let u16_at = |d: &[u8], at: usize| d.get(at..at + 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]) as u32);
     let u32_at = |d: &[u8], at: usize| d.get(at..at + 4).map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap()));
     let mut sheets = Vec::new();
+    // The shared strings: calamine gives every cell that refers to one its own copy.
+    let mut sst: Vec<&[u8]> = Vec::new();
+    let mut in_sst = false;
     for (typ, data) in records(0) {
+        in_sst &= typ == 0x003C;
         match typ {
             0x0085 => sheets.push((u32_at(data, 0) as usize, sheet_name(data))),
+            0x00FC => {
+                sst = vec![data.get(8..).unwrap_or(&[])];
+                in_sst = true;
+            }
+            0x003C if in_sst => sst.push(data),
             0x000A => break,
             _ => {}
         }
     }
+    let shared = shared_string_sizes(&sst);
     let mut total = 0u64;
     for (pos, name) in sheets {
         let mut reserve = 0u64;
         let mut cells = 0u64;
+        let mut text = 0u64;
         let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
         let mut at = |r: u32, c: u32, n: u64| {
             cells += n;
@@ -544,7 +556,11 @@ fn biff_cell_memory(stream: &[u8]) -> Result<(), String> {
                         reserve = reserve.saturating_add(rows.saturating_mul(cols));
                     }
                 }
-                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if d.len() >= 4 => {
+                0x00FD if d.len() >= 10 => {
+                    text = text.saturating_add(shared.get(u32_at(d, 6) as usize).copied().unwrap_or(0));
+                    at(u16_at(d, 0), u16_at(d, 2), 1)
+                }
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x0006 if d.len() >= 4 => {
                     at(u16_at(d, 0), u16_at(d, 2), 1)
                 }
                 0x00BD if d.len() >= 6 => {
@@ -559,7 +575,8 @@ fn biff_cell_memory(stream: &[u8]) -> Result<(), String> {
         let sheet = reserve
             .saturating_mul(SPARSE_CELL_BYTES)
             .saturating_add(cells.saturating_mul(SPARSE_CELL_BYTES))
-            .saturating_add(rect.saturating_mul(2 * CELL_BYTES));
+            .saturating_add(rect.saturating_mul(2 * CELL_BYTES))
+            .saturating_add(text.saturating_mul(2));
         total = total.saturating_add(sheet);
         if total > MAX_CELL_MEMORY {
             return Err(too_many_cells(name.trim_matches(char::from(0)), sheet));
@@ -578,4 +595,65 @@ fn sheet_name(data: &[u8]) -> String {
     } else {
         rest.iter().take(n as usize).map(|b| char::from(*b)).collect()
     }
+}
+
+/// Upper bound of each shared string's size in UTF-8 (3 bytes a character), from the SST
+/// record and its CONTINUE records (`segments`, the SST's counts already skipped). A
+/// string's characters may run on into the next segment, which then starts with a new
+/// flags byte; its formatting runs and phonetic data are skipped.
+fn shared_string_sizes(segments: &[&[u8]]) -> Vec<u64> {
+    let mut sizes = Vec::new();
+    let (mut seg, mut at) = (0usize, 0usize);
+    // Read `n` bytes as a little-endian number, across segments.
+    let take = |seg: &mut usize, at: &mut usize, n: usize| -> Option<u64> {
+        let mut v = 0u64;
+        for i in 0..n {
+            while *at >= segments.get(*seg)?.len() {
+                *seg += 1;
+                *at = 0;
+            }
+            v |= (segments[*seg][*at] as u64) << (8 * i);
+            *at += 1;
+        }
+        Some(v)
+    };
+    while let Some(cch) = take(&mut seg, &mut at, 2) {
+        let Some(flags) = take(&mut seg, &mut at, 1) else { break };
+        let runs = if flags & 8 != 0 { take(&mut seg, &mut at, 2).unwrap_or(0) } else { 0 };
+        let ext = if flags & 4 != 0 { take(&mut seg, &mut at, 4).unwrap_or(0) } else { 0 };
+        let (mut left, mut wide) = (cch, flags & 1 != 0);
+        while left > 0 {
+            let Some(s) = segments.get(seg) else { break };
+            let unit = if wide { 2 } else { 1 };
+            let here = ((s.len().saturating_sub(at)) / unit) as u64;
+            let k = here.min(left);
+            at += (k as usize) * unit;
+            left -= k;
+            if left > 0 {
+                seg += 1;
+                at = 0;
+                match segments.get(seg).and_then(|s| s.first()) {
+                    Some(f) => {
+                        wide = f & 1 != 0;
+                        at = 1;
+                    }
+                    None => break,
+                }
+            }
+        }
+        sizes.push(cch * 3);
+        // Skip the formatting runs and phonetic data (they may cross segments too).
+        let mut skip = runs * 4 + ext;
+        while skip > 0 {
+            let Some(s) = segments.get(seg) else { break };
+            let k = (s.len().saturating_sub(at) as u64).min(skip);
+            at += k as usize;
+            skip -= k;
+            if skip > 0 {
+                seg += 1;
+                at = 0;
+            }
+        }
+    }
+    sizes
 }
