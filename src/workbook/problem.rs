@@ -71,10 +71,12 @@ fn folder_hint(dir: &std::path::Path, workbooks: &[String]) -> String {
     match workbooks {
         [] => "其中没有工作簿（.xlsx、.xls、.ods）；请给出工作簿文件的路径".into(),
         [one] => format!("请给出其中的工作簿，如 {}", dir.join(one).display()),
+        // A long list is cut: the first ten name the kind of file wanted well enough.
         many => format!(
-            "其中有 {} 个工作簿：{}；请给出要用的那一个",
+            "其中有 {} 个工作簿：{}{}；请给出要用的那一个",
             many.len(),
-            many.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join("、")
+            many.iter().take(10).map(|n| format!("“{n}”")).collect::<Vec<_>>().join("、"),
+            if many.len() > 10 { " 等" } else { "" }
         ),
     }
 }
