@@ -4,21 +4,33 @@
 //!
 //! Parts: `columns` (the one list of sheets and columns), `cells` (cell → value),
 //! `sheet` (header row and per-cell reading), `validate` (workbook-wide rules),
-//! `problem` (what is reported).
+//! `problem` (what is reported); opening the file safely: `source` (diagnosis, format,
+//! reading under a guard), `file` (only regular files, bounded reads), `bounds` (what a
+//! file claims, checked before the reader allocates for it), `grid` (a sheet's non-empty
+//! cells, never the rectangle they span).
+//!
+//! Memory: `check` of any workbook under [`source::MAX_WORKBOOK_BYTES`] stays under 1 GB
+//! (measured peaks are in tests/hostile_input.rs): the file is held once, its parts are
+//! inflated as streams within `bounds`' limits, and each sheet keeps at most
+//! [`grid::MAX_CELLS`] cells and [`grid::MAX_TEXT_BYTES`] of text.
 
+mod bounds;
 mod cells;
 pub mod columns;
+mod file;
+mod grid;
 mod problem;
 pub mod seal;
 mod sheet;
+mod source;
 pub mod template;
 mod validate;
 
 pub use problem::{Fatal, Problem, Severity};
 
 use crate::request::{Request, Task};
-use calamine::{open_workbook_auto, Data, Range, Reader};
 use columns::{REQUESTS, TASKS};
+use grid::Grid;
 use sheet::{Problems, SheetReader};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,40 +74,25 @@ impl Workbook {
     }
 }
 
-/// File extensions calamine can open.
-const SUPPORTED: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
-
 /// Read and check the workbook at `path`. `Err` only when nothing can be generated; every
 /// problem in the rows is in [`Workbook::problems`].
 pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
-    let unreadable = |reason: String| Fatal::Unreadable { path: path.to_path_buf(), reason };
-    if !path.exists() {
-        return Err(Fatal::FileMissing { path: path.to_path_buf() });
-    }
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !SUPPORTED.contains(&ext.as_str()) {
-        let ext = if ext.is_empty() { "无扩展名".to_string() } else { format!(".{ext}") };
-        return Err(Fatal::Unsupported { path: path.to_path_buf(), ext });
-    }
-    let mut book =
-        open_workbook_auto(path).map_err(|e| unreadable(format!("文件已损坏、加密或不是有效的表格文件（{e}）")))?;
+    let mut book = source::Source::open(path)?;
     let names = book.sheet_names();
     let (req_name, task_name) = find_sheets(&names).ok_or(Fatal::MissingSheet {
         path: path.to_path_buf(),
         sheet: REQUESTS.name,
         alias: REQUESTS.alias,
     })?;
-    let mut range_of =
-        |name: &str| book.worksheet_range(name).map_err(|e| unreadable(format!("无法读取工作表“{name}”（{e}）")));
-    let req_range = range_of(&req_name)?;
+    let req_range = book.grid(&req_name)?;
     let task_range = match &task_name {
-        Some((name, _)) => Some(range_of(name)?),
+        Some((name, _)) => Some(book.grid(name)?),
         None => None,
     };
     // The cells are in the ranges now: let the workbook's own buffers (shared strings …) go
     // before the rows are checked, so they do not add to the peak.
     drop(book);
-    let mut seals = seal::SealLoader::new(path.parent().unwrap_or(Path::new(".")), DEFAULT_SEAL_MM);
+    let mut seals = seal::SealLoader::new(&seal::workbook_folder(path), DEFAULT_SEAL_MM);
     check(&req_name, req_range, task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)), task_range, &mut seals)
 }
 
@@ -118,13 +115,13 @@ fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
 /// Each sheet's cells are dropped as soon as its rows are read (they are not needed after).
 fn check(
     req_name: &str,
-    req_range: Range<Data>,
+    req_range: Grid,
     task_sheet: Option<(&str, bool)>,
-    task_range: Option<Range<Data>>,
+    task_range: Option<Grid>,
     seals: &mut seal::SealLoader,
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
-    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, range: &req_range };
+    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, grid: &req_range };
     let req_header = reqs.header(&mut problems).ok_or_else(|| Fatal::EmptySheet { sheet: req_name.to_string() })?;
     reqs.require_columns(&req_header)?;
     let req_rows = reqs.rows(&req_header, &mut problems);
@@ -137,7 +134,7 @@ fn check(
     let mut task_cols = vec![None; TASKS.columns.len()];
     let mut task_sheet_used = None;
     if let (Some((name, by_name)), Some(range)) = (task_sheet, task_range) {
-        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, range: &range };
+        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, grid: &range };
         let mut header_problems = Problems::default();
         match tasks.header(&mut header_problems) {
             None => {} // an empty tasks sheet: no tasks

@@ -53,6 +53,9 @@ pub enum Fatal {
     Unsupported { path: PathBuf, ext: String },
     #[error("无法读取工作簿 {}：{reason}", .path.display())]
     Unreadable { path: PathBuf, reason: String },
+    /// A folder was named instead of a workbook: the workbooks in it, by name.
+    #[error("{} 是文件夹，不是工作簿；{}", .path.display(), folder_hint(.path, .workbooks))]
+    Folder { path: PathBuf, workbooks: Vec<String> },
     /// The workbook has no sheet that can be the requests sheet.
     #[error("工作簿 {} 中没有“{sheet}”工作表（英文名 {alias}）", .path.display())]
     MissingSheet { path: PathBuf, sheet: &'static str, alias: &'static str },
@@ -62,6 +65,20 @@ pub enum Fatal {
     /// Required columns absent from the header row: (Chinese header, English alias).
     #[error("{sheet} 工作表缺少必填列{}", missing_list(.columns))]
     MissingColumns { sheet: String, columns: Vec<(&'static str, &'static str)> },
+}
+
+fn folder_hint(dir: &std::path::Path, workbooks: &[String]) -> String {
+    match workbooks {
+        [] => "其中没有工作簿（.xlsx、.xls、.ods）；请给出工作簿文件的路径".into(),
+        [one] => format!("请给出其中的工作簿，如 {}", dir.join(one).display()),
+        // A long list is cut: the first ten name the kind of file wanted well enough.
+        many => format!(
+            "其中有 {} 个工作簿：{}{}；请给出要用的那一个",
+            many.len(),
+            many.iter().take(10).map(|n| format!("“{n}”")).collect::<Vec<_>>().join("、"),
+            if many.len() > 10 { " 等" } else { "" }
+        ),
+    }
 }
 
 fn missing_list(columns: &[(&'static str, &'static str)]) -> String {

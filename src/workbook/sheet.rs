@@ -5,8 +5,9 @@
 
 use super::cells::{self, DateError};
 use super::columns::{Column, Kind, Sheet};
+use super::grid::{Grid, GridRow};
 use super::problem::{Fatal, Problem, Severity};
-use calamine::{Data, Range};
+use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 
 /// A value read from one cell, shaped by its column's [`Kind`].
@@ -49,12 +50,13 @@ impl Problems {
     }
 }
 
-/// One worksheet being read: its name as written, its place in the problem order, its cells.
+/// One worksheet being read: its name as written, its place in the problem order, its cells
+/// (only the non-empty ones, at their sheet positions: see `grid`).
 pub struct SheetReader<'a, F: 'static> {
     pub spec: &'static Sheet<F>,
     pub name: &'a str,
     pub sheet_no: u8,
-    pub range: &'a Range<Data>,
+    pub grid: &'a Grid,
 }
 
 /// The header row: where it is and which sheet column holds each table column.
@@ -135,13 +137,13 @@ fn is_blank(cell: &Data) -> bool {
     }
 }
 
+fn is_blank_row(row: &GridRow) -> bool {
+    row.cells().all(|(_, c)| is_blank(c))
+}
+
 const DATE_HINT: &str = "可写作 2026-03-05 或 2026年3月5日";
 
 impl<'a, F: Copy> SheetReader<'a, F> {
-    fn origin(&self) -> (u32, u32) {
-        self.range.start().unwrap_or((0, 0))
-    }
-
     /// Find the header row and map its cells to columns. The header row is the first
     /// non-blank row, except that a title row above it (a row naming no column, such as a
     /// merged `协作需求登记表`) is passed over: among the first few non-blank rows, the first
@@ -149,22 +151,18 @@ impl<'a, F: Copy> SheetReader<'a, F> {
     /// `None` when the sheet has no non-blank row.
     pub fn header(&self, problems: &mut Problems) -> Option<Header> {
         const TITLE_ROWS: usize = 5;
-        let (row_start, col_start) = self.origin();
-        let names_a_column = |cells: &[Data]| {
-            cells.iter().any(
-                |c| matches!(cells::raw_text(c), Ok(Some(t)) if self.spec.column_for_header(&header_key(&t)).is_some()),
+        let names_a_column = |row: &GridRow| {
+            row.cells().any(
+                |(_, c)| matches!(cells::raw_text(c), Ok(Some(t)) if self.spec.column_for_header(&header_key(&t)).is_some()),
             )
         };
-        let mut non_blank = self.range.rows().enumerate().filter(|(_, r)| !r.iter().all(is_blank));
+        let mut non_blank = self.grid.rows().filter(|r| !is_blank_row(r));
         let first = non_blank.next()?;
-        let (i, cells) = std::iter::once(first)
-            .chain(non_blank.take(TITLE_ROWS - 1))
-            .find(|(_, r)| names_a_column(r))
-            .unwrap_or(first);
-        let row0 = row_start + i as u32;
+        let header_row =
+            std::iter::once(first).chain(non_blank.take(TITLE_ROWS - 1)).find(|r| names_a_column(r)).unwrap_or(first);
+        let row0 = header_row.row0;
         let mut col_of: Vec<Option<u32>> = vec![None; self.spec.columns.len()];
-        for (j, cell) in cells.iter().enumerate() {
-            let col0 = col_start + j as u32;
+        for (col0, cell) in header_row.cells() {
             let Ok(Some(raw)) = cells::raw_text(cell) else { continue };
             let key = header_key(&raw);
             if key.is_empty() {
@@ -210,18 +208,16 @@ impl<'a, F: Copy> SheetReader<'a, F> {
 
     /// Every non-blank row below the header, read into values, in sheet order.
     pub fn rows(&self, header: &Header, problems: &mut Problems) -> Vec<RowValues> {
-        let (row_start, col_start) = self.origin();
-        let skip = (header.row0 - row_start) as usize + 1;
         let mut out = Vec::new();
-        for (i, cells) in self.range.rows().enumerate().skip(skip) {
-            if cells.iter().all(is_blank) {
+        for cells in self.grid.rows().filter(|r| r.row0 > header.row0) {
+            if is_blank_row(cells) {
                 continue;
             }
-            let row0 = row_start + i as u32;
+            let row0 = cells.row0;
             let mut row = RowValues { row0, values: vec![None; self.spec.columns.len()], errors: Vec::new() };
             for (field, column) in self.spec.columns.iter().enumerate() {
                 let Some(col0) = header.col_of[field] else { continue };
-                let cell = &cells[(col0 - col_start) as usize];
+                let cell = cells.get(col0);
                 let mut cell_errors = Vec::new();
                 let mut report = |severity, message: String| {
                     if severity == Severity::Error {

@@ -1,0 +1,280 @@
+//! Opening the workbook file: what the user named is diagnosed before anything is read (a
+//! folder, Excel's `~$` lock file, a FIFO or device, an empty file, a CSV, a format the README
+//! does not promise), the file is read whole but never past [`MAX_WORKBOOK_BYTES`], its real
+//! format is taken from its content (not its extension), its claims are bounded (`bounds`),
+//! and only then does calamine read it — under a guard that turns any panic of the reader
+//! into a Chinese "file damaged" message. Sheets come out as [`Grid`]s; an .xlsx sheet is read
+//! cell by cell, never as the rectangle its cells span.
+
+use super::bounds::{self, CompoundKind, ZipKind};
+use super::file::{self, FileFault};
+use super::grid::{Grid, GridBuilder, Overflow};
+use super::problem::Fatal;
+use calamine::{Data, Ods, Reader, Xls, Xlsx};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// Largest workbook file read: 64 MB (a workbook of requests is well under 1 MB; the
+/// README promises any workbook under 10 MB is read).
+pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The extensions read as workbooks.
+pub const EXTENSIONS: &[&str] = &["xlsx", "xls", "ods"];
+
+const RESAVE: &str = "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试";
+
+/// An opened workbook, its sheets not yet read.
+pub struct Source {
+    path: PathBuf,
+    book: Book,
+}
+
+enum Book {
+    Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
+    Xls(Box<Xls<Cursor<Vec<u8>>>>),
+    Ods(Box<Ods<Cursor<Vec<u8>>>>),
+}
+
+/// Run a call into the reader; a panic in it (a file it does not expect) becomes `None`,
+/// without the panic's English text on the terminal.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.ok()
+}
+
+impl Source {
+    /// Diagnose, read, bound and open the workbook at `path`.
+    pub fn open(path: &Path) -> Result<Source, Fatal> {
+        let refuse = |reason: String| Fatal::Unreadable { path: path.to_path_buf(), reason };
+        match file::check_regular(path) {
+            Ok(_) => {}
+            Err(FileFault::Missing) => return Err(Fatal::FileMissing { path: path.to_path_buf() }),
+            Err(FileFault::Folder) => {
+                return Err(Fatal::Folder { path: path.to_path_buf(), workbooks: workbooks_in(path) })
+            }
+            Err(fault) => return Err(refuse(format!("{}；请给出工作簿文件（.xlsx）的路径", fault.describe()))),
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(rest) = name.strip_prefix("~$") {
+            return Err(refuse(lock_file_reason(path, rest)));
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "tsv" | "txt" => {
+                return Err(refuse(format!(
+                    "这是文本文件（.{ext}），不是工作簿；请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（.xlsx）再试"
+                )))
+            }
+            "xlsb" => return Err(refuse(format!("Excel 二进制工作簿（.xlsb）不受支持；{RESAVE}"))),
+            "xlsm" | "xltm" => return Err(refuse(format!("带宏的工作簿（.{ext}）不受支持（不需要宏）；{RESAVE}"))),
+            e if EXTENSIONS.contains(&e) => {}
+            _ => {
+                let ext = if ext.is_empty() { "无扩展名".to_string() } else { format!(".{ext}") };
+                return Err(Fatal::Unsupported { path: path.to_path_buf(), ext });
+            }
+        }
+        let bytes = file::read_limited(path, MAX_WORKBOOK_BYTES).map_err(|fault| {
+            refuse(match fault {
+                FileFault::Empty => "是空文件（0 字节），可能保存时出错；请重新保存工作簿后再试".to_string(),
+                FileFault::TooLarge(limit) => format!(
+                    "文件超过 {} 的上限；请删除不需要的工作表、图片后另存，或把需求分成几个工作簿",
+                    file::size_text(limit)
+                ),
+                other => other.describe(),
+            })
+        })?;
+        let book = match sniff(&bytes) {
+            Sniffed::Xlsx => {
+                bounds::check_zip(&bytes, ZipKind::Xlsx).map_err(refuse)?;
+                Book::Xlsx(Box::new(
+                    guarded(|| Xlsx::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
+                        refuse(if matches!(e, calamine::XlsxError::Password) { password() } else { damaged() })
+                    })?,
+                ))
+            }
+            Sniffed::Ods => {
+                bounds::check_zip(&bytes, ZipKind::Ods).map_err(refuse)?;
+                Book::Ods(Box::new(
+                    guarded(|| Ods::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
+                        refuse(if matches!(e, calamine::OdsError::Password) { password() } else { damaged() })
+                    })?,
+                ))
+            }
+            Sniffed::Xls => {
+                bounds::check_xls(&bytes).map_err(refuse)?;
+                Book::Xls(Box::new(
+                    guarded(|| Xls::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
+                        refuse(if matches!(e, calamine::XlsError::Password) { password() } else { damaged() })
+                    })?,
+                ))
+            }
+            Sniffed::Not(what) => return Err(refuse(what)),
+        };
+        Ok(Source { path: path.to_path_buf(), book })
+    }
+
+    /// The sheet names, in workbook order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        match &self.book {
+            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xls(b) => b.sheet_names(),
+            Book::Ods(b) => b.sheet_names(),
+        }
+    }
+
+    /// Read one sheet's non-empty cells.
+    pub fn grid(&mut self, sheet: &str) -> Result<Grid, Fatal> {
+        let path = self.path.clone();
+        let refuse = |reason: String| Fatal::Unreadable { path: path.clone(), reason };
+        let overflow = |o: Overflow| {
+            refuse(match o {
+                Overflow::Cells => format!(
+                    "工作表“{sheet}”的非空单元格超过 {} 个；请删除不需要的内容，或把需求分成几个工作簿",
+                    super::grid::MAX_CELLS
+                ),
+                Overflow::Text => format!(
+                    "工作表“{sheet}”的文字超过 {} MB；请删除不需要的内容，或把需求分成几个工作簿",
+                    super::grid::MAX_TEXT_BYTES / (1024 * 1024)
+                ),
+                Overflow::Position => format!("工作表“{sheet}”有单元格位于 Excel 表格范围之外，文件已损坏；{RESAVE}"),
+            })
+        };
+        let read = guarded(|| -> Result<Grid, Fatal> {
+            match &mut self.book {
+                Book::Xlsx(b) => {
+                    let mut cells = b.worksheet_cells_reader(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
+                    let mut grid = GridBuilder::default();
+                    while let Some(cell) = cells.next_cell().map_err(|_| refuse(sheet_damaged(sheet)))? {
+                        let (row, col) = cell.get_position();
+                        grid.push(row, col, Data::from(cell.get_value().clone())).map_err(overflow)?;
+                    }
+                    Ok(grid.finish())
+                }
+                Book::Xls(b) => {
+                    let range = b.worksheet_range(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
+                    Grid::from_range(&range).map_err(overflow)
+                }
+                Book::Ods(b) => {
+                    let range = b.worksheet_range(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
+                    Grid::from_range(&range).map_err(overflow)
+                }
+            }
+        });
+        read.unwrap_or_else(|| Err(refuse(sheet_damaged(sheet))))
+    }
+}
+
+fn damaged() -> String {
+    format!("文件已损坏，或不是有效的 Excel 工作簿；{RESAVE}")
+}
+
+fn password() -> String {
+    "工作簿设置了打开密码；请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后另存再试".into()
+}
+
+fn sheet_damaged(sheet: &str) -> String {
+    format!("工作表“{sheet}”已损坏，无法读取；{RESAVE}")
+}
+
+/// Excel's lock file `~$name.xlsx` stands beside the open workbook `name.xlsx` (for a long
+/// name, Excel drops the name's first characters): name the real one when it is there.
+fn lock_file_reason(path: &Path, rest: &str) -> String {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let real = std::fs::read_dir(dir).ok().and_then(|entries| {
+        entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).find(|n| {
+            !n.starts_with("~$") && (n == rest || (n.ends_with(rest) && n.chars().count() <= rest.chars().count() + 2))
+        })
+    });
+    let use_real = match real {
+        Some(n) => format!("请改用工作簿“{}”", dir.join(n).display()),
+        None => "请改用同一文件夹中不带“~$”的那个工作簿".to_string(),
+    };
+    format!("这是 Excel 打开工作簿时生成的临时锁定文件，不是工作簿；{use_real}")
+}
+
+/// The workbooks directly in a folder, by name (lock files left out), to list in the message.
+fn workbooks_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| {
+                    !n.starts_with("~$")
+                        && Path::new(n)
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// What a file's content says it is.
+enum Sniffed {
+    Xlsx,
+    Xls,
+    Ods,
+    /// Not a workbook this program reads: what it is and what to do.
+    Not(String),
+}
+
+fn sniff(bytes: &[u8]) -> Sniffed {
+    let not = |what: &str| Sniffed::Not(format!("{what}；{RESAVE}"));
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let names = match bounds::zip_names(bytes) {
+            Ok(names) => names,
+            Err(reason) => return Sniffed::Not(reason),
+        };
+        let has = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
+        return if has("xl/workbook.xml") {
+            Sniffed::Xlsx
+        } else if has("xl/workbook.bin") {
+            not("这是 Excel 二进制工作簿（.xlsb），只是扩展名不同，不受支持")
+        } else if has("content.xml") && has("mimetype") {
+            Sniffed::Ods
+        } else if has("word/document.xml") {
+            not("这是 Word 文档，不是工作簿")
+        } else if names.iter().any(|n| n.starts_with("ppt/")) {
+            not("这是 PowerPoint 演示文稿，不是工作簿")
+        } else {
+            not("这是一个压缩包（zip），不是工作簿")
+        };
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return match bounds::compound_kind(bytes) {
+            Some(CompoundKind::Xls) => Sniffed::Xls,
+            Some(CompoundKind::Encrypted) => Sniffed::Not(password()),
+            Some(CompoundKind::Other) => not("这是 Word 或其他 Office 文件，不是工作簿"),
+            None => Sniffed::Not(damaged()),
+        };
+    }
+    if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF") || bytes.starts_with(b"GIF8") {
+        return not("这是一张图片，不是工作簿");
+    }
+    if bytes.starts_with(b"%PDF") {
+        return not("这是 PDF 文件，不是工作簿");
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('<') && (head.contains("<html") || head.contains("<table")) {
+        return not("这是网页（HTML）文件，只是扩展名像工作簿（常见于从网站导出的表格）");
+    }
+    if head.starts_with("<?xml") && head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        return not("这是 Excel 2003 XML 表格，不受支持");
+    }
+    if !bytes[..bytes.len().min(4096)].contains(&0) {
+        return Sniffed::Not(
+            "这是文本文件（可能是 CSV），只是扩展名像工作簿；请在 Excel 或 WPS 中打开后“另存为”Excel 工作簿（.xlsx）再试"
+                .into(),
+        );
+    }
+    Sniffed::Not(damaged())
+}
