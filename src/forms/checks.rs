@@ -80,6 +80,8 @@ pub fn out_of_range(what: &str, n: f64, min: f64, max: f64, whole: bool) -> Opti
 fn show(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
+    } else if n.abs() >= 1e15 {
+        format!("{n:e}")
     } else {
         format!("{n}")
     }
@@ -119,6 +121,10 @@ pub fn toml_message(msg: &str) -> String {
         };
         return format!("值的类型不对：这里应为{want}");
     }
+    if msg.starts_with("wanted string") {
+        // An enumerated key (per, …) given a number or list.
+        return "值的类型不对：这里应为加引号的文字，如 \"…\"".into();
+    }
     if msg.starts_with("duplicate key") {
         return "键重复：同一个键在这里写了两次，请删去一个".into();
     }
@@ -149,6 +155,7 @@ mod tests {
             ("unknown variant `foo`, expected `receiver` or `request`", "未知的取值“foo”（可用：receiver、request）"),
             ("invalid type: integer `3`, expected a sequence", "方括号中的列表"),
             ("invalid basic string, expected `\"`", "TOML 语法错误"),
+            ("wanted string or table", "加引号的文字"),
         ] {
             let said = toml_message(msg);
             assert!(said.contains(want), "{msg} → {said}");

@@ -310,6 +310,41 @@ pub fn needs_settling(t: &Table, page_h: f32) -> bool {
     heights.iter().any(|h| *h > page_h - header)
 }
 
+/// The rest of a cut row (`rest`, a row of `t`'s columns) cut again, page by page, while it
+/// is taller than `room` (a page under the repeated header): such a piece is cut wherever it
+/// lands, and it lands at the top of a page. Cutting it here, on a table of that one row,
+/// costs one layout of what is left per page; found one cut per layout of the whole document
+/// it cost minutes for a cell of Excel's 32 767 characters.
+pub fn cut_to_pages(t: &Table, rest: Row, room: f32) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut rest = rest;
+    // Bounded by the pages of text: every cut leaves at least one line behind.
+    loop {
+        let single = Table {
+            columns: t.columns.clone(),
+            rows: vec![rest],
+            header_rows: 0,
+            borders: t.borders,
+            pad_x: t.pad_x,
+            pad_y: t.pad_y,
+        };
+        let cells = grid_cells(&single, 0.0);
+        let tall = row_heights(&single, &cells)[0] > room + EPS;
+        let cut = if tall { split_row(&single, 0, room, true) } else { None };
+        let [row] = <[Row; 1]>::try_from(single.rows).ok().expect("one row");
+        match cut {
+            Some((first, more)) => {
+                out.push(first);
+                rest = more;
+            }
+            None => {
+                out.push(row);
+                return out;
+            }
+        }
+    }
+}
+
 /// Fewer lines than this of a cell are never left alone on either side of a split row (as
 /// widow/orphan control keeps two lines of a paragraph), unless the row is taller than a page.
 const MIN_SPLIT_LINES: usize = 2;
@@ -338,13 +373,17 @@ pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row
     let mut cand: Vec<f32> = values.iter().flat_map(|c| c.lines.iter().map(|(ly, l)| ly + l.height)).collect();
     cand.sort_by(f32::total_cmp);
     let cut = cand.into_iter().rev().find(|&y| {
-        let fits = (y + t.pad_y).max(labels_h) <= room + EPS;
+        // Cheap test first: the other tests walk every line, and most candidates of a long
+        // cell lie below the page.
+        if (y + t.pad_y).max(labels_h) > room + EPS {
+            return false;
+        }
         let enough = values.iter().all(|c| {
             let (a, b) = counts(y, c);
             (a == 0 || a >= min_lines.min(c.lines.len())) && (b == 0 || b >= min_lines.min(c.lines.len()))
         });
         let some = values.iter().any(|c| counts(y, c).0 > 0) && values.iter().any(|c| counts(y, c).1 > 0);
-        fits && enough && some && !straddles(y)
+        enough && some && !straddles(y)
     })?;
     let mut first =
         Row { cells: Vec::new(), min_height: 0.0, can_split: false, keep_with_next: false, shrink_to: None };

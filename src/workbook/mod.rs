@@ -6,7 +6,9 @@
 //! `sheet` (header row and per-cell reading), `validate` (workbook-wide rules),
 //! `problem` (what is reported).
 
-mod cells;
+// Public for tests/fuzz.rs only: the cell parsers are fuzzed directly.
+#[doc(hidden)]
+pub mod cells;
 pub mod columns;
 mod problem;
 pub mod seal;
