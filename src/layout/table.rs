@@ -318,7 +318,9 @@ pub fn needs_settling(t: &Table, page_h: f32) -> bool {
 pub fn cut_to_pages(t: &Table, rest: Row, room: f32) -> Vec<Row> {
     let mut out = Vec::new();
     let mut rest = rest;
-    // Bounded by the pages of text: every cut leaves at least one line behind.
+    // Every cut moves at least one line of the row's text: no more cuts than it has lines
+    // (a guard besides, should a cut ever fail to move on).
+    let mut budget: Option<usize> = None;
     loop {
         let single = Table {
             columns: t.columns.clone(),
@@ -329,7 +331,9 @@ pub fn cut_to_pages(t: &Table, rest: Row, room: f32) -> Vec<Row> {
             pad_y: t.pad_y,
         };
         let cells = grid_cells(&single, 0.0);
-        let tall = row_heights(&single, &cells)[0] > room + EPS;
+        let left = budget.get_or_insert_with(|| cells.iter().map(|c| c.lines.len()).sum::<usize>() + 1);
+        *left = left.saturating_sub(1);
+        let tall = *left > 0 && row_heights(&single, &cells)[0] > room + EPS;
         let cut = if tall { split_row(&single, 0, room, true) } else { None };
         let [row] = <[Row; 1]>::try_from(single.rows).ok().expect("one row");
         match cut {
@@ -433,8 +437,7 @@ fn split_cell(cell: &Cell, grid: &GridCell, t: &Table, cut: f32) -> (Cell, Cell)
         } else if n_above == 0 {
             below.push(p.clone());
         } else {
-            let glyphs: usize = lines[..n_above].iter().map(line_glyphs).sum();
-            let (a, b) = split_content(&p.content, glyphs);
+            let (a, b) = split_content(&p.content, lines[n_above].start);
             above.push(Paragraph { style: ParaStyle { space_after: 0.0, ..p.style }, content: a });
             // The rest continues a paragraph: no first-line indent, no space before.
             below.push(Paragraph { style: ParaStyle { space_before: 0.0, first_indent: 0.0, ..p.style }, content: b });
@@ -453,17 +456,14 @@ fn split_cell(cell: &Cell, grid: &GridCell, t: &Table, cut: f32) -> (Cell, Cell)
     (Cell { paragraphs: above, ..cell.clone() }, Cell { paragraphs: below, ..cell.clone() })
 }
 
-/// Glyphs set on a line: one per character of the paragraph (hard breaks excepted).
-fn line_glyphs(l: &LineBox) -> usize {
-    l.items.iter().map(|i| if let Item::Text(r) = i { r.glyphs.len() } else { 0 }).sum()
-}
-
-/// Split inline content after its first `glyphs` set characters (as the paragraph layout
-/// counts them: every character but hard breaks and control characters; a blank one per
-/// character of width). The hard break that ended the first part's last line is dropped.
-fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>) {
+/// Split inline content after its first `atoms` atoms (as the paragraph layout counts them,
+/// [`LineBox::start`]: every character but control characters other than hard breaks and
+/// tabs; one per character of a blank's width). The hard break that ended the first part's
+/// last line is dropped. Counting hard breaks matters: a cell of empty lines (`\r\n\r\n…`)
+/// sets no glyph, and cut by glyphs it never moved on, cutting the same row for ever.
+fn split_content(content: &[Inline], atoms: usize) -> (Vec<Inline>, Vec<Inline>) {
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    let mut left = glyphs;
+    let mut left = atoms;
     for inline in content {
         if left == 0 {
             b.push(inline.clone());
@@ -488,7 +488,7 @@ fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>
                         at = k;
                         break;
                     }
-                    if ch == '\t' || !ch.is_control() {
+                    if ch == '\n' || ch == '\t' || !ch.is_control() {
                         left -= 1;
                     }
                 }
@@ -499,9 +499,9 @@ fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>
             }
         }
     }
-    if let Some(Inline::Text { text, .. }) = b.first_mut() {
-        if let Some(rest) = text.strip_prefix('\n') {
-            *text = rest.to_string();
+    if let Some(Inline::Text { text, .. }) = a.last_mut() {
+        if let Some(kept) = text.strip_suffix('\n') {
+            *text = kept.to_string();
         }
     }
     (a, b)
