@@ -182,7 +182,8 @@ fn hidden_system_files_beside_a_form_are_passed_over() {
 /// whole (a FIFO would block the run for ever).
 #[test]
 fn a_form_file_that_cannot_be_a_form_is_refused() {
-    let cases: [(&str, fn(&std::path::Path)); 3] = [
+    type Make = fn(&std::path::Path);
+    let cases: [(&str, Make); 3] = [
         ("不是普通文件", |p| {
             let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
             assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");

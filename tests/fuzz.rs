@@ -927,7 +927,8 @@ fn build_workbook(g: &Generated) -> Vec<u8> {
     use gongwen::workbook::columns::{REQUESTS, TASKS};
     let mut wb = rust_xlsxwriter::Workbook::new();
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-    let sheets: [(&str, Vec<&str>, &Vec<Vec<CellValue>>); 2] = [
+    type Rows = Vec<Vec<CellValue>>;
+    let sheets: [(&str, Vec<&str>, &Rows); 2] = [
         (REQUESTS.name, REQUESTS.columns.iter().map(|c| c.header).collect(), &g.requests),
         (TASKS.name, TASKS.columns.iter().map(|c| c.header).collect(), &g.tasks),
     ];

@@ -335,7 +335,7 @@ pub fn cut_to_pages(t: &Table, rest: Row, room: f32) -> Vec<Row> {
         *left = left.saturating_sub(1);
         let tall = *left > 0 && row_heights(&single, &cells)[0] > room + EPS;
         let cut = if tall { split_row(&single, 0, room, true) } else { None };
-        let [row] = <[Row; 1]>::try_from(single.rows).ok().expect("one row");
+        let row = single.rows.into_iter().next().expect("one row");
         match cut {
             Some((first, more)) => {
                 out.push(first);
