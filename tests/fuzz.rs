@@ -91,6 +91,8 @@ where
         Config { failure_persistence: None, max_shrink_iters: 4000, max_shrink_time: 60_000, ..Config::default() };
     let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
     let watched = watchdog(name, seed);
+    // Said first: an abort (a runaway allocation) ends the process before the summary.
+    let _ = writeln!(std::io::stderr(), "fuzz {name}: starting (seed {seed})");
     let started = Instant::now();
     let budget = Duration::from_secs_f64(fuzz_seconds());
     let mut n = 0u64;

@@ -367,7 +367,7 @@ impl Parser<'_> {
     fn row(&self, def: &Spanned<RowDef>, cells: Vec<CellItem>, page: &PageSetup) -> Result<RowItem, FormError> {
         let r = def.get_ref();
         // A row may be as tall as the type area: taller could never be placed on a page.
-        let page_mm = f64::from(page.text_height() / MM).floor();
+        let page_mm = f64::from(page.text_height() / MM).round();
         let min_height = match &r.min_height {
             Some(n) => self.num(n, "min_height（毫米）", 0.0, page_mm, false)?,
             None => 0.0,
