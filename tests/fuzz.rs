@@ -64,8 +64,13 @@ fn watchdog(name: &'static str, seed: u64) -> Watched {
                 let shown: String = case.chars().take(4000).collect();
                 let _ = writeln!(
                     std::io::stderr(),
-                    "fuzz {name}: HANG — one input ran over {HANG_SECONDS} s (seed {seed}) in {}; input:\n{shown}",
-                    STAGE.lock().unwrap_or_else(|e| e.into_inner())
+                    "fuzz {name}: HANG — one input ran over {HANG_SECONDS} s (seed {seed}){}; input:\n{shown}",
+                    // Only the targets that render set the stage.
+                    if name.starts_with("layout") || name.starts_with("form") {
+                        format!(" in {}", STAGE.lock().unwrap_or_else(|e| e.into_inner()))
+                    } else {
+                        String::new()
+                    }
                 );
                 if let Ok(path) = std::env::var("GONGWEN_FUZZ_DUMP") {
                     let _ = std::fs::write(path, case);
