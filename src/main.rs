@@ -318,7 +318,7 @@ fn main() -> ExitCode {
                 Ok(f) => f,
                 Err(errs) => {
                     for e in &errs {
-                        eprintln!("表单定义有误：{e}");
+                        eprintln!("{e}");
                     }
                     return ExitCode::from(2);
                 }

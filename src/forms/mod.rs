@@ -3,6 +3,8 @@
 //! [`Document`]. The wording lives in the `.toml` files; the typography in [`styles`]; the
 //! template language in [`template`]. The format is documented in `forms/README.md`.
 
+pub mod checks;
+mod folder;
 pub mod styles;
 pub mod template;
 
@@ -11,8 +13,9 @@ use crate::model::{
     SealImage, Table, VAlign, MM, SEAL_RAISE,
 };
 use crate::request::{Request, Task};
+use checks::{out_of_range, Num};
+pub use folder::load;
 use serde::Deserialize;
-use std::path::Path;
 use template::Template;
 use toml::Spanned;
 
@@ -77,15 +80,15 @@ struct BlockDef {
     label: Option<Spanned<String>>,
     field: Option<Spanned<String>>,
     /// fields: cells per row (default 2).
-    per_row: Option<usize>,
+    per_row: Option<Spanned<Num>>,
     /// fields: right-align the last cell of each row (default false).
     right_last: Option<bool>,
     /// table / task-table: column widths in millimetres.
-    columns: Option<Vec<f32>>,
+    columns: Option<Vec<Spanned<Num>>>,
     /// table / task-table: `grid` (default) or `none`.
     borders: Option<Spanned<String>>,
     /// table: its rows.
-    row: Option<Vec<RowDef>>,
+    row: Option<Vec<Spanned<RowDef>>>,
     /// task-table: the header row's labels (repeated on every page).
     header: Option<Vec<Spanned<String>>>,
     /// seal: `sender` prints the sending department's electronic seal here, when it has one.
@@ -101,13 +104,13 @@ struct BlockDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RowDef {
-    cells: Vec<CellDef>,
+    cells: Vec<Spanned<CellDef>>,
     /// Minimum height in millimetres (room to write or stamp).
-    min_height: Option<f32>,
+    min_height: Option<Spanned<Num>>,
     /// May the row break across pages between its lines (default: no)?
     split: Option<bool>,
     /// Millimetres `min_height` may shrink to when that keeps the form on fewer pages.
-    shrink_to: Option<f32>,
+    shrink_to: Option<Spanned<Num>>,
     /// Never begin a page with this row: the row before goes with it (default: no).
     keep_with_previous: Option<bool>,
 }
@@ -119,8 +122,8 @@ struct RowDef {
 struct CellDef {
     label: Option<Spanned<String>>,
     text: Option<Spanned<String>>,
-    span: Option<usize>,
-    rows: Option<usize>,
+    span: Option<Spanned<Num>>,
+    rows: Option<Spanned<Num>>,
     style: Option<Spanned<String>>,
     /// `center` (default) or `top`.
     valign: Option<Spanned<String>>,
@@ -198,7 +201,11 @@ pub struct FormError {
 
 impl std::fmt::Display for FormError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        // 错误：forms/letter.toml:12：… — the file and line as editors and compilers write them.
+        match self.line {
+            0 => write!(f, "错误：{}：{}", self.file, self.message),
+            n => write!(f, "错误：{}:{n}：{}", self.file, self.message),
+        }
     }
 }
 
@@ -234,14 +241,45 @@ impl Parser<'_> {
         Ok(t)
     }
 
+    /// A number of the file in `min..=max` (whole when `whole`), or an error at its line.
+    fn num(&self, n: &Spanned<Num>, what: &str, min: f64, max: f64, whole: bool) -> Result<f64, FormError> {
+        match out_of_range(what, n.get_ref().0, min, max, whole) {
+            Some(message) => Err(self.err(n.span(), message)),
+            None => Ok(n.get_ref().0),
+        }
+    }
+
+    /// An optional count in `1..=max`; `default` when absent.
+    fn count(&self, n: &Option<Spanned<Num>>, what: &str, default: usize, max: usize) -> Result<usize, FormError> {
+        n.as_ref().map_or(Ok(default), |n| self.num(n, what, 1.0, max as f64, true).map(|v| v as usize))
+    }
+
+    /// A list of at most `max` items (at least one when `nonempty`), or an error at `at`.
+    fn list_len(
+        &self,
+        n: usize,
+        at: &Spanned<String>,
+        what: &str,
+        nonempty: bool,
+        max: usize,
+    ) -> Result<(), FormError> {
+        let min = usize::from(nonempty);
+        if n < min || n > max {
+            return Err(self.err(at.span(), format!("{what}应有 {min} 到 {max} 项，这里有 {n} 项")));
+        }
+        Ok(())
+    }
+
     fn columns(&self, b: &BlockDef, width: f32) -> Result<Vec<f32>, FormError> {
         let cols = self.required(&b.columns, &b.kind, "columns")?;
-        let total: f32 = cols.iter().sum();
-        if cols.is_empty() || cols.iter().any(|c| *c <= 0.0) {
-            return Err(self.err(b.kind.span(), "columns 须为正数（毫米）"));
-        }
+        self.list_len(cols.len(), &b.kind, "columns（列宽，毫米）", true, checks::MAX_COLUMNS)?;
+        let mm = cols
+            .iter()
+            .map(|c| self.num(c, "columns 的列宽（毫米）", 1.0, checks::MAX_COLUMN_MM, false))
+            .collect::<Result<Vec<f64>, _>>()?;
         // Widths are proportions of the type area, written in millimetres.
-        Ok(cols.iter().map(|c| c / total * width).collect())
+        let total: f64 = mm.iter().sum();
+        Ok(mm.iter().map(|c| (c / total) as f32 * width).collect())
     }
 
     /// One of a fixed set of keywords; anything else is an error that lists the choices.
@@ -266,39 +304,79 @@ impl Parser<'_> {
         self.choice_or_first(&b.borders, "边框", &[("grid", GRID), ("none", Borders::NONE)])
     }
 
-    fn row(&self, r: &RowDef, kind: &Spanned<String>, grid: usize) -> Result<RowItem, FormError> {
-        let mut used = 0;
-        let mut cells = Vec::new();
-        for c in &r.cells {
-            let (text, label) = match (&c.text, &c.label) {
-                (Some(t), None) => (t, false),
-                (None, Some(l)) => (l, true),
-                _ => return Err(self.err(kind.span(), "表格单元格须有 label 或 text 之一")),
-            };
-            let span = c.span.unwrap_or(1).max(1);
-            used += span;
-            cells.push(CellItem {
-                style: self.style(&c.style, if label { "label" } else { "cell" })?,
-                text: self.template(text)?,
-                span,
-                rows: c.rows.unwrap_or(1).max(1),
-                shade: label.then_some(LABEL_SHADE),
-                label,
-                valign: self.choice_or_first(
-                    &c.valign,
-                    " valign",
-                    &[("center", VAlign::Center), ("top", VAlign::Top)],
-                )?,
-            });
+    /// The rows of a table on a grid of `grid` columns, each cell checked to fit: its `span`
+    /// within the columns left free by the cells before it and by cells merged down from
+    /// rows above (`rows`), its `rows` within the table. The layout could drop a cell that
+    /// does not fit; saying so here keeps the form's author from losing text unseen.
+    fn rows(
+        &self,
+        defs: &[Spanned<RowDef>],
+        kind: &Spanned<String>,
+        grid: usize,
+        page: &PageSetup,
+    ) -> Result<Vec<RowItem>, FormError> {
+        self.list_len(defs.len(), kind, "表格的行（[[block.row]]）", true, checks::MAX_ROWS)?;
+        let mut busy_until = vec![0usize; grid]; // first row where each column is free again
+        let mut out = Vec::new();
+        for (r, def) in defs.iter().enumerate() {
+            let mut col = 0;
+            let mut cells = Vec::new();
+            for c in &def.get_ref().cells {
+                while col < grid && busy_until[col] > r {
+                    col += 1;
+                }
+                let span = self.count(&c.get_ref().span, "span（向右合并的列数）", 1, grid)?;
+                let down = self.count(&c.get_ref().rows, "rows（向下合并的行数）", 1, defs.len() - r)?;
+                if col + span > grid {
+                    return Err(self.err(
+                        c.span(),
+                        format!(
+                            "这一行的单元格超出了 columns 的 {grid} 列（span 之和，加上上方单元格用 rows 向下合并占去的列）：请减少单元格或 span"
+                        ),
+                    ));
+                }
+                for b in &mut busy_until[col..col + span] {
+                    *b = r + down;
+                }
+                col += span;
+                cells.push(self.cell(c, span, down)?);
+            }
+            out.push(self.row(def, cells, page)?);
         }
-        if used > grid {
-            return Err(self.err(kind.span(), format!("一行的单元格共占 {used} 列，超过 columns 的 {grid} 列")));
-        }
-        let min_height = r.min_height.unwrap_or(0.0) * MM;
-        let shrink_to = r.shrink_to.map(|mm| mm * MM);
-        if shrink_to.is_some_and(|s| s > min_height || s < 0.0) {
-            return Err(self.err(kind.span(), "shrink_to 须在 0 与 min_height 之间（毫米）"));
-        }
+        Ok(out)
+    }
+
+    fn cell(&self, c: &Spanned<CellDef>, span: usize, rows: usize) -> Result<CellItem, FormError> {
+        let (text, label) = match (&c.get_ref().text, &c.get_ref().label) {
+            (Some(t), None) => (t, false),
+            (None, Some(l)) => (l, true),
+            _ => return Err(self.err(c.span(), "表格单元格须有 label 或 text 之一")),
+        };
+        let c = c.get_ref();
+        Ok(CellItem {
+            style: self.style(&c.style, if label { "label" } else { "cell" })?,
+            text: self.template(text)?,
+            span,
+            rows,
+            shade: label.then_some(LABEL_SHADE),
+            label,
+            valign: self.choice_or_first(&c.valign, " valign", &[("center", VAlign::Center), ("top", VAlign::Top)])?,
+        })
+    }
+
+    fn row(&self, def: &Spanned<RowDef>, cells: Vec<CellItem>, page: &PageSetup) -> Result<RowItem, FormError> {
+        let r = def.get_ref();
+        // A row may be as tall as the type area: taller could never be placed on a page.
+        let page_mm = f64::from(page.text_height() / MM).round();
+        let min_height = match &r.min_height {
+            Some(n) => self.num(n, "min_height（毫米）", 0.0, page_mm, false)?,
+            None => 0.0,
+        };
+        let shrink_to = match &r.shrink_to {
+            Some(n) => Some(self.num(n, "shrink_to（毫米，不大于 min_height）", 0.0, min_height, false)? as f32 * MM),
+            None => None,
+        };
+        let min_height = min_height as f32 * MM;
         Ok(RowItem {
             cells,
             min_height,
@@ -306,6 +384,18 @@ impl Parser<'_> {
             shrink_to,
             keep_with_previous: r.keep_with_previous.unwrap_or(false),
         })
+    }
+
+    /// A list of templates, at most `max`.
+    fn templates(
+        &self,
+        list: &[Spanned<String>],
+        kind: &Spanned<String>,
+        what: &str,
+        max: usize,
+    ) -> Result<Vec<Template>, FormError> {
+        self.list_len(list.len(), kind, what, false, max)?;
+        list.iter().map(|t| self.template(t)).collect()
     }
 
     fn required<'b, T>(&self, v: &'b Option<T>, kind: &Spanned<String>, key: &str) -> Result<&'b T, FormError> {
@@ -322,29 +412,29 @@ impl Parser<'_> {
         }
     }
 
-    fn block(&self, b: &BlockDef, width: f32) -> Result<Item, FormError> {
+    fn block(&self, b: &BlockDef, page: &PageSetup) -> Result<Item, FormError> {
         let kind = &b.kind;
+        let width = page.text_width();
         Ok(match kind.get_ref().as_str() {
             "title" => Item::Title(self.template(self.required(&b.text, kind, "text")?)?),
             "fields" => Item::Fields {
                 style: self.style(&b.style, "field")?,
-                per_row: b.per_row.unwrap_or(2).max(1),
+                per_row: self.count(&b.per_row, "per_row（每行的栏数）", 2, checks::MAX_PER_ROW)?,
                 right_last: b.right_last.unwrap_or(false),
-                cells: self.required(&b.cells, kind, "cells")?.iter().map(|c| self.template(c)).collect::<Result<_, _>>()?,
+                cells: self.templates(self.required(&b.cells, kind, "cells")?, kind, "cells", checks::MAX_ITEMS)?,
             },
             "table" => {
                 let columns = self.columns(b, width)?;
                 let rows = self.required(&b.row, kind, "row")?;
                 Item::Table {
                     borders: self.borders(b)?,
-                    rows: rows.iter().map(|r| self.row(r, kind, columns.len())).collect::<Result<_, _>>()?,
+                    rows: self.rows(rows, kind, columns.len(), page)?,
                     columns,
                 }
             }
             "task-table" => {
                 let columns = self.columns(b, width)?;
-                let header: Vec<Template> =
-                    self.required(&b.header, kind, "header")?.iter().map(|c| self.template(c)).collect::<Result<_, _>>()?;
+                let header = self.templates(self.required(&b.header, kind, "header")?, kind, "header", checks::MAX_COLUMNS)?;
                 let cells: Vec<Template> = self
                     .required(&b.cells, kind, "cells")?
                     .iter()
@@ -372,7 +462,7 @@ impl Parser<'_> {
             }
             "seal" => Item::Seal {
                 style: self.style(&b.style, "signature")?,
-                lines: self.required(&b.lines, kind, "lines")?.iter().map(|l| self.template(l)).collect::<Result<_, _>>()?,
+                lines: self.templates(self.required(&b.lines, kind, "lines")?, kind, "lines", checks::MAX_ITEMS)?,
                 sender_stamp: match &b.stamp {
                     None => false,
                     Some(s) => self.choice(s, " stamp", &[("sender", true)])?,
@@ -397,7 +487,7 @@ impl Form {
         let parsed: FormFile = toml::from_str(src).map_err(|e| FormError {
             file: file.to_string(),
             line: e.span().map(|s| line_of(src, s.start)).unwrap_or(1),
-            message: format!("格式错误：{}", e.message()),
+            message: format!("格式错误：{}", checks::toml_message(e.message())),
         })?;
         let p = Parser { file, src, known_fields: Request::FIELD_NAMES };
         let h = &parsed.form;
@@ -416,11 +506,17 @@ impl Form {
                 file: file.into(), line: 1, message: "表单没有任何内容块（[[block]]）".into()
             });
         }
-        let width = page.text_width();
+        if parsed.block.len() > checks::MAX_BLOCKS {
+            return Err(FormError {
+                file: file.into(),
+                line: 1,
+                message: format!("内容块（[[block]]）最多 {} 个，这里有 {} 个", checks::MAX_BLOCKS, parsed.block.len()),
+            });
+        }
         let blocks = parsed
             .block
             .iter()
-            .map(|b| Ok((b.keep.clone(), b.keep_with_previous.unwrap_or(false), p.block(b, width)?)))
+            .map(|b| Ok((b.keep.clone(), b.keep_with_previous.unwrap_or(false), p.block(b, &page)?)))
             .collect::<Result<_, FormError>>()?;
         Ok(Form {
             key: key.to_string(),
@@ -818,38 +914,6 @@ fn seal(style: ParaStyle, lines: &[String], image: Option<SealImage>) -> SealBlo
     SealBlock { space_above, lines: paragraphs, diameter_mm, image }
 }
 
-/// The set of forms in use: the built-in definitions, each replaced by a file of the same name
-/// in `dir` when one is given.
-pub fn load(dir: Option<&Path>) -> Result<Vec<Form>, Vec<FormError>> {
-    let mut forms = Vec::new();
-    let mut errors = Vec::new();
-    for (key, file, text) in BUILT_IN {
-        let (name, src) = match dir.map(|d| d.join(file)).filter(|p| p.exists()) {
-            Some(path) => match std::fs::read_to_string(&path) {
-                Ok(s) => (path.display().to_string(), s),
-                Err(e) => {
-                    errors.push(FormError {
-                        file: path.display().to_string(),
-                        line: 0,
-                        message: format!("无法读取：{e}"),
-                    });
-                    continue;
-                }
-            },
-            None => (format!("forms/{file}"), text.to_string()),
-        };
-        match Form::parse(key, &name, &src) {
-            Ok(f) => forms.push(f),
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(forms)
-    } else {
-        Err(errors)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -968,6 +1032,117 @@ mod tests {
         let bad = src.replace("valign = \"top\"", "valign = \"middle\"");
         let err = Form::parse("application", "a.toml", &bad).unwrap_err();
         assert!(err.message.contains("未知的 valign“middle”（可用：center、top）"), "{err}");
+    }
+
+    /// Every number of a form file is checked where it is written: NaN, infinity, sign,
+    /// whole-ness and bounds, with the line of the number and a Chinese message.
+    #[test]
+    fn bad_numbers_are_rejected_at_their_line() {
+        let app = include_str!("../../forms/application.toml");
+        let tasks = include_str!("../../forms/tasks.toml");
+        let letter = include_str!("../../forms/letter.toml");
+        for (src, from, to, says) in [
+            (app, "columns = [27, 63, 24, 42]", "columns = [27, nan, 24, 42]", "不能是 nan"),
+            (app, "columns = [27, 63, 24, 42]", "columns = [27, inf, 24, 42]", "不能是 inf"),
+            (app, "columns = [27, 63, 24, 42]", "columns = [27, -63, 24, 42]", "这里是 -63"),
+            (app, "columns = [27, 63, 24, 42]", "columns = [27, 0, 24, 42]", "这里是 0"),
+            (app, "columns = [27, 63, 24, 42]", "columns = [27, 1e300, 24, 42]", "列宽"),
+            (app, "columns = [27, 63, 24, 42]", "columns = [27, \"63\", 24, 42]", "应为数字"),
+            (
+                app,
+                "{ text = \"{工作名称}\", span = 3 }",
+                "{ text = \"{工作名称}\", span = 18446744073709551615 }",
+                "span",
+            ),
+            (app, "{ text = \"{工作名称}\", span = 3 }", "{ text = \"{工作名称}\", span = -1 }", "这里是 -1"),
+            (app, "{ text = \"{工作名称}\", span = 3 }", "{ text = \"{工作名称}\", span = 0 }", "这里是 0"),
+            (app, "{ text = \"{工作名称}\", span = 3 }", "{ text = \"{工作名称}\", span = 2.5 }", "不能是 2.5"),
+            (app, "{ text = \"{工作名称}\", span = 3 }", "{ text = \"{工作名称}\", span = nan }", "不能是 nan"),
+            (
+                app,
+                "{ text = \"{工作名称}\", span = 3 }",
+                "{ text = \"{工作名称}\", span = 4 }",
+                "超出了 columns 的 4 列",
+            ),
+            (
+                app,
+                "{ label = \"协作主题\" }",
+                "{ label = \"协作主题\", rows = 99 }",
+                "rows（向下合并的行数）应为 1 到 14",
+            ),
+            (app, "min_height = 45", "min_height = inf", "不能是 inf"),
+            (app, "min_height = 45", "min_height = -45", "这里是 -45"),
+            (app, "min_height = 45", "min_height = 4500", "min_height（毫米）应为 0 到 225"),
+            (app, "shrink_to = 13", "shrink_to = 19", "不大于 min_height"),
+            (app, "shrink_to = 13", "shrink_to = nan", "不能是 nan"),
+            (tasks, "per_row = 3", "per_row = 0", "这里是 0"),
+            (tasks, "per_row = 3", "per_row = 1000000", "per_row（每行的栏数）应为 1 到 6"),
+            (tasks, "per_row = 3", "per_row = 3.5", "不能是 3.5"),
+            (tasks, "columns = [11, 42.5", "columns = [-inf, 42.5", "不能是 inf"),
+            (letter, "{_14}", "{_nan}", "宽度应为 1–40"),
+            (letter, "{_14}", "{_inf}", "宽度应为 1–40"),
+            (letter, "{_14}", "{_-3}", "宽度应为 1–40"),
+            (letter, "{_14}", "{_1e9}", "宽度应为 1–40"),
+        ] {
+            assert!(src.contains(from), "{from}");
+            let bad = src.replacen(from, to, 1);
+            let err = Form::parse("x", "forms/x.toml", &bad).unwrap_err();
+            let line = bad.lines().position(|l| l.contains(to)).unwrap() + 1;
+            assert_eq!(err.line, line, "{to}: {err}");
+            assert!(err.message.contains(says), "{to}: {err}");
+            let shown = err.to_string();
+            assert!(shown.starts_with(&format!("错误：forms/x.toml:{line}：")), "{shown}");
+            assert!(!shown.contains("expected") && !shown.contains("invalid"), "English left in {shown}");
+        }
+    }
+
+    /// A cell merged down takes its columns in the rows below: a row that then has too many
+    /// cells is the error, at the first cell that does not fit.
+    #[test]
+    fn cells_merged_down_leave_less_room_below() {
+        let app = include_str!("../../forms/application.toml");
+        let bad = app.replacen("{ label = \"协作主题\" }", "{ label = \"协作主题\", rows = 2 }", 1);
+        let err = Form::parse("x", "forms/x.toml", &bad).unwrap_err();
+        let line = bad.lines().position(|l| l.contains("{ label = \"发起部门\" }")).unwrap() + 1;
+        assert_eq!(err.line, line, "{err}");
+        assert!(err.message.contains("超出了 columns 的 4 列"), "{err}");
+        // Room made below (one cell fewer) is accepted.
+        let ok = bad.replacen("{ label = \"发起部门\" }, ", "", 1);
+        assert!(Form::parse("x", "forms/x.toml", &ok).is_ok());
+    }
+
+    /// Counts a form could multiply are bounded: blocks, rows, columns, template length and
+    /// the nesting of optional parts.
+    #[test]
+    fn huge_repeats_and_deep_nesting_are_rejected() {
+        let head = "[form]\nname = \"x\"\nper = \"request\"\nfile_name = \"a\"\ntitle = \"b\"\n";
+        let many_blocks = format!("{head}{}", "[[block]]\ntype = \"rule\"\n".repeat(checks::MAX_BLOCKS + 1));
+        let err = Form::parse("x", "x.toml", &many_blocks).unwrap_err();
+        assert!(err.message.contains("最多 500 个"), "{err}");
+        let many_rows = format!(
+            "{head}[[block]]\ntype = \"table\"\ncolumns = [1]\n{}",
+            "[[block.row]]\ncells = [{ text = \"a\" }]\n".repeat(checks::MAX_ROWS + 1)
+        );
+        let err = Form::parse("x", "x.toml", &many_rows).unwrap_err();
+        assert!(err.message.contains("应有 1 到 200 项"), "{err}");
+        let cols = vec!["1"; checks::MAX_COLUMNS + 1].join(",");
+        let wide = format!("{head}[[block]]\ntype = \"table\"\ncolumns = [{cols}]\n[[block.row]]\ncells = []\n");
+        let err = Form::parse("x", "x.toml", &wide).unwrap_err();
+        assert!(err.message.contains("应有 1 到 20 项"), "{err}");
+        let deep = format!("{}x{}", "[".repeat(checks::MAX_NESTING + 1), "]".repeat(checks::MAX_NESTING + 1));
+        let nested = format!("{head}[[block]]\ntype = \"text\"\ntext = \"{deep}\"\n");
+        let err = Form::parse("x", "x.toml", &nested).unwrap_err();
+        assert!(err.message.contains("套得太深（最多 8 层）"), "{err}");
+        assert_eq!(err.line, 8);
+        let ok = format!("{}x{}", "[".repeat(checks::MAX_NESTING), "]".repeat(checks::MAX_NESTING));
+        assert!(Template::parse(&ok).is_ok());
+        let long =
+            format!("{head}[[block]]\ntype = \"text\"\ntext = \"{}\"\n", "字".repeat(checks::MAX_TEMPLATE_CHARS + 1));
+        let err = Form::parse("x", "x.toml", &long).unwrap_err();
+        assert!(err.message.contains("文字过长"), "{err}");
+        let deep_toml = format!("{head}x = {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = Form::parse("x", "x.toml", &deep_toml).unwrap_err();
+        assert!(err.message.contains("嵌套过深"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,12 @@
 //!   built from a cell ("1.协作内容：{协作内容|。}") thus always ends with 。 (FORMS.md §5).
 //! - `{{` and `}}` stand for a literal `{` and `}`. Square brackets always mark optional
 //!   parts; write full-width brackets 【】［］ for brackets in the text itself.
+//!
+//! A template holds at most [`MAX_TEMPLATE_CHARS`] characters and [`MAX_NESTING`] optional
+//! parts inside one another: rendering walks the parts recursively, and a form file is
+//! input like any other.
 
+use super::checks::{MAX_NESTING, MAX_TEMPLATE_CHARS};
 use crate::model::Inline;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +46,12 @@ impl Template {
     /// Parse a template string.
     pub fn parse(src: &str) -> Result<Template, SyntaxError> {
         let chars: Vec<(usize, char)> = src.char_indices().collect();
+        if chars.len() > MAX_TEMPLATE_CHARS {
+            return Err(SyntaxError {
+                offset: 0,
+                message: format!("文字过长：一段最多 {MAX_TEMPLATE_CHARS} 个字，这里有 {} 个，请分成几段", chars.len()),
+            });
+        }
         let mut stack: Vec<(usize, Vec<Segment>)> = vec![(0, Vec::new())];
         let mut literal = String::new();
         let mut i = 0;
@@ -76,11 +87,11 @@ impl Template {
                         }
                         Segment::Sentence(field.to_string(), mark.to_string())
                     } else if let Some(w) = name.strip_prefix('_') {
-                        let width: f32 = w.parse().ok().filter(|w: &f32| *w > 0.0 && *w <= 40.0).ok_or_else(|| {
-                            SyntaxError {
-                                offset: off, message: format!("空白“{{{name}}}”的宽度应为 1–40 个字")
-                            }
-                        })?;
+                        let width: f32 =
+                            w.parse().ok().filter(|w: &f32| (1.0..=40.0).contains(w)).ok_or_else(|| SyntaxError {
+                                offset: off,
+                                message: format!("空白“{{{name}}}”的宽度应为 1–40 个字"),
+                            })?;
                         Segment::Blank(width)
                     } else if name.is_empty() {
                         return Err(SyntaxError { offset: off, message: "占位符“{}”是空的".into() });
@@ -97,6 +108,12 @@ impl Template {
                     })
                 }
                 '[' => {
+                    if stack.len() > MAX_NESTING {
+                        return Err(SyntaxError {
+                            offset: off,
+                            message: format!("可选部分“[ … ]”套得太深（最多 {MAX_NESTING} 层）"),
+                        });
+                    }
                     flush(&mut literal, &mut stack);
                     stack.push((off, Vec::new()));
                 }

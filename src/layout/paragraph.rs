@@ -23,6 +23,10 @@ const LETTER_SPACED: f32 = 0.25;
 pub struct LineBox {
     pub items: Vec<Item>,
     pub height: f32,
+    /// Where the line begins in the paragraph's content, counted in atoms: one per character
+    /// set, per space and per hard break (other control characters are not set), one per
+    /// character of a blank's width. Cutting a paragraph between lines cuts its content here.
+    pub start: usize,
 }
 
 /// Distance from a line's top to its baseline for text of `size` on an exact `pitch`.
@@ -290,7 +294,7 @@ pub fn layout_paragraph(p: &Paragraph, x0: f32, width: f32) -> Vec<LineBox> {
             };
             let mut items = Vec::new();
             emit(&atoms, span, ce, x0 + left(no) + offset, baseline, size, st.char_spacing, extra, &mut items);
-            LineBox { items, height: pitch }
+            LineBox { items, height: pitch, start: span.start }
         })
         .collect()
 }

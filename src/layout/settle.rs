@@ -6,7 +6,7 @@
 //! cannot repeat a label nor shrink a row, only have to keep rows whole (`cantSplit`).
 
 use super::flow::{band_places, BandPlace};
-use super::table::{needs_settling, split_row};
+use super::table::{cut_to_pages, lay_out_table, needs_settling, split_row};
 use crate::model::{Block, Document, Table};
 
 /// Room kept free at the foot of a page where a decision here depends on what fits, so a
@@ -161,7 +161,22 @@ fn split_rows(d: &mut Document) {
         match split_row(t, r, page_h - p.top, must) {
             Some((first, rest)) => {
                 t.rows[r] = first;
-                t.rows.insert(r + 1, rest);
+                let header: f32 = if t.header_rows == 0 {
+                    0.0
+                } else {
+                    let head = Table {
+                        columns: t.columns.clone(),
+                        rows: t.rows[..t.header_rows.min(r)].to_vec(),
+                        header_rows: t.header_rows,
+                        borders: t.borders,
+                        pad_x: t.pad_x,
+                        pad_y: t.pad_y,
+                    };
+                    lay_out_table(&head, 0.0, page_h).header_height()
+                };
+                for (k, piece) in cut_to_pages(t, rest, page_h - header).into_iter().enumerate() {
+                    t.rows.insert(r + 1 + k, piece);
+                }
             }
             None if !must => t.rows[r].can_split = false,
             None => stuck.push((p.table, r)),

@@ -310,6 +310,45 @@ pub fn needs_settling(t: &Table, page_h: f32) -> bool {
     heights.iter().any(|h| *h > page_h - header)
 }
 
+/// The rest of a cut row (`rest`, a row of `t`'s columns) cut again, page by page, while it
+/// is taller than `room` (a page under the repeated header): such a piece is cut wherever it
+/// lands, and it lands at the top of a page. Cutting it here, on a table of that one row,
+/// costs one layout of what is left per page; found one cut per layout of the whole document
+/// it cost minutes for a cell of Excel's 32 767 characters.
+pub fn cut_to_pages(t: &Table, rest: Row, room: f32) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut rest = rest;
+    // Every cut moves at least one line of the row's text: no more cuts than it has lines
+    // (a guard besides, should a cut ever fail to move on).
+    let mut budget: Option<usize> = None;
+    loop {
+        let single = Table {
+            columns: t.columns.clone(),
+            rows: vec![rest],
+            header_rows: 0,
+            borders: t.borders,
+            pad_x: t.pad_x,
+            pad_y: t.pad_y,
+        };
+        let cells = grid_cells(&single, 0.0);
+        let left = budget.get_or_insert_with(|| cells.iter().map(|c| c.lines.len()).sum::<usize>() + 1);
+        *left = left.saturating_sub(1);
+        let tall = *left > 0 && row_heights(&single, &cells)[0] > room + EPS;
+        let cut = if tall { split_row(&single, 0, room, true) } else { None };
+        let row = single.rows.into_iter().next().expect("one row");
+        match cut {
+            Some((first, more)) => {
+                out.push(first);
+                rest = more;
+            }
+            None => {
+                out.push(row);
+                return out;
+            }
+        }
+    }
+}
+
 /// Fewer lines than this of a cell are never left alone on either side of a split row (as
 /// widow/orphan control keeps two lines of a paragraph), unless the row is taller than a page.
 const MIN_SPLIT_LINES: usize = 2;
@@ -338,13 +377,17 @@ pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row
     let mut cand: Vec<f32> = values.iter().flat_map(|c| c.lines.iter().map(|(ly, l)| ly + l.height)).collect();
     cand.sort_by(f32::total_cmp);
     let cut = cand.into_iter().rev().find(|&y| {
-        let fits = (y + t.pad_y).max(labels_h) <= room + EPS;
+        // Cheap test first: the other tests walk every line, and most candidates of a long
+        // cell lie below the page.
+        if (y + t.pad_y).max(labels_h) > room + EPS {
+            return false;
+        }
         let enough = values.iter().all(|c| {
             let (a, b) = counts(y, c);
             (a == 0 || a >= min_lines.min(c.lines.len())) && (b == 0 || b >= min_lines.min(c.lines.len()))
         });
         let some = values.iter().any(|c| counts(y, c).0 > 0) && values.iter().any(|c| counts(y, c).1 > 0);
-        fits && enough && some && !straddles(y)
+        enough && some && !straddles(y)
     })?;
     let mut first =
         Row { cells: Vec::new(), min_height: 0.0, can_split: false, keep_with_next: false, shrink_to: None };
@@ -394,8 +437,7 @@ fn split_cell(cell: &Cell, grid: &GridCell, t: &Table, cut: f32) -> (Cell, Cell)
         } else if n_above == 0 {
             below.push(p.clone());
         } else {
-            let glyphs: usize = lines[..n_above].iter().map(line_glyphs).sum();
-            let (a, b) = split_content(&p.content, glyphs);
+            let (a, b) = split_content(&p.content, lines[n_above].start);
             above.push(Paragraph { style: ParaStyle { space_after: 0.0, ..p.style }, content: a });
             // The rest continues a paragraph: no first-line indent, no space before.
             below.push(Paragraph { style: ParaStyle { space_before: 0.0, first_indent: 0.0, ..p.style }, content: b });
@@ -414,17 +456,14 @@ fn split_cell(cell: &Cell, grid: &GridCell, t: &Table, cut: f32) -> (Cell, Cell)
     (Cell { paragraphs: above, ..cell.clone() }, Cell { paragraphs: below, ..cell.clone() })
 }
 
-/// Glyphs set on a line: one per character of the paragraph (hard breaks excepted).
-fn line_glyphs(l: &LineBox) -> usize {
-    l.items.iter().map(|i| if let Item::Text(r) = i { r.glyphs.len() } else { 0 }).sum()
-}
-
-/// Split inline content after its first `glyphs` set characters (as the paragraph layout
-/// counts them: every character but hard breaks and control characters; a blank one per
-/// character of width). The hard break that ended the first part's last line is dropped.
-fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>) {
+/// Split inline content after its first `atoms` atoms (as the paragraph layout counts them,
+/// [`LineBox::start`]: every character but control characters other than hard breaks and
+/// tabs; one per character of a blank's width). The hard break that ended the first part's
+/// last line is dropped. Counting hard breaks matters: a cell of empty lines (`\r\n\r\n…`)
+/// sets no glyph, and cut by glyphs it never moved on, cutting the same row for ever.
+fn split_content(content: &[Inline], atoms: usize) -> (Vec<Inline>, Vec<Inline>) {
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    let mut left = glyphs;
+    let mut left = atoms;
     for inline in content {
         if left == 0 {
             b.push(inline.clone());
@@ -449,7 +488,7 @@ fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>
                         at = k;
                         break;
                     }
-                    if ch == '\t' || !ch.is_control() {
+                    if ch == '\n' || ch == '\t' || !ch.is_control() {
                         left -= 1;
                     }
                 }
@@ -460,9 +499,9 @@ fn split_content(content: &[Inline], glyphs: usize) -> (Vec<Inline>, Vec<Inline>
             }
         }
     }
-    if let Some(Inline::Text { text, .. }) = b.first_mut() {
-        if let Some(rest) = text.strip_prefix('\n') {
-            *text = rest.to_string();
+    if let Some(Inline::Text { text, .. }) = a.last_mut() {
+        if let Some(kept) = text.strip_suffix('\n') {
+            *text = kept.to_string();
         }
     }
     (a, b)

@@ -54,10 +54,12 @@ pub fn raw_text(data: &Data) -> Result<Option<String>, String> {
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(dt) => match excel_date(dt) {
             Some(d) => crate::request::format_date(d),
-            None => match dt.as_datetime() {
-                Some(t) if dt.is_datetime() => t.format("%H:%M").to_string(),
-                _ => number_text(dt.as_f64()),
-            },
+            // A time of day is a serial in 0..1; calamine's conversion panics far outside
+            // Excel's range (a date cell holding -1e13), so it is asked only about those.
+            None if dt.is_datetime() && (0.0..1.0).contains(&dt.as_f64()) => {
+                dt.as_datetime().map_or_else(|| number_text(dt.as_f64()), |t| t.format("%H:%M").to_string())
+            }
+            None => number_text(dt.as_f64()),
         },
         Data::DateTimeIso(s) => match iso_date(s) {
             Some(d) => crate::request::format_date(d),

@@ -15,7 +15,9 @@
 //! [`grid::MAX_CELLS`] cells and [`grid::MAX_TEXT_BYTES`] of text.
 
 mod bounds;
-mod cells;
+// Public for tests/fuzz.rs only: the cell parsers are fuzzed directly.
+#[doc(hidden)]
+pub mod cells;
 pub mod columns;
 mod file;
 mod grid;
