@@ -1,80 +1,13 @@
-//! The output folder: safe file names, complete-or-absent writes (temporary file, then
+//! The output folder: complete-or-absent writes (temporary file, then
 //! rename) that never leave the folder, and `manifest.csv` (FORMS.md §6).
 
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Longest file name we write, in bytes (FORMS.md §6), extension included.
-pub const MAX_NAME_BYTES: usize = 200;
-
-/// Make `stem` + `.ext` safe as a file name on Windows, macOS and Linux: characters Windows
-/// forbids become their full-width twins (`/` → `／`, `:` → `：` …) so the name still reads the
-/// same; control characters go; no leading dots or spaces, no trailing dots or spaces; Windows
-/// device names (CON, NUL, COM1 …) get a `_` prefix; at most [`MAX_NAME_BYTES`] bytes.
-/// The result never contains a path separator, so it can never leave the output folder.
-pub fn safe_file_name(stem: &str, ext: &str) -> String {
-    let mut s: String = stem
-        .chars()
-        .filter_map(|c| match c {
-            '/' => Some('／'),
-            '\\' => Some('＼'),
-            ':' => Some('：'),
-            '*' => Some('＊'),
-            '?' => Some('？'),
-            '"' => Some('＂'),
-            '<' => Some('＜'),
-            '>' => Some('＞'),
-            '|' => Some('｜'),
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect();
-    s = s.trim_start_matches(['.', ' ', '\u{3000}']).trim_end_matches(['.', ' ', '\u{3000}']).to_string();
-    if s.is_empty() {
-        s = "未命名".into();
-    }
-    let device = s.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&device.as_str())
-        || ((device.starts_with("COM") || device.starts_with("LPT"))
-            && device.len() == 4
-            && device.as_bytes()[3].is_ascii_digit());
-    if reserved {
-        s.insert(0, '_');
-    }
-    let budget = MAX_NAME_BYTES - ext.len() - 1;
-    if s.len() > budget {
-        let mut cut = budget;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-        s = s.trim_end_matches(['.', ' ']).to_string();
-    }
-    format!("{s}.{ext}")
-}
-
-/// Hands out distinct file names: a second document whose name comes out the same gets
-/// `_2`, `_3` … before the extension (in the order names are asked for).
-#[derive(Default)]
-pub struct NameBook {
-    taken: HashSet<String>,
-}
-
-impl NameBook {
-    pub fn claim(&mut self, stem: &str, ext: &str) -> String {
-        let first = safe_file_name(stem, ext);
-        if self.taken.insert(first.to_lowercase()) {
-            return first;
-        }
-        (2..)
-            .map(|n| safe_file_name(&format!("{stem}_{n}"), ext))
-            .find(|name| self.taken.insert(name.to_lowercase()))
-            .expect("an unused name exists")
-    }
-}
+// Names are made in `crate::names` (the one name book); re-exported here, where the
+// writers look for them.
+pub use crate::names::{safe_file_name, NameBook, MAX_NAME_BYTES};
 
 /// The output folder.
 pub struct OutDir {
@@ -183,37 +116,6 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_safe_everywhere() {
-        assert_eq!(
-            safe_file_name("协作函〔2026〕3号_采购中心_工作联系函", "pdf"),
-            "协作函〔2026〕3号_采购中心_工作联系函.pdf"
-        );
-        assert_eq!(safe_file_name("../../etc/passwd", "pdf"), "／..／etc／passwd.pdf");
-        assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h\\i", "docx"), "a：b＊c？d＂e＜f＞g｜h＼i.docx");
-        assert_eq!(safe_file_name("..hidden", "pdf"), "hidden.pdf");
-        assert_eq!(safe_file_name("x\u{1}y\nz", "pdf"), "xy z.pdf");
-        assert_eq!(safe_file_name("CON", "pdf"), "_CON.pdf");
-        assert_eq!(safe_file_name("...", "pdf"), "未命名.pdf");
-        let long = "长".repeat(300);
-        let n = safe_file_name(&long, "docx");
-        assert!(n.len() <= MAX_NAME_BYTES && n.ends_with(".docx"), "{}", n.len());
-    }
-
-    #[test]
-    fn traversal_never_leaves_the_folder() {
-        let name = safe_file_name("../x", "pdf");
-        assert!(!name.contains('/') && !name.starts_with('.'), "{name}");
-    }
-
-    #[test]
-    fn clashing_names_get_numbered() {
-        let mut book = NameBook::default();
-        assert_eq!(book.claim("a/b", "pdf"), "a／b.pdf");
-        assert_eq!(book.claim("a／b", "pdf"), "a／b_2.pdf");
-        assert_eq!(book.claim("A／B", "pdf"), "A／B_3.pdf");
-    }
 
     #[test]
     fn writes_are_complete_and_manifest_has_bom() {
