@@ -22,3 +22,8 @@ pub mod request;
 pub mod text;
 pub mod typeset;
 pub mod workbook;
+
+/// The tests' one skip rule (tests/common/skip.rs), shared with the unit tests.
+#[cfg(test)]
+#[path = "../tests/common/skip.rs"]
+mod test_skip;

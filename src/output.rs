@@ -80,6 +80,18 @@ pub const MANIFEST_NAME: &str = "manifest.csv";
 const MANIFEST_HEADER: [&str; 10] =
     ["文件", "表单", "格式", "来源行", "编号", "收函部门", "页数", "SHA-256", "状态", "说明"];
 
+/// `cell` as a spreadsheet will show it and never run it: a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a line break would be taken by Excel or LibreOffice for a formula (OWASP "CSV
+/// injection": `=HYPERLINK(…)` in a 编号 becomes a live link), so it gets a leading `'`. File
+/// names never start so (`names` guards them), so the 文件 column is always the true name.
+fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// `manifest.csv` (UTF-8 with BOM so Excel opens it right), written line by line as
 /// documents are made — nothing of the run is held in memory for it — to a temporary file
 /// that becomes `manifest.csv` only when complete.
@@ -99,9 +111,8 @@ impl Manifest {
 
     pub fn push(&mut self, e: &ManifestEntry) -> std::io::Result<()> {
         let pages = e.pages.map(|p| p.to_string()).unwrap_or_default();
-        self.csv.write_record([
-            &e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note,
-        ])?;
+        let cells = [&e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note];
+        self.csv.write_record(cells.map(|c| inert_cell(c).into_owned()))?;
         Ok(())
     }
 
@@ -147,5 +158,38 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    /// Read back as a spreadsheet reads it, no cell of the manifest starts a formula.
+    #[test]
+    fn manifest_cells_are_never_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::create(dir.path()).unwrap();
+        let mut m = Manifest::create(&out).unwrap();
+        let hostile = ["=1+1", "+86 10", "-2", "@SUM(A1)", "\tx", "\r=1", "\n=1", "=HYPERLINK(\"http://x\",\"y\")"];
+        for h in hostile {
+            let e = ManifestEntry {
+                id: h.into(),
+                to_dept: h.into(),
+                note: h.into(),
+                source: h.into(),
+                status: "未生成".into(),
+                ..Default::default()
+            };
+            m.push(&e).unwrap();
+        }
+        m.push(&ManifestEntry { id: "协作函〔2026〕1号".into(), note: "a=b-c".into(), ..Default::default() }).unwrap();
+        let text = std::fs::read_to_string(m.finish().unwrap()).unwrap();
+        let mut r =
+            csv::ReaderBuilder::new().has_headers(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), hostile.len() + 1);
+        for (row, h) in rows.iter().zip(hostile) {
+            for col in [3, 4, 5, 9] {
+                assert_eq!(&row[col], format!("'{h}"), "{row:?}");
+            }
+        }
+        assert_eq!(&rows[hostile.len()][4], "协作函〔2026〕1号");
+        assert_eq!(&rows[hostile.len()][9], "a=b-c");
     }
 }
