@@ -215,3 +215,32 @@ fn manifest_cells_never_run_as_formulas() {
     let listed: HashSet<String> = records.iter().skip(1).map(|r| r[0].clone()).collect();
     assert_eq!(listed, on_disk);
 }
+
+/// Invisible and spoofing characters in a cell (a right-to-left override, zero-width space,
+/// C1 control, BOM, non-character) reach neither the .docx nor the PDF, and the cell is named
+/// in a warning.
+#[test]
+fn invisible_characters_never_reach_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = "付款\u{202E}007\u{202C}元\u{200B}整\u{85}\u{9F}\u{FEFF}\u{FDD0}";
+    let wb = workbook(dir.path(), &[row("协作函〔2026〕1号", "采购中心", work)]);
+    let out = dir.path().join("out");
+    let (o, _) =
+        gongwen_within(LIMIT, &["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("警告：") && stderr(&o).contains("E2"), "{}", stderr(&o));
+    let hidden = ['\u{202E}', '\u{202C}', '\u{200B}', '\u{85}', '\u{9F}', '\u{FEFF}', '\u{FDD0}'];
+    let docx = files_with_ext(&out, "docx");
+    assert_eq!(docx.len(), 1);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&docx[0]).unwrap()).unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut body).unwrap();
+    assert!(body.contains("付款007元整"), "the cleaned text is in the .docx");
+    assert!(!body.contains(hidden), "a hidden character reached the .docx");
+    if have("pdftotext") {
+        let pdf = files_with_ext(&out, "pdf");
+        let text = squeezed(&pdftotext(&pdf[0]));
+        assert!(text.contains("付款007元整"), "{text}");
+        assert!(!text.contains(hidden), "a hidden character reached the PDF");
+    }
+}
