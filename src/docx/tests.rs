@@ -864,7 +864,7 @@ fn control_characters_are_stripped_and_breaks_kept() {
     let bytes = write_docx(&doc);
     let pkg = Package::read(&bytes);
     for (name, content) in pkg.parts.iter().filter(|(name, _)| !pkg.binary.contains_key(*name)) {
-        assert!(content.chars().all(super::xml::is_xml_char), "{name} holds only XML characters");
+        assert!(content.chars().all(crate::text::is_xml_char), "{name} holds only XML characters");
         assert!(!content.contains("&#"), "{name} has no character references");
     }
     let document = pkg.xml("word/document.xml");

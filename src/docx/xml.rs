@@ -67,8 +67,6 @@ impl Xml {
     }
 }
 
-pub use crate::text::is_xml_char;
-
 /// `text` without what must not reach a file: characters XML 1.0 cannot hold (control
 /// characters, U+FFFE, U+FFFF) and the rest of `crate::text::is_hidden` (zero-width, bidi
 /// controls, non-characters). Text is cleaned where it enters; this is the last guard, for
