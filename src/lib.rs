@@ -2,8 +2,9 @@
 //!
 //! Flow: `workbook` reads and validates the rows into `request` values; `forms` turns one
 //! request into a format-neutral `model::Document` using the form definitions in `forms/`;
-//! `docx` and `pdf` (with its `layout` engine) render that document; `output` names, writes
-//! and lists the files; `generate` runs a whole batch in parallel and `bundle` makes the print
+//! `docx` and `pdf` (with its `layout` engine) render that document; `names` makes every file name (one name
+//! book per run), `output` writes and lists the files; `text` decides which characters may
+//! reach a file; `generate` runs a whole batch in parallel and `bundle` makes the print
 //! bundles; `fonts` holds the bundled faces; `typeset` the
 //! Chinese typesetting rules (punctuation compression) both writers apply. The command line is `src/main.rs`.
 
@@ -14,8 +15,15 @@ pub mod forms;
 pub mod generate;
 pub mod layout;
 pub mod model;
+pub mod names;
 pub mod output;
 pub mod pdf;
 pub mod request;
+pub mod text;
 pub mod typeset;
 pub mod workbook;
+
+/// The tests' one skip rule (tests/common/skip.rs), shared with the unit tests.
+#[cfg(test)]
+#[path = "../tests/common/skip.rs"]
+mod test_skip;

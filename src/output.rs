@@ -1,83 +1,16 @@
-//! The output folder: safe file names, complete-or-absent writes (temporary file, then
+//! The output folder: complete-or-absent writes (temporary file, then
 //! rename) that never leave the folder, and `manifest.csv` (FORMS.md §6).
 
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod record;
 pub use record::Record;
 
-/// Longest file name we write, in bytes (FORMS.md §6), extension included.
-pub const MAX_NAME_BYTES: usize = 200;
-
-/// Make `stem` + `.ext` safe as a file name on Windows, macOS and Linux: characters Windows
-/// forbids become their full-width twins (`/` → `／`, `:` → `：` …) so the name still reads the
-/// same; control characters go; no leading dots or spaces, no trailing dots or spaces; Windows
-/// device names (CON, NUL, COM1 …) get a `_` prefix; at most [`MAX_NAME_BYTES`] bytes.
-/// The result never contains a path separator, so it can never leave the output folder.
-pub fn safe_file_name(stem: &str, ext: &str) -> String {
-    let mut s: String = stem
-        .chars()
-        .filter_map(|c| match c {
-            '/' => Some('／'),
-            '\\' => Some('＼'),
-            ':' => Some('：'),
-            '*' => Some('＊'),
-            '?' => Some('？'),
-            '"' => Some('＂'),
-            '<' => Some('＜'),
-            '>' => Some('＞'),
-            '|' => Some('｜'),
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect();
-    s = s.trim_start_matches(['.', ' ', '\u{3000}']).trim_end_matches(['.', ' ', '\u{3000}']).to_string();
-    if s.is_empty() {
-        s = "未命名".into();
-    }
-    let device = s.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&device.as_str())
-        || ((device.starts_with("COM") || device.starts_with("LPT"))
-            && device.len() == 4
-            && device.as_bytes()[3].is_ascii_digit());
-    if reserved {
-        s.insert(0, '_');
-    }
-    let budget = MAX_NAME_BYTES - ext.len() - 1;
-    if s.len() > budget {
-        let mut cut = budget;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-        s = s.trim_end_matches(['.', ' ']).to_string();
-    }
-    format!("{s}.{ext}")
-}
-
-/// Hands out distinct file names: a second document whose name comes out the same gets
-/// `_2`, `_3` … before the extension (in the order names are asked for).
-#[derive(Default)]
-pub struct NameBook {
-    taken: HashSet<String>,
-}
-
-impl NameBook {
-    pub fn claim(&mut self, stem: &str, ext: &str) -> String {
-        let first = safe_file_name(stem, ext);
-        if self.taken.insert(first.to_lowercase()) {
-            return first;
-        }
-        (2..)
-            .map(|n| safe_file_name(&format!("{stem}_{n}"), ext))
-            .find(|name| self.taken.insert(name.to_lowercase()))
-            .expect("an unused name exists")
-    }
-}
+// Names are made in `crate::names` (the one name book); re-exported here, where the
+// writers look for them.
+pub use crate::names::{safe_file_name, NameBook, MAX_NAME_BYTES};
 
 /// The output folder of one run: created if needed, locked for the run (a second run into it
 /// is refused, see [`OpenError::Busy`]), swept of the temporary files a killed run left, and
@@ -304,6 +237,18 @@ pub const MANIFEST_NAME: &str = "manifest.csv";
 const MANIFEST_HEADER: [&str; 10] =
     ["文件", "表单", "格式", "来源行", "编号", "收函部门", "页数", "SHA-256", "状态", "说明"];
 
+/// `cell` as a spreadsheet will show it and never run it: a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a line break would be taken by Excel or LibreOffice for a formula (OWASP "CSV
+/// injection": `=HYPERLINK(…)` in a 编号 becomes a live link), so it gets a leading `'`. File
+/// names never start so (`names` guards them), so the 文件 column is always the true name.
+fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// `manifest.csv` (UTF-8 with BOM so Excel opens it right), written line by line as
 /// documents are made — nothing of the run is held in memory for it — to a temporary file
 /// that becomes `manifest.csv` only when complete.
@@ -323,9 +268,8 @@ impl Manifest {
 
     pub fn push(&mut self, e: &ManifestEntry) -> std::io::Result<()> {
         let pages = e.pages.map(|p| p.to_string()).unwrap_or_default();
-        self.csv.write_record([
-            &e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note,
-        ])?;
+        let cells = [&e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note];
+        self.csv.write_record(cells.map(|c| inert_cell(c).into_owned()))?;
         Ok(())
     }
 
@@ -340,37 +284,6 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_safe_everywhere() {
-        assert_eq!(
-            safe_file_name("协作函〔2026〕3号_采购中心_工作联系函", "pdf"),
-            "协作函〔2026〕3号_采购中心_工作联系函.pdf"
-        );
-        assert_eq!(safe_file_name("../../etc/passwd", "pdf"), "／..／etc／passwd.pdf");
-        assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h\\i", "docx"), "a：b＊c？d＂e＜f＞g｜h＼i.docx");
-        assert_eq!(safe_file_name("..hidden", "pdf"), "hidden.pdf");
-        assert_eq!(safe_file_name("x\u{1}y\nz", "pdf"), "xy z.pdf");
-        assert_eq!(safe_file_name("CON", "pdf"), "_CON.pdf");
-        assert_eq!(safe_file_name("...", "pdf"), "未命名.pdf");
-        let long = "长".repeat(300);
-        let n = safe_file_name(&long, "docx");
-        assert!(n.len() <= MAX_NAME_BYTES && n.ends_with(".docx"), "{}", n.len());
-    }
-
-    #[test]
-    fn traversal_never_leaves_the_folder() {
-        let name = safe_file_name("../x", "pdf");
-        assert!(!name.contains('/') && !name.starts_with('.'), "{name}");
-    }
-
-    #[test]
-    fn clashing_names_get_numbered() {
-        let mut book = NameBook::default();
-        assert_eq!(book.claim("a/b", "pdf"), "a／b.pdf");
-        assert_eq!(book.claim("a／b", "pdf"), "a／b_2.pdf");
-        assert_eq!(book.claim("A／B", "pdf"), "A／B_3.pdf");
-    }
 
     #[test]
     fn writes_are_complete_and_manifest_has_bom() {
@@ -402,5 +315,38 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    /// Read back as a spreadsheet reads it, no cell of the manifest starts a formula.
+    #[test]
+    fn manifest_cells_are_never_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::create(dir.path()).unwrap();
+        let mut m = Manifest::create(&out).unwrap();
+        let hostile = ["=1+1", "+86 10", "-2", "@SUM(A1)", "\tx", "\r=1", "\n=1", "=HYPERLINK(\"http://x\",\"y\")"];
+        for h in hostile {
+            let e = ManifestEntry {
+                id: h.into(),
+                to_dept: h.into(),
+                note: h.into(),
+                source: h.into(),
+                status: "未生成".into(),
+                ..Default::default()
+            };
+            m.push(&e).unwrap();
+        }
+        m.push(&ManifestEntry { id: "协作函〔2026〕1号".into(), note: "a=b-c".into(), ..Default::default() }).unwrap();
+        let text = std::fs::read_to_string(m.finish().unwrap()).unwrap();
+        let mut r =
+            csv::ReaderBuilder::new().has_headers(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), hostile.len() + 1);
+        for (row, h) in rows.iter().zip(hostile) {
+            for col in [3, 4, 5, 9] {
+                assert_eq!(&row[col], format!("'{h}"), "{row:?}");
+            }
+        }
+        assert_eq!(&rows[hostile.len()][4], "协作函〔2026〕1号");
+        assert_eq!(&rows[hostile.len()][9], "a=b-c");
     }
 }

@@ -67,14 +67,12 @@ impl Xml {
     }
 }
 
-/// Is `c` allowed by the XML 1.0 `Char` production? (Rust `char`s are never surrogates.)
-pub fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// `text` without the characters XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF).
+/// `text` without what must not reach a file: characters XML 1.0 cannot hold (control
+/// characters, U+FFFE, U+FFFF) and the rest of `crate::text::is_hidden` (zero-width, bidi
+/// controls, non-characters). Text is cleaned where it enters; this is the last guard, for
+/// text from form files and anything else that did not pass there.
 pub fn clean_xml_text(text: &str) -> String {
-    text.chars().filter(|&c| is_xml_char(c)).collect()
+    text.chars().filter(|&c| c == '\t' || c == '\n' || c == '\r' || !crate::text::is_hidden(c)).collect()
 }
 
 #[cfg(test)]
@@ -87,5 +85,12 @@ mod tests {
         x.text_element("w:t", &[("a", &"x\u{1}<\"")], "a&b\u{0}\u{b}c\u{FFFF}");
         let s = x.finish();
         assert!(s.ends_with("<w:t a=\"x&lt;&quot;\">a&amp;bc</w:t>"), "{s}");
+    }
+
+    #[test]
+    fn hidden_and_spoofing_characters_never_reach_the_xml() {
+        let mut x = Xml::new();
+        x.text("付款\u{202E}007\u{202C}元\u{200B}\u{FEFF}\u{85}\u{9F}\u{7F}\u{FDD0}\u{1FFFF}\t\n");
+        assert!(x.finish().ends_with("付款007元\t\n"));
     }
 }

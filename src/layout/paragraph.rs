@@ -90,7 +90,8 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
                     let (ch, kind) = match ch {
                         '\n' => ('\n', AtomKind::HardBreak),
                         '\t' | ' ' | '\u{a0}' => (' ', AtomKind::Space),
-                        c if c.is_control() => continue,
+                        // The last guard of `crate::text`'s rule: what draws nothing is not drawn.
+                        c if crate::text::is_hidden(c) => continue,
                         c => (c, AtomKind::Glyph),
                     };
                     let atom = if kind == AtomKind::HardBreak {

@@ -70,31 +70,11 @@ pub fn raw_text(data: &Data) -> Result<Option<String>, String> {
     }))
 }
 
-/// Characters XML 1.0 cannot hold: C0 controls other than tab and line feed (carriage
-/// returns are turned into line feeds first), U+FFFE and U+FFFF.
-fn is_xml_forbidden(ch: char) -> bool {
-    (ch < ' ' && ch != '\t' && ch != '\n') || ch == '\u{FFFE}' || ch == '\u{FFFF}'
-}
-
-/// Text cleaned for the documents: line breaks normalised to `\n`, forbidden control
-/// characters removed, surrounding whitespace (ASCII and full-width) trimmed.
-/// The flag says whether any control character was removed.
+/// Text cleaned for the documents by the one rule of `crate::text` (line breaks normalised
+/// to `\n`; controls, non-characters, zero-width and bidi controls removed; surrounding
+/// whitespace trimmed). The flag says whether any character was removed.
 pub fn clean_text(raw: &str) -> (String, bool) {
-    let needs_work = raw.chars().any(|c| c == '\r' || is_xml_forbidden(c));
-    if !needs_work {
-        return (raw.trim().to_string(), false);
-    }
-    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let mut removed = false;
-    let kept: String = unified
-        .chars()
-        .filter(|&c| {
-            let bad = is_xml_forbidden(c);
-            removed |= bad;
-            !bad
-        })
-        .collect();
-    (kept.trim().to_string(), removed)
+    crate::text::clean(raw)
 }
 
 /// Replace full-width digits and date punctuation by their ASCII forms.

@@ -1,13 +1,17 @@
 //! Shared helpers for the end-to-end tests: run the `gongwen` binary, build workbooks, and read
 //! outputs back with the poppler tools and LibreOffice.
 //!
-//! Tests that need an external tool skip (saying so) when it is missing, so `cargo test` works
-//! on a machine with only Rust; CI sets `GONGWEN_REQUIRE_TOOLS=1`, which turns a skip into a
-//! failure.
+//! Tests that need an external tool skip (saying so, through [`skip`]) when it is missing, so
+//! `cargo test` works on a machine with only Rust; CI sets `GONGWEN_REQUIRE_TOOLS=1`, which
+//! turns a skip into a failure.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+mod skip;
+pub use skip::skip;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,6 +36,43 @@ pub fn gongwen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongwen")).args(args).output().expect("run gongwen")
 }
 
+/// Run `gongwen` with `args`, killed if it has not finished after `limit`: returns its output
+/// and the wall time it took; a run that had to be killed fails the test (it hung).
+pub fn gongwen_within(limit: Duration, args: &[&str]) -> (Output, Duration) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gongwen");
+    // Drained on their own threads, so a chatty run cannot stall on a full pipe.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for gongwen") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gongwen {args:?} did not finish within {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let took = start.elapsed();
+    let output = Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() };
+    (output, took)
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -40,10 +81,7 @@ pub fn stderr(o: &Output) -> String {
 pub fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok() || Command::new(tool).arg("--version").output().is_ok();
     if !ok {
-        if std::env::var_os("GONGWEN_REQUIRE_TOOLS").is_some() {
-            panic!("{tool} is required (GONGWEN_REQUIRE_TOOLS is set) but not installed");
-        }
-        eprintln!("SKIP: {tool} is not installed");
+        skip(&format!("checks that use {tool}"), &format!("{tool} is not installed"));
     }
     ok
 }
@@ -317,9 +355,6 @@ pub fn checkdocs_tool() -> Option<PathBuf> {
     if tool.exists() {
         return Some(tool);
     }
-    if std::env::var_os("GONGWEN_REQUIRE_TOOLS").is_some() {
-        panic!("checkdocs not found at {}", tool.display());
-    }
-    eprintln!("SKIP: checkdocs not found at {} (set GONGWEN_CHECKDOCS)", tool.display());
+    skip("checkdocs", &format!("not found at {} (set GONGWEN_CHECKDOCS)", tool.display()));
     None
 }
