@@ -14,6 +14,7 @@ pub mod forms;
 pub mod generate;
 pub mod layout;
 pub mod model;
+pub mod oserror;
 pub mod output;
 pub mod pdf;
 pub mod request;

@@ -7,9 +7,9 @@
 
 mod cli;
 
-use clap::Parser;
-use cli::{Cli, Command, FormsAction};
-use gongwen::generate::{self, Format, Progress};
+use cli::{Command, FormsAction};
+use gongwen::generate::{self, Progress};
+use gongwen::oserror::{reason, reason_writing};
 use gongwen::output::OutDir;
 use gongwen::workbook::{self, Severity, Workbook};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -102,7 +102,7 @@ fn apply_seals(wb: &mut Workbook, options: &[String], size: f32) -> Result<(), S
 /// `gongwen forms export DIR`: the built-in form files, for editing.
 fn export_forms(dir: &Path, force: bool) -> ExitCode {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        return cannot_run(format!("无法创建文件夹 {}：{e}", dir.display()));
+        return cannot_run(format!("无法创建文件夹 {}：{}", dir.display(), reason(&e)));
     }
     for (_, file, text) in gongwen::forms::BUILT_IN {
         let path = dir.join(file);
@@ -110,17 +110,13 @@ fn export_forms(dir: &Path, force: bool) -> ExitCode {
             return cannot_run(format!("{} 已存在；要覆盖请加 --force", path.display()));
         }
         if let Err(e) = std::fs::write(&path, text) {
-            return cannot_run(format!("无法写入 {}：{e}", path.display()));
+            return cannot_run(format!("无法写入 {}：{}", path.display(), reason_writing(&e)));
         }
         eprintln!("已写出 {}", path.display());
     }
     eprintln!("修改后运行：gongwen generate 工作簿.xlsx --forms-dir {}", dir.display());
     ExitCode::SUCCESS
 }
-
-/// The forms `--forms` may name, with their Chinese names; those not yet built say so.
-const FORM_KEYS: &[(&str, &str, bool)] =
-    &[("letter", "工作联系函", true), ("application", "协作需求申请表", true), ("tasks", "协作任务拆分清单", true)];
 
 fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("错误：{msg}");
@@ -141,27 +137,14 @@ fn errors(wb: &Workbook) -> usize {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(c) => c,
-        Err(e) => {
-            // Help and version go to stdout as clap writes them; a usage error gets a line in
-            // Chinese first, then clap's details and usage.
-            if !e.use_stderr() {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
-            }
-            use clap::error::ErrorKind as K;
-            let hint = match e.kind() {
-                K::MissingRequiredArgument | K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => {
-                    "缺少参数。常用：gongwen generate 工作簿.xlsx -o 输出文件夹；gongwen check 工作簿.xlsx；gongwen template"
-                }
-                K::InvalidSubcommand => "没有这个命令。可用：generate、check、template、forms export（gongwen --help 查看说明）",
-                K::UnknownArgument => "没有这个选项（gongwen generate --help 查看所有选项）",
-                K::InvalidValue | K::ValueValidation => "选项的值不对",
-                _ => "命令行有误",
-            };
-            eprintln!("错误：{hint}");
-            let _ = e.print();
+        Err(cli::Exit::Show(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(cli::Exit::Usage(line)) => {
+            eprintln!("{line}");
             return ExitCode::from(2);
         }
     };
@@ -203,29 +186,19 @@ fn main() -> ExitCode {
             no_embed_fonts,
         } => {
             let started = Instant::now();
-            let mut keys = Vec::new();
-            for f in &forms {
-                match FORM_KEYS.iter().find(|(k, _, _)| k == f) {
-                    Some((_, name, false)) => return cannot_run(format!("表单“{f}”（{name}）尚未提供")),
-                    Some((k, _, true)) => keys.push(*k),
-                    None => return cannot_run(format!("未知的表单“{f}”，可用：letter、application、tasks")),
-                }
-            }
-            let mut formats = Vec::new();
-            for f in &format {
-                match f.as_str() {
-                    "docx" => formats.push(Format::Docx),
-                    "pdf" => formats.push(Format::Pdf),
-                    other => return cannot_run(format!("未知的格式“{other}”，可用：docx、pdf")),
-                }
-            }
-            formats.sort();
-            formats.dedup();
+            let keys = match cli::chosen_forms(&forms) {
+                Ok(k) => k,
+                Err(msg) => return cannot_run(msg),
+            };
+            let formats = match cli::chosen_formats(&format) {
+                Ok(f) => f,
+                Err(msg) => return cannot_run(msg),
+            };
             let all_forms = match gongwen::forms::load(forms_dir.as_deref()) {
                 Ok(f) => f,
                 Err(errs) => {
                     for e in &errs {
-                        eprintln!("表单定义有误：{e}");
+                        eprintln!("错误：表单定义有误：{e}");
                     }
                     return ExitCode::from(2);
                 }
@@ -248,7 +221,7 @@ fn main() -> ExitCode {
             }
             let out = match OutDir::create(&out) {
                 Ok(o) => o,
-                Err(e) => return cannot_run(format!("无法创建输出文件夹 {}：{e}", out.display())),
+                Err(e) => return cannot_run(format!("无法创建输出文件夹 {}：{}", out.display(), reason(&e))),
             };
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let bar = Bar::new();
@@ -257,7 +230,7 @@ fn main() -> ExitCode {
             bar.finish();
             let report = match report {
                 Ok(r) => r,
-                Err(e) => return cannot_run(format!("无法写入 {}：{}", e.file, e.error)),
+                Err(e) => return cannot_run(format!("无法写入 {}：{}", e.file, reason_writing(&e.error))),
             };
             let made: Vec<String> = report
                 .counts

@@ -249,7 +249,7 @@ fn dates_and_numbers_from_real_cells() {
 fn usage_errors_say_what_to_do_in_chinese() {
     let o = gongwen(&["generate"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("错误：缺少参数"), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("错误：缺少工作簿：应写作 gongwen generate"), "{}", stderr(&o));
     let o = gongwen(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("没有这个命令"), "{}", stderr(&o));

@@ -56,7 +56,7 @@ impl SealLoader {
 fn read_png(path: &Path, shown: &str, width_mm: f32) -> Result<SealImage, String> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("印章：找不到图片“{shown}”"),
-        _ => format!("印章：无法读取“{shown}”（{e}）"),
+        _ => format!("印章：无法读取“{shown}”（{}）", crate::oserror::reason(&e)),
     })?;
     // Decode it whole now: a damaged file is this cell's problem, not a failed PDF later.
     let not_png = || format!("印章：“{shown}”不是有效的 PNG 图片；请另存为 PNG（透明背景最好）");

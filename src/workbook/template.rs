@@ -22,19 +22,11 @@ pub enum TemplateError {
     #[error("文件已存在：{}。为免覆盖已填写的内容，请用 -o 换一个文件名，或先删除该文件", .0.display())]
     Exists(PathBuf),
     /// Creating or writing the file failed.
-    #[error("无法写入 {}：{}", path.display(), io_reason(source))]
+    #[error("无法写入 {}：{}", path.display(), crate::oserror::reason_writing(source))]
     Write { path: PathBuf, source: std::io::Error },
     /// rust_xlsxwriter refused the workbook (a bug in this module).
     #[error("无法生成模板工作簿：{0}")]
     Build(#[from] XlsxError),
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "所在文件夹不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
-        _ => e.to_string(),
-    }
 }
 
 /// Write the input template workbook to `path`. Refuses (with [`TemplateError::Exists`]) when
