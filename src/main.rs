@@ -1,5 +1,8 @@
 //! The `gongwen` command line — `generate`, `check`, `template`, `forms export` — its exit
-//! statuses, progress bar and the messages users read (in Chinese, on stderr).
+//! statuses, progress bar and the messages users read: in Chinese, each problem a line starting
+//! with 错误： or 警告：. `check`'s report (problems and summary) goes to stdout so it can be
+//! saved; everything else to stderr. Lines that are not problems: the summaries `检查通过：…`,
+//! `发现 N 个错误…`, `完成：…`, and `已写出 …` / `修改后运行：…` after `template` / `forms export`.
 //!
 //! Exit status: 0 every row produced; 1 some rows had problems (good rows still produced;
 //! with `--strict` nothing is written); 2 cannot run (unreadable file, missing sheet or
@@ -123,11 +126,32 @@ fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Read the workbook and print every problem, one per line. `Err` = cannot run (exit 2).
-fn read(path: &Path) -> Result<Workbook, ExitCode> {
+/// Where the workbook's problems are listed: `check`'s report goes to stdout, so it can be
+/// saved (`gongwen check x.xlsx > 报告.txt`); `generate` keeps stdout free and uses stderr.
+#[derive(Clone, Copy, PartialEq)]
+enum Report {
+    Stdout,
+    Stderr,
+}
+
+impl Report {
+    /// One line. A closed pipe (`gongwen check x.xlsx | head`) is not an error of the
+    /// workbook: the rest of the report is dropped quietly rather than panicking in `println!`.
+    fn line(self, text: impl std::fmt::Display) {
+        use std::io::Write;
+        let _ = match self {
+            Report::Stdout => writeln!(std::io::stdout().lock(), "{text}"),
+            Report::Stderr => writeln!(std::io::stderr().lock(), "{text}"),
+        };
+    }
+}
+
+/// Read the workbook and list every problem, one per line. `Err` = cannot run (exit 2); why
+/// is on stderr whatever `report` says, so a saved report never hides that nothing was checked.
+fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
     let wb = workbook::read_workbook(path).map_err(cannot_run)?;
     for p in &wb.problems {
-        eprintln!("{p}");
+        report.line(p);
     }
     Ok(wb)
 }
@@ -158,17 +182,22 @@ fn main() -> ExitCode {
             Err(e) => cannot_run(e),
         },
         Command::Check { workbook } => {
-            let wb = match read(&workbook) {
+            let wb = match read(&workbook, Report::Stdout) {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };
             let n = errors(&wb);
             let warnings = wb.problems.len() - n;
             if n == 0 {
-                eprintln!("检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条", wb.requests.len(), wb.tasks.len());
+                Report::Stdout.line(format!(
+                    "检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条",
+                    wb.requests.len(),
+                    wb.tasks.len()
+                ));
                 ExitCode::SUCCESS
             } else {
-                eprintln!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len());
+                Report::Stdout
+                    .line(format!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len()));
                 ExitCode::from(1)
             }
         }
@@ -207,7 +236,7 @@ fn main() -> ExitCode {
             if !(10.0..=80.0).contains(&seal_size) {
                 return cannot_run(format!("--seal-size {seal_size}：印章直径应在 10–80 毫米之间"));
             }
-            let mut wb = match read(&workbook) {
+            let mut wb = match read(&workbook, Report::Stderr) {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };

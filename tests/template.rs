@@ -27,7 +27,7 @@ fn the_template_checks_clean() {
     let dir = tempfile::tempdir().unwrap();
     let path = template_via_cli(dir.path());
     let o = gongwen(&["check", path.to_str().unwrap()]);
-    let err = stderr(&o);
+    let err = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("1 条协作需求、2 条任务；警告 0 条"), "{err}");
 }

@@ -31,12 +31,13 @@ impl Problem {
     }
 }
 
-/// `协作需求!D7 发函日期：…` for errors, `警告：协作需求!J5 协作内容：…` for warnings.
+/// `错误：协作需求!D7 发函日期：…` for errors, `警告：协作需求!J5 协作内容：…` for warnings.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.severity == Severity::Warning {
-            f.write_str("警告：")?;
-        }
+        f.write_str(match self.severity {
+            Severity::Error => "错误：",
+            Severity::Warning => "警告：",
+        })?;
         match &self.cell {
             Some(cell) => write!(f, "{}!{} {}", self.sheet, cell, self.message),
             None => write!(f, "{} {}", self.sheet, self.message),
@@ -80,7 +81,7 @@ mod tests {
             cell: Some("D7".into()),
             message: "发函日期：必填，不能为空".into(),
         };
-        assert_eq!(p.to_string(), "协作需求!D7 发函日期：必填，不能为空");
+        assert_eq!(p.to_string(), "错误：协作需求!D7 发函日期：必填，不能为空");
         let w = Problem { severity: Severity::Warning, cell: None, ..p };
         assert_eq!(w.to_string(), "警告：协作需求 发函日期：必填，不能为空");
     }

@@ -32,6 +32,10 @@ pub fn gongwen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongwen")).args(args).output().expect("run gongwen")
 }
 
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
