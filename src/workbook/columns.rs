@@ -17,6 +17,8 @@ pub enum Kind {
     AnnexList,
     /// An e-mail address.
     Email,
+    /// A phone number, kept as written (a number cell may have lost its leading 0).
+    Phone,
     /// Free text expected to be one of these values (anything else is a warning).
     Choice(&'static [&'static str]),
     /// A positive whole number (任务 序号).
@@ -129,7 +131,7 @@ pub static REQUESTS: Sheet<ReqField> = Sheet {
         col(ReqField::DeliveryCriteria, "交付标准", "delivery_criteria", REQ, Kind::Text),
         col(ReqField::DueDate, "完成时限", "due_date", REQ, Kind::Date),
         col(ReqField::Contact, "对接人", "contact", REQ, Kind::Text),
-        col(ReqField::Phone, "联系电话", "phone", REQ, Kind::Text),
+        col(ReqField::Phone, "联系电话", "phone", REQ, Kind::Phone),
         col(ReqField::Email, "电子邮箱", "email", OPT, Kind::Email),
         col(ReqField::ConsultBy, "协商截止日期", "consult_by", OPT, Kind::Date),
         col(ReqField::Annex, "附件", "annex", OPT, Kind::AnnexList),

@@ -275,6 +275,16 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                 report(Severity::Error, format!("{h}：“{shown}”只有时间、没有日期（{DATE_HINT}）"));
                 None
             }
+            Err(DateError::NoYear(shown, m, d)) => {
+                let year = chrono::Local::now().year();
+                report(Severity::Error, format!("{h}：“{shown}”缺少年份，请写完整日期，如 {year}年{m}月{d}日"));
+                None
+            }
+            Err(DateError::ShortYear(shown, date)) => {
+                let full = crate::request::format_date(date);
+                report(Severity::Error, format!("{h}：“{shown}”的年份只有两位，请写完整的四位年份，如 {full}"));
+                None
+            }
         },
         Kind::Seq => match cells::cell_seq(cell) {
             Ok(n) => n.map(Value::Seq),
@@ -291,7 +301,7 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                 None
             }
         },
-        Kind::Text | Kind::Choice(_) | Kind::Email | Kind::DeptList | Kind::AnnexList => {
+        Kind::Text | Kind::Choice(_) | Kind::Email | Kind::Phone | Kind::DeptList | Kind::AnnexList => {
             let text = read_text(h, cell, report)?;
             match column.kind {
                 Kind::Choice(allowed) => {
@@ -303,16 +313,30 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                     }
                     Some(Value::Text(text))
                 }
-                Kind::Email => {
-                    if cells::is_email(&text) {
-                        Some(Value::Text(text))
-                    } else {
+                Kind::Email => match cells::email_problem(&text) {
+                    None => Some(Value::Text(text)),
+                    Some(why) => {
                         report(
                             Severity::Error,
-                            format!("{h}：“{text}”不是有效的电子邮箱地址（应如 zhangsan@example.com，不含空格）"),
+                            format!("{h}：“{text}”不是有效的电子邮箱地址：{why}；应如 zhangsan@example.com"),
                         );
                         None
                     }
+                },
+                Kind::Phone => {
+                    // Only a number cell can have lost a 0: text keeps what was typed.
+                    if matches!(cell, Data::Int(_) | Data::Float(_)) {
+                        if let Some(likely) = cells::lost_leading_zero(&text) {
+                            report(
+                                Severity::Warning,
+                                format!(
+                                    "{h}：{text} 是以数字填写的，开头的 0 可能已丢失（是不是 {likely}？）；\
+                                     请把单元格设为文本格式后重新填写完整号码"
+                                ),
+                            );
+                        }
+                    }
+                    Some(Value::Text(text))
                 }
                 Kind::DeptList => {
                     let (depts, repeats) = cells::split_depts(&text);

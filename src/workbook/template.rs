@@ -171,7 +171,7 @@ fn task_guide(field: TaskField) -> Guide {
 /// How to fill a column of this kind, for its note; `None` when the meaning says enough.
 fn kind_hint(kind: Kind) -> Option<String> {
     Some(match kind {
-        Kind::Text | Kind::Email => return None,
+        Kind::Text | Kind::Email | Kind::Phone => return None,
         Kind::Date => "填日期，如 2026-03-05 或 2026年3月5日".to_string(),
         Kind::Choice(values) => format!("从下拉列表选择：{}", values.join(" / ")),
         Kind::DeptList => "多个部门用“、”分隔，每个部门各生成一份联系函".to_string(),
@@ -234,7 +234,7 @@ fn body_format(kind: Kind, width: f64) -> Format {
         Kind::Date => Format::new().set_num_format(DATE_FORMAT).set_align(FormatAlign::Center),
         Kind::Seq => Format::new(),
         // Text, so Excel keeps 13800138000, 001 and 2026-1 as typed instead of converting them.
-        Kind::Text | Kind::Email | Kind::Choice(_) | Kind::DeptList | Kind::AnnexList | Kind::SeqList => {
+        Kind::Text | Kind::Email | Kind::Phone | Kind::Choice(_) | Kind::DeptList | Kind::AnnexList | Kind::SeqList => {
             Format::new().set_num_format("@")
         }
     };
