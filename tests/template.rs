@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{gongwen, have, stderr};
+use common::{gongwen, have, stderr, stdout};
 use gongwen::workbook::columns::{Kind, Sheet, REQUESTS, TASKS};
 use gongwen::workbook::template::{write_template, DATE_FORMAT, LAST_ROW};
 use quick_xml::events::Event;
