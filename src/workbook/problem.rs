@@ -60,9 +60,10 @@ pub enum Fatal {
     /// The sheet has no header row at all.
     #[error("{sheet} 工作表是空的：第一行非空行应是表头（如“编号”“发函部门”…）")]
     EmptySheet { sheet: String },
-    /// Required columns absent from the header row: (Chinese header, English alias).
-    #[error("{sheet} 工作表缺少必填列{}", missing_list(.columns))]
-    MissingColumns { sheet: String, columns: Vec<(&'static str, &'static str)> },
+    /// Required columns absent from the header row: (Chinese header, English alias), the
+    /// header row (1-based), and headers that may have been meant for them.
+    #[error("{sheet} 工作表缺少必填列{}；{}请在表头（第 {header_row} 行）补上这些列", missing_list(.columns), .hints.join(""))]
+    MissingColumns { sheet: String, columns: Vec<(&'static str, &'static str)>, header_row: u32, hints: Vec<String> },
 }
 
 fn missing_list(columns: &[(&'static str, &'static str)]) -> String {
@@ -90,7 +91,15 @@ mod tests {
     fn fatal_messages_are_chinese() {
         let f = Fatal::FileMissing { path: "x.xlsx".into() };
         assert_eq!(f.to_string(), "无法读取工作簿 x.xlsx：文件不存在");
-        let f = Fatal::MissingColumns { sheet: "协作需求".into(), columns: vec![("发函日期", "date")] };
-        assert_eq!(f.to_string(), "协作需求 工作表缺少必填列“发函日期”（英文名 date）");
+        let f = Fatal::MissingColumns {
+            sheet: "协作需求".into(),
+            columns: vec![("发函日期", "date")],
+            header_row: 1,
+            hints: vec!["表头“日期”是不是“发函日期”？".into()],
+        };
+        assert_eq!(
+            f.to_string(),
+            "协作需求 工作表缺少必填列“发函日期”（英文名 date）；表头“日期”是不是“发函日期”？请在表头（第 1 行）补上这些列"
+        );
     }
 }

@@ -63,6 +63,8 @@ pub struct Header {
     pub row0: u32,
     /// Absolute 0-based sheet column of each table column (indexed like the column table).
     pub col_of: Vec<Option<u32>>,
+    /// Header cells that could name more than one column: (text, the columns it may mean).
+    pub near_misses: Vec<(String, Vec<usize>)>,
 }
 
 impl Header {
@@ -151,9 +153,13 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         const TITLE_ROWS: usize = 5;
         let (row_start, col_start) = self.origin();
         let names_a_column = |cells: &[Data]| {
-            cells.iter().any(
-                |c| matches!(cells::raw_text(c), Ok(Some(t)) if self.spec.column_for_header(&header_key(&t)).is_some()),
-            )
+            cells.iter().any(|c| match cells::raw_text(c) {
+                Ok(Some(t)) => {
+                    let key = header_key(&t);
+                    self.spec.column_for_header(&key).is_some() || self.spec.near_columns(&key).len() == 1
+                }
+                _ => false,
+            })
         };
         let mut non_blank = self.range.rows().enumerate().filter(|(_, r)| !r.iter().all(is_blank));
         let first = non_blank.next()?;
@@ -163,6 +169,11 @@ impl<'a, F: Copy> SheetReader<'a, F> {
             .unwrap_or(first);
         let row0 = row_start + i as u32;
         let mut col_of: Vec<Option<u32>> = vec![None; self.spec.columns.len()];
+        let warn = |problems: &mut Problems, col0: u32, msg: String| {
+            problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, msg)
+        };
+        // Exact names first, so a near name never takes a column that is also there exactly.
+        let mut unknown: Vec<(u32, String)> = Vec::new();
         for (j, cell) in cells.iter().enumerate() {
             let col0 = col_start + j as u32;
             let Ok(Some(raw)) = cells::raw_text(cell) else { continue };
@@ -170,25 +181,48 @@ impl<'a, F: Copy> SheetReader<'a, F> {
             if key.is_empty() {
                 continue;
             }
-            let warn = |problems: &mut Problems, msg: String| {
-                problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, msg)
-            };
             match self.spec.column_for_header(&key) {
                 Some(c) if col_of[c].is_none() => col_of[c] = Some(col0),
                 Some(c) => warn(
                     problems,
+                    col0,
                     format!(
                         "列“{key}”重复（第一次在 {}），此列已忽略；请删除或改名",
                         cells::cell_ref(row0, col_of[c].expect("seen"))
                     ),
                 ),
-                None => warn(
-                    problems,
-                    format!("列“{key}”不在{}的规定列中，已忽略；若应是规定列，请检查列名是否写错", self.spec.name),
-                ),
+                None => unknown.push((col0, key)),
             }
         }
-        Some(Header { row0, col_of })
+        let mut near_misses = Vec::new();
+        for (col0, key) in unknown {
+            let near: Vec<usize> = self.spec.near_columns(&key).into_iter().filter(|&c| col_of[c].is_none()).collect();
+            let names = |cols: &[usize]| -> String {
+                let quoted: Vec<String> = cols.iter().map(|&c| format!("“{}”", self.spec.columns[c].header)).collect();
+                quoted.join("或")
+            };
+            match near.as_slice() {
+                [c] => {
+                    let header = self.spec.columns[*c].header;
+                    col_of[*c] = Some(col0);
+                    warn(problems, col0, format!("列“{key}”按“{header}”读取；请把表头改为“{header}”"));
+                }
+                [] => warn(
+                    problems,
+                    col0,
+                    format!("列“{key}”不在{}的规定列中，已忽略；若应是规定列，请检查列名是否写错", self.spec.name),
+                ),
+                several => {
+                    warn(
+                        problems,
+                        col0,
+                        format!("列“{key}”不是规定的列名，已忽略；是不是{}？请把表头改为其中一个", names(several)),
+                    );
+                    near_misses.push((key, several.to_vec()));
+                }
+            }
+        }
+        Some(Header { row0, col_of, near_misses })
     }
 
     /// Every required column must be in the header row; all missing ones are named at once.
@@ -202,10 +236,27 @@ impl<'a, F: Copy> SheetReader<'a, F> {
             .map(|(c, _)| (c.header, c.alias))
             .collect();
         if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(Fatal::MissingColumns { sheet: self.name.to_string(), columns: missing })
+            return Ok(());
         }
+        // A header that could have been one of the missing columns is named with it.
+        let hints = header
+            .near_misses
+            .iter()
+            .filter_map(|(key, cols)| {
+                let wanted: Vec<&str> = cols
+                    .iter()
+                    .map(|&c| self.spec.columns[c].header)
+                    .filter(|h| missing.iter().any(|(m, _)| m == h))
+                    .collect();
+                (!wanted.is_empty()).then(|| format!("表头“{key}”是不是“{}”？", wanted.join("”或“")))
+            })
+            .collect();
+        Err(Fatal::MissingColumns {
+            sheet: self.name.to_string(),
+            columns: missing,
+            header_row: header.row0 + 1,
+            hints,
+        })
     }
 
     /// Every non-blank row below the header, read into values, in sheet order.

@@ -342,7 +342,10 @@ fn fatal_conditions() {
 
     let headers: Vec<C> = REQ_HEADERS.iter().filter(|h| !matches!(**h, "发函日期" | "对接人")).map(|h| S(h)).collect();
     let err = read_workbook(&xlsx(&[("协作需求", vec![headers])]).path).unwrap_err();
-    assert_eq!(err.to_string(), "协作需求 工作表缺少必填列“发函日期”（英文名 date）、“对接人”（英文名 contact）");
+    assert_eq!(
+        err.to_string(),
+        "协作需求 工作表缺少必填列“发函日期”（英文名 date）、“对接人”（英文名 contact）；请在表头（第 1 行）补上这些列"
+    );
 
     let err = read_workbook(&xlsx(&[("协作需求", vec![vec![], vec![E, S(" ")]])]).path).unwrap_err();
     assert_eq!(err, Fatal::EmptySheet { sheet: "协作需求".into() });
