@@ -140,6 +140,15 @@ fn is_blank(cell: &Data) -> bool {
 const DATE_HINT: &str = "可写作 2026-03-05 或 2026年3月5日";
 
 impl<'a, F: Copy> SheetReader<'a, F> {
+    /// What one data row of this sheet is, for messages about whole rows.
+    fn item(&self) -> &'static str {
+        if self.sheet_no == 0 {
+            "协作需求"
+        } else {
+            "任务"
+        }
+    }
+
     fn origin(&self) -> (u32, u32) {
         self.range.start().unwrap_or((0, 0))
     }
@@ -269,21 +278,55 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 continue;
             }
             let row0 = row_start + i as u32;
+            let cell_of = |field: usize| header.col_of[field].map(|col0| (col0, &cells[(col0 - col_start) as usize]));
+            // The row's own first cell, for problems with the whole row.
+            let first_col0 = header.col_of.iter().flatten().copied().min().unwrap_or(col_start);
+            if let Some((col0, word)) = total_row(cells, col_start) {
+                let message =
+                    format!("第 {} 行是“{word}”行，不是{}，已跳过；如不需要请删除此行", row0 + 1, self.item());
+                problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, message);
+                continue;
+            }
+            // Most required cells empty: one line for the row, not one per empty cell.
+            let required: Vec<usize> =
+                (0..self.spec.columns.len()).filter(|&f| self.spec.columns[f].required).collect();
+            let empty: Vec<&str> = required
+                .iter()
+                .filter(|&&f| cell_of(f).is_none_or(|(_, c)| is_blank(c)))
+                .map(|&f| self.spec.columns[f].header)
+                .collect();
+            let mostly_empty = empty.len() >= 3 && empty.len() * 2 > required.len();
             let mut row = RowValues { row0, values: vec![None; self.spec.columns.len()], errors: Vec::new() };
+            if mostly_empty {
+                const SHOWN: usize = 3;
+                let more = if empty.len() > SHOWN { " 等" } else { "" };
+                let message = format!(
+                    "第 {} 行大部分必填项是空的（缺少{}{more}共 {} 项），不能生成；请补全或删除此行",
+                    row0 + 1,
+                    empty.iter().take(SHOWN).map(|h| format!("“{h}”")).collect::<String>(),
+                    empty.len()
+                );
+                problems.at(self.sheet_no, self.name, Severity::Error, row0, first_col0, message.clone());
+                row.errors.push((first_col0, message));
+            }
             for (field, column) in self.spec.columns.iter().enumerate() {
-                let Some(col0) = header.col_of[field] else { continue };
-                let cell = &cells[(col0 - col_start) as usize];
+                let Some((col0, cell)) = cell_of(field) else { continue };
                 let mut cell_errors = Vec::new();
                 let mut report = |severity, message: String| {
                     if severity == Severity::Error {
                         cell_errors.push(message.clone());
                     }
-                    problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                    // A mostly empty row has had its one line.
+                    if !mostly_empty {
+                        problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                    }
                 };
                 let value = read_cell(column, cell, &mut report);
                 let failed = !cell_errors.is_empty();
-                row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
-                if value.is_none() && column.required && !failed {
+                if !mostly_empty {
+                    row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
+                }
+                if value.is_none() && column.required && !failed && !mostly_empty {
                     let message = format!("{}：必填，不能为空", column.header);
                     row.errors.push((col0, message.clone()));
                     problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
@@ -294,6 +337,19 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         }
         out
     }
+}
+
+/// Words that mark a row of sums under a table, not a data row.
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "共计", "总合计", "合计数"];
+
+/// Is this a 合计 / 总计 / 小计 row? Its column and word, when one of its text cells is such a
+/// word alone (spaces and a colon allowed: `合 计：`).
+fn total_row(cells: &[Data], col_start: u32) -> Option<(u32, &'static str)> {
+    cells.iter().enumerate().find_map(|(j, c)| {
+        let Data::String(s) = c else { return None };
+        let word: String = s.chars().filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：')).collect();
+        TOTAL_WORDS.iter().find(|w| **w == word).map(|w| (col_start + j as u32, *w))
+    })
 }
 
 /// Read one cell by its column's kind. Problems go to `report` (severity, message naming
