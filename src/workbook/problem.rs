@@ -55,11 +55,11 @@ pub enum Fatal {
     #[error("无法读取工作簿 {}：{reason}", .path.display())]
     Unreadable { path: PathBuf, reason: String },
     /// The workbook has no sheet that can be the requests sheet.
-    #[error("工作簿 {} 中没有“{sheet}”工作表（英文名 {alias}）", .path.display())]
-    MissingSheet { path: PathBuf, sheet: &'static str, alias: &'static str },
-    /// The sheet has no header row at all.
-    #[error("{sheet} 工作表是空的：第一行非空行应是表头（如“编号”“发函部门”…）")]
-    EmptySheet { sheet: String },
+    #[error("工作簿 {} 中没有“{sheet}”工作表（英文名 {alias}）；现有工作表：{}。请把填写协作需求的工作表改名为“{sheet}”", .path.display(), .found.join("、"))]
+    MissingSheet { path: PathBuf, sheet: &'static str, alias: &'static str, found: Vec<String> },
+    /// The sheet has no header row at all; `hint` says how it was chosen when that matters.
+    #[error("{sheet} 工作表是空的：第一行非空行应是表头（如“编号”“发函部门”…）{}", .hint)]
+    EmptySheet { sheet: String, hint: String },
     /// Required columns absent from the header row: (Chinese header, English alias), the
     /// header row (1-based), and headers that may have been meant for them.
     #[error("{sheet} 工作表缺少必填列{}；{}请在表头（第 {header_row} 行）补上这些列", missing_list(.columns), .hints.join(""))]

@@ -269,7 +269,12 @@ fn headers_match_by_english_alias_with_spaces_and_blank_rows_are_skipped() {
 #[test]
 fn a_workbook_with_only_a_tasks_sheet_has_no_requests_sheet() {
     let err = read_workbook(&xlsx(&[tasks_sheet(vec![])]).path).unwrap_err();
-    assert!(err.to_string().ends_with("中没有“协作需求”工作表（英文名 requests）"), "{err}");
+    assert!(
+        err.to_string().ends_with(
+            "中没有“协作需求”工作表（英文名 requests）；现有工作表：任务拆分。请把填写协作需求的工作表改名为“协作需求”"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -348,7 +353,7 @@ fn fatal_conditions() {
     );
 
     let err = read_workbook(&xlsx(&[("协作需求", vec![vec![], vec![E, S(" ")]])]).path).unwrap_err();
-    assert_eq!(err, Fatal::EmptySheet { sheet: "协作需求".into() });
+    assert_eq!(err, Fatal::EmptySheet { sheet: "协作需求".into(), hint: String::new() });
 
     let task_headers = vec![S("编号"), S("序号"), S("任务名称")];
     let err = read_workbook(&xlsx(&[requests_sheet(vec![]), ("tasks", vec![task_headers])]).path).unwrap_err();
