@@ -8,6 +8,7 @@
 
 mod cells;
 pub mod columns;
+mod hidden;
 mod problem;
 pub mod seal;
 mod sheet;
@@ -107,6 +108,20 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
     );
     // A requests sheet taken by position that does not fit: say which sheets there are and
     // which one was tried, since the likely cause is a renamed or moved sheet.
+    let result = result.map(|mut wb| {
+        let mut sheets = vec![(req_name.as_str(), {
+            let mut rows: Vec<u32> = wb.requests.iter().map(|r| r.row).collect();
+            rows.extend(wb.rejected.iter().map(|r| r.row));
+            rows
+        })];
+        if let Some((name, _)) = &task_name {
+            sheets.push((name.as_str(), wb.tasks.iter().map(|t| t.row).collect()));
+        }
+        for (sheet, rows) in sheets {
+            warn_hidden_rows(&mut wb, path, sheet, rows);
+        }
+        wb
+    });
     result.map_err(|fatal| match fatal {
         Fatal::MissingColumns { sheet, columns, header_row, mut hints } if !req_by_name && sheet == req_name => {
             hints.insert(0, taken_by_position(&req_name, &names));
@@ -117,6 +132,27 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         }
         other => other,
     })
+}
+
+/// Rows hidden in Excel are made like any other, but the clerk who hid them (most often with
+/// a filter) may not expect that: one warning per sheet naming them, before its other problems.
+/// `rows` are the 1-based data rows read from the sheet.
+fn warn_hidden_rows(wb: &mut Workbook, path: &Path, sheet: &str, mut rows: Vec<u32>) {
+    let hidden = hidden::hidden_rows(path, sheet);
+    rows.retain(|r| hidden.rows.contains(&(r - 1)));
+    if rows.is_empty() {
+        return;
+    }
+    rows.sort_unstable();
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = rows.iter().take(SHOWN).map(u32::to_string).collect();
+    if rows.len() > SHOWN {
+        list.push(format!("…（共 {} 行）", rows.len()));
+    }
+    let how = if hidden.filtered { "被 Excel 的筛选隐藏了" } else { "在 Excel 中被隐藏了" };
+    let message = format!("第 {} 行{how}，这些行照样生成；如不需要，请删除这些行", list.join("、"));
+    let at = wb.problems.iter().position(|p| p.sheet == sheet).unwrap_or(wb.problems.len());
+    wb.problems.insert(at, Problem { severity: Severity::Warning, sheet: sheet.to_string(), cell: None, message });
 }
 
 /// Does the sheet name mean `name` / `alias`: exactly (trimmed, any case), or containing it
