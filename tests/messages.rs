@@ -68,7 +68,10 @@ fn t(s: &str) -> C {
 
 /// A workbook of named sheets, each a header row and data rows; `hidden` rows (0-based) of the
 /// first sheet are hidden by an Excel filter.
-fn book(dir: &Path, sheets: &[(&str, Vec<&str>, Vec<Vec<C>>)], hidden: &[u32]) -> PathBuf {
+/// A sheet to write: name, header row, data rows.
+type SheetSpec<'a> = (&'a str, Vec<&'a str>, Vec<Vec<C>>);
+
+fn book(dir: &Path, sheets: &[SheetSpec], hidden: &[u32]) -> PathBuf {
     let mut wb = Workbook::new();
     for (n, (name, headers, rows)) in sheets.iter().enumerate() {
         let ws = wb.add_worksheet().set_name(*name).unwrap();
