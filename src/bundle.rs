@@ -8,8 +8,9 @@
 
 use crate::forms::Form;
 use crate::generate::{not_made, quiet_panics, Job, Stop};
+use crate::oserror::reason_writing;
 use crate::output::record::MADE;
-use crate::output::{folder_wide, io_reason, ManifestEntry, NameBook, OutDir};
+use crate::output::{folder_wide, ManifestEntry, NameBook, OutDir};
 use crate::pdf::{write_bundle, BundlePart};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -110,9 +111,12 @@ fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop)
     let line = match out.write(&bundle.file, &bytes) {
         Ok(sha256) => ManifestEntry { pages: Some(pages), sha256, status: MADE.into(), ..line },
         Err(error) if folder_wide(&error) => {
-            return Some(Written { line: not_made(line, io_reason(&error)), fatal: Some((bundle.file.clone(), error)) })
+            return Some(Written {
+                line: not_made(line, reason_writing(&error)),
+                fatal: Some((bundle.file.clone(), error)),
+            })
         }
-        Err(error) => not_made(line, format!("无法写入此文件：{}", io_reason(&error))),
+        Err(error) => not_made(line, format!("无法写入此文件：{}", reason_writing(&error))),
     };
     Some(Written { line, fatal: None })
 }

@@ -10,8 +10,9 @@
 use crate::docx::DocxOptions;
 use crate::forms::{Form, Per};
 use crate::model::RenderError;
+use crate::oserror::reason_writing;
 use crate::output::record::{Stale, MADE, NOT_MADE};
-use crate::output::{folder_wide, io_reason, ManifestEntry, NameBook, OutDir, Record, MANIFEST_NAME};
+use crate::output::{folder_wide, ManifestEntry, NameBook, OutDir, Record, MANIFEST_NAME};
 use crate::request::{Request, Task};
 use crate::workbook::Workbook;
 use rayon::prelude::*;
@@ -223,7 +224,7 @@ impl std::fmt::Display for WriteError {
             f,
             "无法写入 {}：{}。运行已停止：已写完的 {} 个文件完整可用，{manifest}；{what}",
             self.folder.join(&self.file).display(),
-            io_reason(&self.error),
+            reason_writing(&self.error),
             self.made,
         )
     }
@@ -514,7 +515,7 @@ fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), docx: &DocxOp
                     made.fatal = Some((line.file, error));
                     break;
                 }
-                Err(error) => not_made(line, format!("无法写入此文件：{}", io_reason(&error))),
+                Err(error) => not_made(line, format!("无法写入此文件：{}", reason_writing(&error))),
             },
             Err(reason) => not_made(line, reason),
         };

@@ -16,6 +16,7 @@ pub mod generate;
 pub mod layout;
 pub mod model;
 pub mod names;
+pub mod oserror;
 pub mod output;
 pub mod pdf;
 pub mod request;

@@ -1,5 +1,8 @@
 //! The `gongwen` command line — `generate`, `check`, `template`, `forms export` — its exit
-//! statuses, progress bar and the messages users read (in Chinese, on stderr).
+//! statuses, progress bar and the messages users read: in Chinese, each problem a line starting
+//! with 错误： or 警告：. `check`'s report (problems and summary) goes to stdout so it can be
+//! saved; everything else to stderr. Lines that are not problems: the summaries `检查通过：…`,
+//! `发现 N 个错误…`, `完成：…`, and `已写出 …` / `修改后运行：…` after `template` / `forms export`.
 //!
 //! Exit status: 0 every row produced; 1 some rows had problems (good rows still produced;
 //! with `--strict` nothing is written); 2 cannot run (unreadable file, missing sheet or
@@ -23,92 +26,18 @@ macro_rules! println {
     }};
 }
 
-use clap::{Parser, Subcommand};
-use gongwen::generate::{self, Format, Progress};
+mod cli;
+
+use cli::{Command, FormsAction};
+use gongwen::generate::{self, Progress};
+use gongwen::oserror::{reason, reason_writing};
 use gongwen::output::OutDir;
 use gongwen::workbook::{self, Severity, Workbook};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-
-#[derive(Parser)]
-#[command(name = "gongwen", version, about = "把工作簿的每一行生成公文（工作联系函等），输出 Word (.docx) 与 PDF")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// 生成文件：每条协作需求 → 工作联系函（每个收函部门一份）等，.docx 与 .pdf
-    Generate {
-        /// 工作簿（.xlsx / .xls / .ods）
-        workbook: PathBuf,
-        /// 输出文件夹
-        #[arg(short = 'o', long = "out", default_value = "out")]
-        out: PathBuf,
-        /// 要生成的表单，逗号分隔：letter（工作联系函）、application（协作需求申请表）、tasks（协作任务拆分清单）
-        #[arg(long, value_delimiter = ',', default_value = "letter,application,tasks")]
-        forms: Vec<String>,
-        /// 输出格式，逗号分隔：docx,pdf
-        #[arg(long, value_delimiter = ',', default_value = "docx,pdf")]
-        format: Vec<String>,
-        /// 并行线程数（默认：CPU 核数；最多 64）
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// 有任何错误时不写任何文件
-        #[arg(long)]
-        strict: bool,
-        /// 使用此文件夹中的表单定义（letter.toml 等）代替内置表单
-        #[arg(long = "forms-dir")]
-        forms_dir: Option<PathBuf>,
-        /// 电子印章：发函部门=图片.png（可重复）；工作簿的“印章”列优先
-        #[arg(long = "seal", value_name = "部门=PNG")]
-        seals: Vec<String>,
-        /// 电子印章的直径（毫米）
-        #[arg(long = "seal-size", value_name = "毫米", default_value_t = workbook::DEFAULT_SEAL_MM)]
-        seal_size: f32,
-        /// 另外为每种表单生成一个打印合集 PDF（打印合集_工作联系函.pdf 等），每份从奇数页开始，便于双面打印
-        #[arg(long)]
-        bundle: bool,
-        /// 不在 .docx 中嵌入字体（默认嵌入所用字形的子集，使没有这些字体的电脑也显示相同字体）
-        #[arg(long = "no-embed-fonts")]
-        no_embed_fonts: bool,
-        /// 删除输出文件夹中上次生成、本次不再生成的文件（只删清单中记录且未被改动过的文件）
-        #[arg(long)]
-        clean: bool,
-    },
-    /// 只检查工作簿，列出所有问题，不写任何文件
-    Check {
-        /// 工作簿（.xlsx / .xls / .ods）
-        workbook: PathBuf,
-    },
-    /// 写出空白的输入工作簿（含表头说明、下拉选项和一行示例），从它开始填写
-    Template {
-        /// 要写出的工作簿
-        #[arg(short = 'o', long = "out", default_value = "协作需求模板.xlsx")]
-        out: PathBuf,
-    },
-    /// 表单定义（措辞与版式）
-    Forms {
-        #[command(subcommand)]
-        action: FormsAction,
-    },
-}
-
-#[derive(Subcommand)]
-enum FormsAction {
-    /// 把内置表单定义（letter.toml 等）写到文件夹中，修改后用 generate --forms-dir 使用
-    Export {
-        /// 目标文件夹
-        dir: PathBuf,
-        /// 覆盖已有文件
-        #[arg(long)]
-        force: bool,
-    },
-}
 
 /// A progress bar on stderr with rate and ETA, shown only when stderr is a terminal.
 struct Bar(Option<ProgressBar>);
@@ -194,7 +123,7 @@ fn apply_seals(wb: &mut Workbook, options: &[String], size: f32) -> Result<(), S
 /// `gongwen forms export DIR`: the built-in form files, for editing.
 fn export_forms(dir: &Path, force: bool) -> ExitCode {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        return cannot_run(format!("无法创建文件夹 {}：{e}", dir.display()));
+        return cannot_run(format!("无法创建文件夹 {}：{}", dir.display(), reason(&e)));
     }
     for (_, file, text) in gongwen::forms::BUILT_IN {
         let path = dir.join(file);
@@ -202,7 +131,7 @@ fn export_forms(dir: &Path, force: bool) -> ExitCode {
             return cannot_run(format!("{} 已存在；要覆盖请加 --force", path.display()));
         }
         if let Err(e) = std::fs::write(&path, text) {
-            return cannot_run(format!("无法写入 {}：{e}", path.display()));
+            return cannot_run(format!("无法写入 {}：{}", path.display(), reason_writing(&e)));
         }
         eprintln!("已写出 {}", path.display());
     }
@@ -210,20 +139,37 @@ fn export_forms(dir: &Path, force: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The forms `--forms` may name, with their Chinese names; those not yet built say so.
-const FORM_KEYS: &[(&str, &str, bool)] =
-    &[("letter", "工作联系函", true), ("application", "协作需求申请表", true), ("tasks", "协作任务拆分清单", true)];
-
 fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("错误：{msg}");
     ExitCode::from(2)
 }
 
-/// Read the workbook and print every problem, one per line. `Err` = cannot run (exit 2).
-fn read(path: &Path) -> Result<Workbook, ExitCode> {
+/// Where the workbook's problems are listed: `check`'s report goes to stdout, so it can be
+/// saved (`gongwen check x.xlsx > 报告.txt`); `generate` keeps stdout free and uses stderr.
+#[derive(Clone, Copy, PartialEq)]
+enum Report {
+    Stdout,
+    Stderr,
+}
+
+impl Report {
+    /// One line. A closed pipe (`gongwen check x.xlsx | head`) is not an error of the
+    /// workbook: the rest of the report is dropped quietly rather than panicking in `println!`.
+    fn line(self, text: impl std::fmt::Display) {
+        use std::io::Write;
+        let _ = match self {
+            Report::Stdout => writeln!(std::io::stdout().lock(), "{text}"),
+            Report::Stderr => writeln!(std::io::stderr().lock(), "{text}"),
+        };
+    }
+}
+
+/// Read the workbook and list every problem, one per line. `Err` = cannot run (exit 2); why
+/// is on stderr whatever `report` says, so a saved report never hides that nothing was checked.
+fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
     let wb = workbook::read_workbook(path).map_err(cannot_run)?;
     for p in &wb.problems {
-        eprintln!("{p}");
+        report.line(p);
     }
     Ok(wb)
 }
@@ -233,27 +179,14 @@ fn errors(wb: &Workbook) -> usize {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(c) => c,
-        Err(e) => {
-            // Help and version go to stdout as clap writes them; a usage error gets a line in
-            // Chinese first, then clap's details and usage.
-            if !e.use_stderr() {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
-            }
-            use clap::error::ErrorKind as K;
-            let hint = match e.kind() {
-                K::MissingRequiredArgument | K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => {
-                    "缺少参数。常用：gongwen generate 工作簿.xlsx -o 输出文件夹；gongwen check 工作簿.xlsx；gongwen template"
-                }
-                K::InvalidSubcommand => "没有这个命令。可用：generate、check、template、forms export（gongwen --help 查看说明）",
-                K::UnknownArgument => "没有这个选项（gongwen generate --help 查看所有选项）",
-                K::InvalidValue | K::ValueValidation => "选项的值不对",
-                _ => "命令行有误",
-            };
-            eprintln!("错误：{hint}");
-            let _ = e.print();
+        Err(cli::Exit::Show(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(cli::Exit::Usage(line)) => {
+            eprintln!("{line}");
             return ExitCode::from(2);
         }
     };
@@ -267,17 +200,22 @@ fn main() -> ExitCode {
             Err(e) => cannot_run(e),
         },
         Command::Check { workbook } => {
-            let wb = match read(&workbook) {
+            let wb = match read(&workbook, Report::Stdout) {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };
             let n = errors(&wb);
             let warnings = wb.problems.len() - n;
             if n == 0 {
-                eprintln!("检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条", wb.requests.len(), wb.tasks.len());
+                Report::Stdout.line(format!(
+                    "检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条",
+                    wb.requests.len(),
+                    wb.tasks.len()
+                ));
                 ExitCode::SUCCESS
             } else {
-                eprintln!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len());
+                Report::Stdout
+                    .line(format!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len()));
                 ExitCode::from(1)
             }
         }
@@ -296,24 +234,14 @@ fn main() -> ExitCode {
             clean,
         } => {
             let started = Instant::now();
-            let mut keys = Vec::new();
-            for f in &forms {
-                match FORM_KEYS.iter().find(|(k, _, _)| k == f) {
-                    Some((_, name, false)) => return cannot_run(format!("表单“{f}”（{name}）尚未提供")),
-                    Some((k, _, true)) => keys.push(*k),
-                    None => return cannot_run(format!("未知的表单“{f}”，可用：letter、application、tasks")),
-                }
-            }
-            let mut formats = Vec::new();
-            for f in &format {
-                match f.as_str() {
-                    "docx" => formats.push(Format::Docx),
-                    "pdf" => formats.push(Format::Pdf),
-                    other => return cannot_run(format!("未知的格式“{other}”，可用：docx、pdf")),
-                }
-            }
-            formats.sort();
-            formats.dedup();
+            let keys = match cli::chosen_forms(&forms) {
+                Ok(k) => k,
+                Err(msg) => return cannot_run(msg),
+            };
+            let formats = match cli::chosen_formats(&format) {
+                Ok(f) => f,
+                Err(msg) => return cannot_run(msg),
+            };
             let all_forms = match gongwen::forms::load(forms_dir.as_deref()) {
                 Ok(f) => f,
                 Err(errs) => {
@@ -327,7 +255,7 @@ fn main() -> ExitCode {
             if !(10.0..=80.0).contains(&seal_size) {
                 return cannot_run(format!("--seal-size {seal_size}：印章直径应在 10–80 毫米之间"));
             }
-            let mut wb = match read(&workbook) {
+            let mut wb = match read(&workbook, Report::Stderr) {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };

@@ -39,7 +39,7 @@ pub enum OpenError {
     NotAFolder(PathBuf),
     #[error("另一个 gongwen 正在向输出文件夹 {0} 写入文件；请等它结束后再运行，或用 -o 换一个文件夹")]
     Busy(PathBuf),
-    #[error("无法使用输出文件夹 {path}：{}；请用 -o 换一个文件夹", io_reason(.error))]
+    #[error("无法使用输出文件夹 {path}：{}；请用 -o 换一个文件夹", crate::oserror::reason_writing(.error))]
     Io { path: PathBuf, error: std::io::Error },
 }
 
@@ -161,28 +161,6 @@ fn sweep(root: &Path) -> std::io::Result<usize> {
         }
     }
     Ok(swept)
-}
-
-/// What went wrong with a file operation, in Chinese, without the OS's English text.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::StorageFull => "磁盘已满".into(),
-        K::QuotaExceeded => "磁盘配额已用完".into(),
-        K::ReadOnlyFilesystem => "磁盘是只读的".into(),
-        K::PermissionDenied => "没有写入权限".into(),
-        K::NotFound => "文件夹不存在（可能在运行中被删除或移走）".into(),
-        K::IsADirectory => "已有同名的文件夹".into(),
-        K::NotADirectory => "路径中有一段是文件而不是文件夹".into(),
-        K::AlreadyExists => "已有同名的文件".into(),
-        K::InvalidFilename => "文件名不被该磁盘接受".into(),
-        K::FileTooLarge => "文件超过该磁盘允许的大小".into(),
-        K::Interrupted => "被中断".into(),
-        _ => match e.raw_os_error() {
-            Some(code) => format!("系统错误（代码 {code}）"),
-            None => "系统错误".into(),
-        },
-    }
 }
 
 /// Whether a write error is the folder's (full, read-only, gone …), so every further file would

@@ -302,7 +302,7 @@ fn cell_target(data: &calamine::Data) {
         assert!(depts.iter().all(|d| !d.trim().is_empty()), "{depts:?}");
         let _ = cells::split_annex(&t);
         let _ = cells::parse_seq_text(&t);
-        let _ = cells::is_email(&t);
+        let _ = cells::email_problem(&t);
     }
 }
 
@@ -494,10 +494,15 @@ fn render_form(form: &Form, req: &Request, tasks: &[Task]) {
         assert!(!laid.pages.is_empty(), "no page");
         assert_finite(&laid);
         stage(format!("{}: PDF", form.key));
-        let pdf = gongwen::pdf::write_pdf(&doc, &laid);
-        assert!(pdf.starts_with(b"%PDF") && !pdf.is_empty());
+        // A writer may refuse a document with an error (the run reports it as 未生成); what it
+        // must not do is panic or write a broken file.
+        if let Ok(pdf) = gongwen::pdf::write_pdf(&doc, &laid) {
+            assert!(pdf.starts_with(b"%PDF"));
+        }
         stage(format!("{}: .docx", form.key));
-        assert_docx_parses(&gongwen::docx::write_docx(&doc));
+        if let Ok(docx) = gongwen::docx::write_docx(&doc) {
+            assert_docx_parses(&docx);
+        }
     }
 }
 

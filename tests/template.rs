@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{gongwen, have, stderr};
+use common::{gongwen, have, stderr, stdout};
 use gongwen::workbook::columns::{Kind, Sheet, REQUESTS, TASKS};
 use gongwen::workbook::template::{write_template, DATE_FORMAT, LAST_ROW};
 use quick_xml::events::Event;
@@ -27,9 +27,11 @@ fn the_template_checks_clean() {
     let dir = tempfile::tempdir().unwrap();
     let path = template_via_cli(dir.path());
     let o = gongwen(&["check", path.to_str().unwrap()]);
-    let err = stderr(&o);
+    let err = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("1 条协作需求、2 条任务；警告 0 条"), "{err}");
+    // The one warning: the example row is still in.
+    assert!(err.contains("1 条协作需求、2 条任务；警告 1 条"), "{err}");
+    assert!(err.starts_with("警告：协作需求!A2 第 2 行是模板自带的示例"), "{err}");
 }
 
 #[test]
@@ -357,7 +359,9 @@ fn libreoffice_opens_the_template_and_its_ods_still_checks_clean() {
     );
     // What LibreOffice understood — header names, date cells, text phone — reads back clean.
     let wb = gongwen::workbook::read_workbook(&ods).unwrap();
-    assert!(wb.problems.is_empty(), "{:#?}", wb.problems);
+    // Nothing but the reminder that the example row is still in.
+    assert_eq!(wb.problems.len(), 1, "{:#?}", wb.problems);
+    assert!(wb.problems[0].message.contains("模板自带的示例"), "{:#?}", wb.problems);
     assert_eq!((wb.requests.len(), wb.tasks.len()), (1, 2));
     assert_eq!(wb.requests[0].phone, "13800138000");
 }

@@ -98,6 +98,10 @@ pub enum DateError {
     Invalid(String),
     /// A time-of-day cell without a date, shown as `14:30`.
     TimeOnly(String),
+    /// A month and day without the year (`3月5日`, `3/5`): the text and (month, day).
+    NoYear(String, u32, u32),
+    /// A two-digit year (`26-3-5`): the text and the date read with the year in 2000–2099.
+    ShortYear(String, NaiveDate),
 }
 
 /// A date read from a cell; `serial` is set when it came from a plain number (so the
@@ -135,7 +139,7 @@ pub fn cell_date(data: &Data) -> Result<Option<CellDate>, DateError> {
         Data::String(s) => match parse_date_text(s) {
             Some(d) => from(d),
             None if s.trim().is_empty() => Ok(None),
-            None => Err(DateError::Invalid(s.trim().to_string())),
+            None => Err(incomplete_date(s).unwrap_or_else(|| DateError::Invalid(s.trim().to_string()))),
         },
         Data::DurationIso(s) => Err(DateError::TimeOnly(s.clone())),
         Data::Bool(_) | Data::Error(_) => {
@@ -226,6 +230,46 @@ pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = s.split(sep).collect();
     match parts.as_slice() {
         [y, m, d] => ymd(y, m, d),
+        _ => None,
+    }
+}
+
+/// Why date text that is not a date is nearly one: the year left out (`3月5日`, `3/5`, `3-5`)
+/// or written with two digits (`26-3-5`, `26年3月5日`). `None` when it is simply not a date.
+fn incomplete_date(text: &str) -> Option<DateError> {
+    let s = ascii_digits(text);
+    let s = s.trim();
+    let shown = text.trim().to_string();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日').or_else(|| s.strip_suffix('号')) {
+        match rest.split_once('年') {
+            Some((y, md)) => {
+                let (m, d) = md.split_once('月')?;
+                vec![y.trim(), m.trim(), d.trim()]
+            }
+            None => {
+                let (m, d) = rest.split_once('月')?;
+                vec![m.trim(), d.trim()]
+            }
+        }
+    } else {
+        let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+        s.split(sep).collect()
+    };
+    if !parts.iter().all(|p| digits(p)) {
+        return None;
+    }
+    let num = |p: &str| p.parse::<u32>().ok();
+    match parts.as_slice() {
+        [m, d] => {
+            let (m, d) = (num(m)?, num(d)?);
+            // Any year will do to ask whether the day exists at all (29 February included).
+            NaiveDate::from_ymd_opt(2024, m, d).map(|_| DateError::NoYear(shown, m, d))
+        }
+        [y, m, d] => {
+            let date = NaiveDate::from_ymd_opt(2000 + num(y)? as i32, num(m)?, num(d)?)?;
+            Some(DateError::ShortYear(shown, date))
+        }
         _ => None,
     }
 }
@@ -325,16 +369,50 @@ pub fn cell_seq_list(data: &Data) -> Result<Vec<u32>, String> {
     }
 }
 
-/// Does `s` look like an e-mail address: `name@domain.tld`, no spaces, one `@`?
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    let ok_chars = |p: &str| !p.is_empty() && !p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+/// What keeps `s` from being an e-mail address (`name@domain.tld`, no spaces, one `@`), said
+/// so a user can fix it: the domain left out, a full-width `＠`, a space …; `None` when it is one.
+pub fn email_problem(s: &str) -> Option<String> {
+    if s.contains('＠') {
+        return Some("“＠”是全角字符，请改为半角“@”".into());
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("含有空格，请删除".into());
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return Some("缺少“@”和域名".into());
+    };
+    if domain.contains('@') {
+        return Some("只能有一个“@”".into());
+    }
+    if local.is_empty() {
+        return Some("“@”前缺少用户名".into());
+    }
+    if domain.is_empty() {
+        return Some("“@”后缺少域名".into());
+    }
     let labels: Vec<&str> = domain.split('.').collect();
-    ok_chars(local)
-        && ok_chars(domain)
-        && labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty())
-        && labels.last().is_some_and(|tld| tld.chars().count() >= 2)
+    if labels.len() < 2
+        || labels.iter().any(|l| l.is_empty())
+        || labels.last().is_some_and(|tld| tld.chars().count() < 2)
+    {
+        return Some(format!("域名“{domain}”不完整（应如 example.com，含“.”和后缀）"));
+    }
+    None
+}
+
+/// A phone number read from a number cell that has probably lost its leading 0 (Excel drops
+/// it: `010-62345678` typed into a number cell becomes `1062345678`): 9 to 11 digits that are
+/// not a mobile number (11 digits starting with 1). Returns the number as it likely was,
+/// `010-62345678`: area codes 010 and 02x have three digits, the others four.
+pub fn lost_leading_zero(digits: &str) -> Option<String> {
+    if !(9..=11).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.len() == 11 && digits.starts_with('1') {
+        return None;
+    }
+    let area = if digits.starts_with(['1', '2']) { 2 } else { 3 };
+    Some(format!("0{}-{}", &digits[..area], &digits[area..]))
 }
 
 #[cfg(test)]
@@ -440,13 +518,44 @@ mod tests {
     }
 
     #[test]
+    fn dates_missing_their_year_are_named() {
+        let s = |t: &str| Data::String(t.into());
+        assert_eq!(cell_date(&s("3月5日")), Err(DateError::NoYear("3月5日".into(), 3, 5)));
+        assert_eq!(cell_date(&s("３月５号")), Err(DateError::NoYear("３月５号".into(), 3, 5)));
+        assert_eq!(cell_date(&s("3/5")), Err(DateError::NoYear("3/5".into(), 3, 5)));
+        assert_eq!(cell_date(&s("26-3-5")), Err(DateError::ShortYear("26-3-5".into(), d(2026, 3, 5))));
+        assert_eq!(cell_date(&s("26年3月5日")), Err(DateError::ShortYear("26年3月5日".into(), d(2026, 3, 5))));
+        assert_eq!(cell_date(&s("2月30日")), Err(DateError::Invalid("2月30日".into())));
+        assert_eq!(cell_date(&s("下周一")), Err(DateError::Invalid("下周一".into())));
+    }
+
+    #[test]
+    fn email_problems_say_what_is_missing() {
+        assert_eq!(email_problem("zhangsan").unwrap(), "缺少“@”和域名");
+        assert_eq!(email_problem("zhangsan@").unwrap(), "“@”后缺少域名");
+        assert!(email_problem("zhangsan@example").unwrap().contains("域名“example”不完整"));
+        assert!(email_problem("zhangsan＠example.com").unwrap().contains("全角"));
+        assert_eq!(email_problem("zhang san@example.com").unwrap(), "含有空格，请删除");
+        assert_eq!(email_problem("a@b@c.com").unwrap(), "只能有一个“@”");
+    }
+
+    #[test]
+    fn phones_that_lost_their_zero() {
+        assert_eq!(lost_leading_zero("1062345678").as_deref(), Some("010-62345678"));
+        assert_eq!(lost_leading_zero("2112345678").as_deref(), Some("021-12345678"));
+        assert_eq!(lost_leading_zero("75512345678").as_deref(), Some("0755-12345678"));
+        assert_eq!(lost_leading_zero("13800138000"), None, "a mobile number");
+        assert_eq!(lost_leading_zero("62345678"), None, "a local number");
+    }
+
+    #[test]
     fn email_shape() {
-        assert!(is_email("zhangsan@example.com"));
-        assert!(is_email("a.b+c@mail.example.com.cn"));
+        assert!(email_problem("zhangsan@example.com").is_none());
+        assert!(email_problem("a.b+c@mail.example.com.cn").is_none());
         for bad in
             ["zhangsan", "zhang san@example.com", "a@b", "a@b.c", "@example.com", "a@@b.com", "a@.com", "a@b..com"]
         {
-            assert!(!is_email(bad), "{bad}");
+            assert!(email_problem(bad).is_some(), "{bad}");
         }
     }
 }

@@ -17,6 +17,8 @@ pub enum Kind {
     AnnexList,
     /// An e-mail address.
     Email,
+    /// A phone number, kept as written (a number cell may have lost its leading 0).
+    Phone,
     /// Free text expected to be one of these values (anything else is a warning).
     Choice(&'static [&'static str]),
     /// A positive whole number (任务 序号).
@@ -49,11 +51,78 @@ impl<F> Sheet<F> {
         self.columns.iter().position(|c| c.header == header || c.alias.eq_ignore_ascii_case(header))
     }
 
+    /// The columns a header that is not exactly right may mean (see [`header_words`]): the one
+    /// column it names once notes, brackets, spaces and case are set aside (`收函部门（可多个）`,
+    /// `Phone`), else those it is part of or holds (`电话` → 联系电话), those one or two
+    /// keystrokes away (`工作明称` → 工作名称), and the usual other words ([`SYNONYMS`]).
+    /// Empty when nothing is near.
+    pub fn near_columns(&self, header: &str) -> Vec<usize> {
+        let key = header_words(header);
+        if key.chars().count() < 2 {
+            return Vec::new();
+        }
+        let plain = |s: &str| s.replace(['_', '-'], "").to_lowercase();
+        let exact: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| {
+                let c = &self.columns[i];
+                header_words(c.header) == key || plain(c.alias) == plain(&key)
+            })
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        let len = key.chars().count();
+        let mut near: Vec<usize> = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            let contains = c.header.contains(key.as_str()) || key.contains(c.header);
+            let typo = len >= 3 && strsim::levenshtein(&key, c.header) <= if len >= 6 { 2 } else { 1 };
+            let alias_typo = len >= 4 && strsim::levenshtein(&plain(&key), &plain(c.alias)) <= 1;
+            let synonym = SYNONYMS.iter().any(|(word, header)| *header == c.header && plain(word) == plain(&key));
+            if contains || typo || alias_typo || synonym {
+                near.push(i);
+            }
+        }
+        near
+    }
+
     /// Is `name` (trimmed) this sheet's Chinese name or English alias?
     pub fn is_named(&self, name: &str) -> bool {
         let name = name.trim();
         name == self.name || name.eq_ignore_ascii_case(self.alias)
     }
+}
+
+/// Other words people put in a header for a column: (word, the column's header).
+pub const SYNONYMS: &[(&str, &str)] = &[
+    ("联系人", "对接人"),
+    ("手机", "联系电话"),
+    ("手机号", "联系电话"),
+    ("邮箱", "电子邮箱"),
+    ("email", "电子邮箱"),
+    ("函号", "编号"),
+    ("文号", "编号"),
+    ("截止日期", "完成时限"),
+    ("主送部门", "收函部门"),
+    ("主送", "收函部门"),
+];
+
+/// A header as its words: notes in brackets (`（可多个）`, `(必填)`, `【选填】`), spaces of
+/// any width, a required-mark `*` and a trailing colon removed; full-width letters and digits
+/// made ASCII and lower-case. `收函部门（可多个）` → `收函部门`, `Ｐｈｏｎｅ：` → `phone`.
+pub fn header_words(raw: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for ch in raw.chars() {
+        match ch {
+            '(' | '（' | '[' | '【' | '〔' | '［' => depth += 1,
+            ')' | '）' | ']' | '】' | '〕' | '］' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c if c.is_whitespace() || matches!(c, '*' | '＊' | ':' | '：') => {}
+            c @ '！'..='～' => out.extend(char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase())),
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    out
 }
 
 /// The values 工作性质 is expected to take.
@@ -129,7 +198,7 @@ pub static REQUESTS: Sheet<ReqField> = Sheet {
         col(ReqField::DeliveryCriteria, "交付标准", "delivery_criteria", REQ, Kind::Text),
         col(ReqField::DueDate, "完成时限", "due_date", REQ, Kind::Date),
         col(ReqField::Contact, "对接人", "contact", REQ, Kind::Text),
-        col(ReqField::Phone, "联系电话", "phone", REQ, Kind::Text),
+        col(ReqField::Phone, "联系电话", "phone", REQ, Kind::Phone),
         col(ReqField::Email, "电子邮箱", "email", OPT, Kind::Email),
         col(ReqField::ConsultBy, "协商截止日期", "consult_by", OPT, Kind::Date),
         col(ReqField::Annex, "附件", "annex", OPT, Kind::AnnexList),
@@ -180,6 +249,23 @@ mod tests {
         let headers: Vec<&str> =
             REQUESTS.columns.iter().filter(|c| c.field != ReqField::Seal).map(|c| c.header).collect();
         assert_eq!(headers, crate::request::Request::FIELD_NAMES);
+    }
+
+    #[test]
+    fn near_headers_find_their_column() {
+        let near = |h: &str| -> Vec<&str> {
+            REQUESTS.near_columns(h).into_iter().map(|i| REQUESTS.columns[i].header).collect()
+        };
+        assert_eq!(near("收函部门（可多个）"), ["收函部门"]);
+        assert_eq!(near(" 联系 电话 *"), ["联系电话"]);
+        assert_eq!(near("Ｐｈｏｎｅ"), ["联系电话"]);
+        assert_eq!(near("from-dept"), ["发函部门"]);
+        assert_eq!(near("电话"), ["联系电话"]);
+        assert_eq!(near("工作明称"), ["工作名称"]);
+        assert_eq!(near("联系人"), ["对接人"]);
+        assert_eq!(near("日期"), ["发函日期", "计划完成日期", "协商截止日期"]);
+        assert!(near("备注").is_empty());
+        assert!(near("电").is_empty(), "one character is too little to guess from");
     }
 
     #[test]

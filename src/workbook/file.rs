@@ -47,22 +47,6 @@ pub fn size_text(bytes: u64) -> String {
     }
 }
 
-/// An OS error in Chinese: the kinds a user can act on are named, the rest get the OS code
-/// (never the OS's English text).
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "文件不存在".into(),
-        K::PermissionDenied => "没有读取权限；请检查文件权限，或把文件复制到自己的文件夹再试".into(),
-        K::IsADirectory => "这是一个文件夹，不是文件".into(),
-        K::WouldBlock => "文件暂时无法读取（可能是管道或设备）".into(),
-        _ => match e.raw_os_error() {
-            Some(code) => format!("读取失败（系统错误码 {code}）；请确认文件完好、可以打开"),
-            None => "读取失败；请确认文件完好、可以打开".into(),
-        },
-    }
-}
-
 /// What kind of thing `meta` is, when it is not a regular file or a folder.
 fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
@@ -87,7 +71,7 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
 pub fn check_regular(path: &Path) -> Result<std::fs::Metadata, FileFault> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => FileFault::Missing,
-        _ => FileFault::Io(io_reason(&e)),
+        _ => FileFault::Io(crate::oserror::reason_reading(&e)),
     })?;
     if meta.is_dir() {
         return Err(FileFault::Folder);
@@ -112,8 +96,8 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileFault> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let file = options.open(path).map_err(|e| FileFault::Io(io_reason(&e)))?;
-    let meta = file.metadata().map_err(|e| FileFault::Io(io_reason(&e)))?;
+    let file = options.open(path).map_err(|e| FileFault::Io(crate::oserror::reason_reading(&e)))?;
+    let meta = file.metadata().map_err(|e| FileFault::Io(crate::oserror::reason_reading(&e)))?;
     if !meta.is_file() {
         return Err(FileFault::NotRegular(special_kind(&meta)));
     }
@@ -121,7 +105,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileFault> {
         return Err(FileFault::TooLarge(limit));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| FileFault::Io(io_reason(&e)))?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| FileFault::Io(crate::oserror::reason_reading(&e)))?;
     if bytes.len() as u64 > limit {
         return Err(FileFault::TooLarge(limit));
     }

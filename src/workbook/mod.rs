@@ -21,6 +21,7 @@ pub mod cells;
 pub mod columns;
 mod file;
 mod grid;
+mod hidden;
 mod problem;
 pub mod seal;
 mod sheet;
@@ -81,11 +82,13 @@ impl Workbook {
 pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
     let mut book = source::Source::open(path)?;
     let names = book.sheet_names();
-    let (req_name, task_name) = find_sheets(&names).ok_or(Fatal::MissingSheet {
+    let (req_name, task_name) = find_sheets(&names).ok_or_else(|| Fatal::MissingSheet {
         path: path.to_path_buf(),
         sheet: REQUESTS.name,
         alias: REQUESTS.alias,
+        found: names.clone(),
     })?;
+    let req_by_name = names_the_sheet(&req_name, REQUESTS.name, REQUESTS.alias);
     let req_range = book.grid(&req_name)?;
     let task_range = match &task_name {
         Some((name, _)) => Some(book.grid(name)?),
@@ -95,7 +98,77 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
     // before the rows are checked, so they do not add to the peak.
     drop(book);
     let mut seals = seal::SealLoader::new(&seal::workbook_folder(path), DEFAULT_SEAL_MM);
-    check(&req_name, req_range, task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)), task_range, &mut seals)
+    let result = check(
+        &req_name,
+        req_range,
+        task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)),
+        task_range,
+        &mut seals,
+    );
+    // A requests sheet taken by position that does not fit: say which sheets there are and
+    // which one was tried, since the likely cause is a renamed or moved sheet.
+    let result = result.map(|mut wb| {
+        let mut sheets = vec![(req_name.as_str(), {
+            let mut rows: Vec<u32> = wb.requests.iter().map(|r| r.row).collect();
+            rows.extend(wb.rejected.iter().map(|r| r.row));
+            rows
+        })];
+        if let Some((name, _)) = &task_name {
+            sheets.push((name.as_str(), wb.tasks.iter().map(|t| t.row).collect()));
+        }
+        for (sheet, rows) in sheets {
+            warn_hidden_rows(&mut wb, path, sheet, rows);
+        }
+        wb
+    });
+    result.map_err(|fatal| match fatal {
+        Fatal::MissingColumns { sheet, columns, header_row, mut hints } if !req_by_name && sheet == req_name => {
+            hints.insert(0, taken_by_position(&req_name, &names));
+            Fatal::MissingColumns { sheet, columns, header_row, hints }
+        }
+        Fatal::EmptySheet { sheet, .. } if !req_by_name && sheet == req_name => {
+            Fatal::EmptySheet { hint: format!("；{}", taken_by_position(&req_name, &names)), sheet }
+        }
+        other => other,
+    })
+}
+
+/// Rows hidden in Excel are made like any other, but the clerk who hid them (most often with
+/// a filter) may not expect that: one warning per sheet naming them, before its other problems.
+/// `rows` are the 1-based data rows read from the sheet.
+fn warn_hidden_rows(wb: &mut Workbook, path: &Path, sheet: &str, mut rows: Vec<u32>) {
+    let hidden = hidden::hidden_rows(path, sheet);
+    rows.retain(|r| hidden.rows.contains(&(r - 1)));
+    if rows.is_empty() {
+        return;
+    }
+    rows.sort_unstable();
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = rows.iter().take(SHOWN).map(u32::to_string).collect();
+    if rows.len() > SHOWN {
+        list.push(format!("…（共 {} 行）", rows.len()));
+    }
+    let how = if hidden.filtered { "被 Excel 的筛选隐藏了" } else { "在 Excel 中被隐藏了" };
+    let message = format!("第 {} 行{how}，这些行照样生成；如不需要，请删除这些行", list.join("、"));
+    let at = wb.problems.iter().position(|p| p.sheet == sheet).unwrap_or(wb.problems.len());
+    wb.problems.insert(at, Problem { severity: Severity::Warning, sheet: sheet.to_string(), cell: None, message });
+}
+
+/// Does the sheet name mean `name` / `alias`: exactly (trimmed, any case), or containing it
+/// (`协作需求表`, `协作需求（2026）`, `Requests 2026`)?
+fn names_the_sheet(sheet: &str, name: &str, alias: &str) -> bool {
+    let lower = sheet.trim().to_lowercase();
+    lower.contains(name) || lower.contains(alias)
+}
+
+/// Why a requests sheet was chosen by position, and what to do, for a fatal message.
+fn taken_by_position(sheet: &str, names: &[String]) -> String {
+    format!(
+        "工作簿中没有名为“{}”的工作表，按位置读取了第一个工作表“{sheet}”（现有工作表：{}）；\
+         若协作需求填在别的工作表，请把它改名为“{0}”。",
+        REQUESTS.name,
+        names.join("、")
+    )
 }
 
 /// Printed width of an electronic seal unless told otherwise (the usual round 公章).
@@ -104,9 +177,18 @@ pub const DEFAULT_SEAL_MM: f32 = 42.0;
 /// The requests sheet and, if any, the tasks sheet with whether it was found by name.
 /// By name (Chinese or English, trimmed), else by position: first = requests, second = tasks.
 fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
-    let requests =
-        names.iter().find(|n| REQUESTS.is_named(n)).or_else(|| names.iter().find(|n| !TASKS.is_named(n)))?.clone();
-    let tasks = match names.iter().find(|n| TASKS.is_named(n)) {
+    let is_tasks = |n: &&String| TASKS.is_named(n) || names_the_sheet(n, TASKS.name, TASKS.alias);
+    let requests = names
+        .iter()
+        .find(|n| REQUESTS.is_named(n))
+        .or_else(|| names.iter().find(|n| names_the_sheet(n, REQUESTS.name, REQUESTS.alias) && !is_tasks(n)))
+        .or_else(|| names.iter().find(|n| !is_tasks(n)))?
+        .clone();
+    let tasks = match names
+        .iter()
+        .find(|n| TASKS.is_named(n))
+        .or_else(|| names.iter().find(|n| is_tasks(n) && **n != requests))
+    {
         Some(n) => Some((n.clone(), true)),
         None => names.iter().take(2).find(|n| **n != requests).map(|n| (n.clone(), false)),
     };
@@ -124,7 +206,9 @@ fn check(
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
     let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, grid: &req_range };
-    let req_header = reqs.header(&mut problems).ok_or_else(|| Fatal::EmptySheet { sheet: req_name.to_string() })?;
+    let req_header = reqs
+        .header(&mut problems)
+        .ok_or_else(|| Fatal::EmptySheet { sheet: req_name.to_string(), hint: String::new() })?;
     reqs.require_columns(&req_header)?;
     let req_rows = reqs.rows(&req_header, &mut problems);
     drop(req_range);

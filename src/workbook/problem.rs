@@ -31,12 +31,13 @@ impl Problem {
     }
 }
 
-/// `协作需求!D7 发函日期：…` for errors, `警告：协作需求!J5 协作内容：…` for warnings.
+/// `错误：协作需求!D7 发函日期：…` for errors, `警告：协作需求!J5 协作内容：…` for warnings.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.severity == Severity::Warning {
-            f.write_str("警告：")?;
-        }
+        f.write_str(match self.severity {
+            Severity::Error => "错误：",
+            Severity::Warning => "警告：",
+        })?;
         match &self.cell {
             Some(cell) => write!(f, "{}!{} {}", self.sheet, cell, self.message),
             None => write!(f, "{} {}", self.sheet, self.message),
@@ -57,14 +58,15 @@ pub enum Fatal {
     #[error("{} 是文件夹，不是工作簿；{}", .path.display(), folder_hint(.path, .workbooks))]
     Folder { path: PathBuf, workbooks: Vec<String> },
     /// The workbook has no sheet that can be the requests sheet.
-    #[error("工作簿 {} 中没有“{sheet}”工作表（英文名 {alias}）", .path.display())]
-    MissingSheet { path: PathBuf, sheet: &'static str, alias: &'static str },
-    /// The sheet has no header row at all.
-    #[error("{sheet} 工作表是空的：第一行非空行应是表头（如“编号”“发函部门”…）")]
-    EmptySheet { sheet: String },
-    /// Required columns absent from the header row: (Chinese header, English alias).
-    #[error("{sheet} 工作表缺少必填列{}", missing_list(.columns))]
-    MissingColumns { sheet: String, columns: Vec<(&'static str, &'static str)> },
+    #[error("工作簿 {} 中没有“{sheet}”工作表（英文名 {alias}）；现有工作表：{}。请把填写协作需求的工作表改名为“{sheet}”", .path.display(), .found.join("、"))]
+    MissingSheet { path: PathBuf, sheet: &'static str, alias: &'static str, found: Vec<String> },
+    /// The sheet has no header row at all; `hint` says how it was chosen when that matters.
+    #[error("{sheet} 工作表是空的：第一行非空行应是表头（如“编号”“发函部门”…）{}", .hint)]
+    EmptySheet { sheet: String, hint: String },
+    /// Required columns absent from the header row: (Chinese header, English alias), the
+    /// header row (1-based), and headers that may have been meant for them.
+    #[error("{sheet} 工作表缺少必填列{}；{}请在表头（第 {header_row} 行）补上这些列", missing_list(.columns), .hints.join(""))]
+    MissingColumns { sheet: String, columns: Vec<(&'static str, &'static str)>, header_row: u32, hints: Vec<String> },
 }
 
 fn folder_hint(dir: &std::path::Path, workbooks: &[String]) -> String {
@@ -97,7 +99,7 @@ mod tests {
             cell: Some("D7".into()),
             message: "发函日期：必填，不能为空".into(),
         };
-        assert_eq!(p.to_string(), "协作需求!D7 发函日期：必填，不能为空");
+        assert_eq!(p.to_string(), "错误：协作需求!D7 发函日期：必填，不能为空");
         let w = Problem { severity: Severity::Warning, cell: None, ..p };
         assert_eq!(w.to_string(), "警告：协作需求 发函日期：必填，不能为空");
     }
@@ -106,7 +108,15 @@ mod tests {
     fn fatal_messages_are_chinese() {
         let f = Fatal::FileMissing { path: "x.xlsx".into() };
         assert_eq!(f.to_string(), "无法读取工作簿 x.xlsx：文件不存在");
-        let f = Fatal::MissingColumns { sheet: "协作需求".into(), columns: vec![("发函日期", "date")] };
-        assert_eq!(f.to_string(), "协作需求 工作表缺少必填列“发函日期”（英文名 date）");
+        let f = Fatal::MissingColumns {
+            sheet: "协作需求".into(),
+            columns: vec![("发函日期", "date")],
+            header_row: 1,
+            hints: vec!["表头“日期”是不是“发函日期”？".into()],
+        };
+        assert_eq!(
+            f.to_string(),
+            "协作需求 工作表缺少必填列“发函日期”（英文名 date）；表头“日期”是不是“发函日期”？请在表头（第 1 行）补上这些列"
+        );
     }
 }

@@ -65,6 +65,8 @@ pub struct Header {
     pub row0: u32,
     /// Absolute 0-based sheet column of each table column (indexed like the column table).
     pub col_of: Vec<Option<u32>>,
+    /// Header cells that could name more than one column: (text, the columns it may mean).
+    pub near_misses: Vec<(String, Vec<usize>)>,
 }
 
 impl Header {
@@ -144,6 +146,15 @@ fn is_blank_row(row: &GridRow) -> bool {
 const DATE_HINT: &str = "可写作 2026-03-05 或 2026年3月5日";
 
 impl<'a, F: Copy> SheetReader<'a, F> {
+    /// What one data row of this sheet is, for messages about whole rows.
+    fn item(&self) -> &'static str {
+        if self.sheet_no == 0 {
+            "协作需求"
+        } else {
+            "任务"
+        }
+    }
+
     /// Find the header row and map its cells to columns. The header row is the first
     /// non-blank row, except that a title row above it (a row naming no column, such as a
     /// merged `协作需求登记表`) is passed over: among the first few non-blank rows, the first
@@ -152,9 +163,13 @@ impl<'a, F: Copy> SheetReader<'a, F> {
     pub fn header(&self, problems: &mut Problems) -> Option<Header> {
         const TITLE_ROWS: usize = 5;
         let names_a_column = |row: &GridRow| {
-            row.cells().any(
-                |(_, c)| matches!(cells::raw_text(c), Ok(Some(t)) if self.spec.column_for_header(&header_key(&t)).is_some()),
-            )
+            row.cells().any(|(_, c)| match cells::raw_text(c) {
+                Ok(Some(t)) => {
+                    let key = header_key(&t);
+                    self.spec.column_for_header(&key).is_some() || self.spec.near_columns(&key).len() == 1
+                }
+                _ => false,
+            })
         };
         let mut non_blank = self.grid.rows().filter(|r| !is_blank_row(r));
         let first = non_blank.next()?;
@@ -162,31 +177,59 @@ impl<'a, F: Copy> SheetReader<'a, F> {
             std::iter::once(first).chain(non_blank.take(TITLE_ROWS - 1)).find(|r| names_a_column(r)).unwrap_or(first);
         let row0 = header_row.row0;
         let mut col_of: Vec<Option<u32>> = vec![None; self.spec.columns.len()];
+        let warn = |problems: &mut Problems, col0: u32, msg: String| {
+            problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, msg)
+        };
+        // Exact names first, so a near name never takes a column that is also there exactly.
+        let mut unknown: Vec<(u32, String)> = Vec::new();
         for (col0, cell) in header_row.cells() {
             let Ok(Some(raw)) = cells::raw_text(cell) else { continue };
             let key = header_key(&raw);
             if key.is_empty() {
                 continue;
             }
-            let warn = |problems: &mut Problems, msg: String| {
-                problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, msg)
-            };
             match self.spec.column_for_header(&key) {
                 Some(c) if col_of[c].is_none() => col_of[c] = Some(col0),
                 Some(c) => warn(
                     problems,
+                    col0,
                     format!(
                         "列“{key}”重复（第一次在 {}），此列已忽略；请删除或改名",
                         cells::cell_ref(row0, col_of[c].expect("seen"))
                     ),
                 ),
-                None => warn(
-                    problems,
-                    format!("列“{key}”不在{}的规定列中，已忽略；若应是规定列，请检查列名是否写错", self.spec.name),
-                ),
+                None => unknown.push((col0, key)),
             }
         }
-        Some(Header { row0, col_of })
+        let mut near_misses = Vec::new();
+        for (col0, key) in unknown {
+            let near: Vec<usize> = self.spec.near_columns(&key).into_iter().filter(|&c| col_of[c].is_none()).collect();
+            let names = |cols: &[usize]| -> String {
+                let quoted: Vec<String> = cols.iter().map(|&c| format!("“{}”", self.spec.columns[c].header)).collect();
+                quoted.join("或")
+            };
+            match near.as_slice() {
+                [c] => {
+                    let header = self.spec.columns[*c].header;
+                    col_of[*c] = Some(col0);
+                    warn(problems, col0, format!("列“{key}”按“{header}”读取；请把表头改为“{header}”"));
+                }
+                [] => warn(
+                    problems,
+                    col0,
+                    format!("列“{key}”不在{}的规定列中，已忽略；若应是规定列，请检查列名是否写错", self.spec.name),
+                ),
+                several => {
+                    warn(
+                        problems,
+                        col0,
+                        format!("列“{key}”不是规定的列名，已忽略；是不是{}？请把表头改为其中一个", names(several)),
+                    );
+                    near_misses.push((key, several.to_vec()));
+                }
+            }
+        }
+        Some(Header { row0, col_of, near_misses })
     }
 
     /// Every required column must be in the header row; all missing ones are named at once.
@@ -200,10 +243,27 @@ impl<'a, F: Copy> SheetReader<'a, F> {
             .map(|(c, _)| (c.header, c.alias))
             .collect();
         if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(Fatal::MissingColumns { sheet: self.name.to_string(), columns: missing })
+            return Ok(());
         }
+        // A header that could have been one of the missing columns is named with it.
+        let hints = header
+            .near_misses
+            .iter()
+            .filter_map(|(key, cols)| {
+                let wanted: Vec<&str> = cols
+                    .iter()
+                    .map(|&c| self.spec.columns[c].header)
+                    .filter(|h| missing.iter().any(|(m, _)| m == h))
+                    .collect();
+                (!wanted.is_empty()).then(|| format!("表头“{key}”是不是“{}”？", wanted.join("”或“")))
+            })
+            .collect();
+        Err(Fatal::MissingColumns {
+            sheet: self.name.to_string(),
+            columns: missing,
+            header_row: header.row0 + 1,
+            hints,
+        })
     }
 
     /// Every non-blank row below the header, read into values, in sheet order.
@@ -214,21 +274,55 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 continue;
             }
             let row0 = cells.row0;
+            let cell_of = |field: usize| header.col_of[field].map(|col0| (col0, cells.get(col0)));
+            // The row's own first cell, for problems with the whole row.
+            let first_col0 = header.col_of.iter().flatten().copied().min().unwrap_or(0);
+            if let Some((col0, word)) = total_row(cells) {
+                let message =
+                    format!("第 {} 行是“{word}”行，不是{}，已跳过；如不需要请删除此行", row0 + 1, self.item());
+                problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, message);
+                continue;
+            }
+            // Most required cells empty: one line for the row, not one per empty cell.
+            let required: Vec<usize> =
+                (0..self.spec.columns.len()).filter(|&f| self.spec.columns[f].required).collect();
+            let empty: Vec<&str> = required
+                .iter()
+                .filter(|&&f| cell_of(f).is_none_or(|(_, c)| is_blank(c)))
+                .map(|&f| self.spec.columns[f].header)
+                .collect();
+            let mostly_empty = empty.len() >= 3 && empty.len() * 2 > required.len();
             let mut row = RowValues { row0, values: vec![None; self.spec.columns.len()], errors: Vec::new() };
+            if mostly_empty {
+                const SHOWN: usize = 3;
+                let more = if empty.len() > SHOWN { " 等" } else { "" };
+                let message = format!(
+                    "第 {} 行大部分必填项是空的（缺少{}{more}共 {} 项），不能生成；请补全或删除此行",
+                    row0 + 1,
+                    empty.iter().take(SHOWN).map(|h| format!("“{h}”")).collect::<String>(),
+                    empty.len()
+                );
+                problems.at(self.sheet_no, self.name, Severity::Error, row0, first_col0, message.clone());
+                row.errors.push((first_col0, message));
+            }
             for (field, column) in self.spec.columns.iter().enumerate() {
-                let Some(col0) = header.col_of[field] else { continue };
-                let cell = cells.get(col0);
+                let Some((col0, cell)) = cell_of(field) else { continue };
                 let mut cell_errors = Vec::new();
                 let mut report = |severity, message: String| {
                     if severity == Severity::Error {
                         cell_errors.push(message.clone());
                     }
-                    problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                    // A mostly empty row has had its one line.
+                    if !mostly_empty {
+                        problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                    }
                 };
                 let value = read_cell(column, cell, &mut report);
                 let failed = !cell_errors.is_empty();
-                row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
-                if value.is_none() && column.required && !failed {
+                if !mostly_empty {
+                    row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
+                }
+                if value.is_none() && column.required && !failed && !mostly_empty {
                     let message = format!("{}：必填，不能为空", column.header);
                     row.errors.push((col0, message.clone()));
                     problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
@@ -239,6 +333,19 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         }
         out
     }
+}
+
+/// Words that mark a row of sums under a table, not a data row.
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "共计", "总合计", "合计数"];
+
+/// Is this a 合计 / 总计 / 小计 row? Its column and word, when one of its text cells is such a
+/// word alone (spaces and a colon allowed: `合 计：`).
+fn total_row(row: &GridRow) -> Option<(u32, &'static str)> {
+    row.cells().find_map(|(col0, c)| {
+        let Data::String(s) = c else { return None };
+        let word: String = s.chars().filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：')).collect();
+        TOTAL_WORDS.iter().find(|w| **w == word).map(|w| (col0, *w))
+    })
 }
 
 /// Read one cell by its column's kind. Problems go to `report` (severity, message naming
@@ -271,6 +378,16 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                 report(Severity::Error, format!("{h}：“{shown}”只有时间、没有日期（{DATE_HINT}）"));
                 None
             }
+            Err(DateError::NoYear(shown, m, d)) => {
+                let year = chrono::Local::now().year();
+                report(Severity::Error, format!("{h}：“{shown}”缺少年份，请写完整日期，如 {year}年{m}月{d}日"));
+                None
+            }
+            Err(DateError::ShortYear(shown, date)) => {
+                let full = crate::request::format_date(date);
+                report(Severity::Error, format!("{h}：“{shown}”的年份只有两位，请写完整的四位年份，如 {full}"));
+                None
+            }
         },
         Kind::Seq => match cells::cell_seq(cell) {
             Ok(n) => n.map(Value::Seq),
@@ -287,7 +404,7 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                 None
             }
         },
-        Kind::Text | Kind::Choice(_) | Kind::Email | Kind::DeptList | Kind::AnnexList => {
+        Kind::Text | Kind::Choice(_) | Kind::Email | Kind::Phone | Kind::DeptList | Kind::AnnexList => {
             let text = read_text(h, cell, report)?;
             match column.kind {
                 Kind::Choice(allowed) => {
@@ -299,16 +416,30 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
                     }
                     Some(Value::Text(text))
                 }
-                Kind::Email => {
-                    if cells::is_email(&text) {
-                        Some(Value::Text(text))
-                    } else {
+                Kind::Email => match cells::email_problem(&text) {
+                    None => Some(Value::Text(text)),
+                    Some(why) => {
                         report(
                             Severity::Error,
-                            format!("{h}：“{text}”不是有效的电子邮箱地址（应如 zhangsan@example.com，不含空格）"),
+                            format!("{h}：“{text}”不是有效的电子邮箱地址：{why}；应如 zhangsan@example.com"),
                         );
                         None
                     }
+                },
+                Kind::Phone => {
+                    // Only a number cell can have lost a 0: text keeps what was typed.
+                    if matches!(cell, Data::Int(_) | Data::Float(_)) {
+                        if let Some(likely) = cells::lost_leading_zero(&text) {
+                            report(
+                                Severity::Warning,
+                                format!(
+                                    "{h}：{text} 是以数字填写的，开头的 0 可能已丢失（是不是 {likely}？）；\
+                                     请把单元格设为文本格式后重新填写完整号码"
+                                ),
+                            );
+                        }
+                    }
+                    Some(Value::Text(text))
                 }
                 Kind::DeptList => {
                     let (depts, repeats) = cells::split_depts(&text);

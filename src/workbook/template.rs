@@ -22,19 +22,11 @@ pub enum TemplateError {
     #[error("文件已存在：{}。为免覆盖已填写的内容，请用 -o 换一个文件名，或先删除该文件", .0.display())]
     Exists(PathBuf),
     /// Creating or writing the file failed.
-    #[error("无法写入 {}：{}", path.display(), io_reason(source))]
+    #[error("无法写入 {}：{}", path.display(), crate::oserror::reason_writing(source))]
     Write { path: PathBuf, source: std::io::Error },
     /// rust_xlsxwriter refused the workbook (a bug in this module).
     #[error("无法生成模板工作簿：{0}")]
     Build(#[from] XlsxError),
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "所在文件夹不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
-        _ => e.to_string(),
-    }
 }
 
 /// Write the input template workbook to `path`. Refuses (with [`TemplateError::Exists`]) when
@@ -176,10 +168,19 @@ fn task_guide(field: TaskField) -> Guide {
     Guide { what, width, examples }
 }
 
+/// The text of the example request row in `field`'s column (the one the template is written
+/// with), so the reader can tell when it was left in.
+pub(super) fn example_text(field: ReqField) -> Option<&'static str> {
+    match request_guide(field).examples.first() {
+        Some(Example::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
 /// How to fill a column of this kind, for its note; `None` when the meaning says enough.
 fn kind_hint(kind: Kind) -> Option<String> {
     Some(match kind {
-        Kind::Text | Kind::Email => return None,
+        Kind::Text | Kind::Email | Kind::Phone => return None,
         Kind::Date => "填日期，如 2026-03-05 或 2026年3月5日".to_string(),
         Kind::Choice(values) => format!("从下拉列表选择：{}", values.join(" / ")),
         Kind::DeptList => "多个部门用“、”分隔，每个部门各生成一份联系函".to_string(),
@@ -242,7 +243,7 @@ fn body_format(kind: Kind, width: f64) -> Format {
         Kind::Date => Format::new().set_num_format(DATE_FORMAT).set_align(FormatAlign::Center),
         Kind::Seq => Format::new(),
         // Text, so Excel keeps 13800138000, 001 and 2026-1 as typed instead of converting them.
-        Kind::Text | Kind::Email | Kind::Choice(_) | Kind::DeptList | Kind::AnnexList | Kind::SeqList => {
+        Kind::Text | Kind::Email | Kind::Phone | Kind::Choice(_) | Kind::DeptList | Kind::AnnexList | Kind::SeqList => {
             Format::new().set_num_format("@")
         }
     };
@@ -387,7 +388,12 @@ mod tests {
     fn the_template_passes_the_reader_without_problems() {
         let (_dir, path) = temp_template();
         let wb = super::super::read_workbook(&path).expect("readable");
-        assert!(wb.problems.is_empty(), "{:#?}", wb.problems);
+        // Only the reminder that the example row is still there.
+        let printed: Vec<String> = wb.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            printed,
+            ["警告：协作需求!A2 第 2 行是模板自带的示例（编号“协作函〔2026〕1号”），仍会生成；如不需要，请删除此行和“任务拆分”表中它的任务"]
+        );
         assert_eq!(wb.requests.len(), 1);
         let request = &wb.requests[0];
         assert_eq!(request.phone, "13800138000");

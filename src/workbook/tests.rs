@@ -233,8 +233,8 @@ fn a_time_only_cell_or_an_impossible_date_is_an_error() {
     assert_eq!(
         printed(&wb),
         [
-            "协作需求!D2 发函日期：“14:30”只有时间、没有日期（可写作 2026-03-05 或 2026年3月5日）",
-            "协作需求!L3 完成时限：“2026-02-30”不是有效日期（可写作 2026-03-05 或 2026年3月5日）",
+            "错误：协作需求!D2 发函日期：“14:30”只有时间、没有日期（可写作 2026-03-05 或 2026年3月5日）",
+            "错误：协作需求!L3 完成时限：“2026-02-30”不是有效日期（可写作 2026-03-05 或 2026年3月5日）",
         ]
     );
     assert!(wb.requests.is_empty());
@@ -269,7 +269,12 @@ fn headers_match_by_english_alias_with_spaces_and_blank_rows_are_skipped() {
 #[test]
 fn a_workbook_with_only_a_tasks_sheet_has_no_requests_sheet() {
     let err = read_workbook(&xlsx(&[tasks_sheet(vec![])]).path).unwrap_err();
-    assert!(err.to_string().ends_with("中没有“协作需求”工作表（英文名 requests）"), "{err}");
+    assert!(
+        err.to_string().ends_with(
+            "中没有“协作需求”工作表（英文名 requests）；现有工作表：任务拆分。请把填写协作需求的工作表改名为“协作需求”"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -296,10 +301,10 @@ fn all_problems_are_reported_at_once_and_good_rows_come_through() {
     assert_eq!(
         printed(&wb),
         [
-            "协作需求!D2 发函日期：“2026-02-30”不是有效日期（可写作 2026-03-05 或 2026年3月5日）",
-            "协作需求!C3 收函部门：必填，不能为空",
-            "协作需求!O4 电子邮箱：“zhang san@example”不是有效的电子邮箱地址（应如 zhangsan@example.com，不含空格）",
-            "协作需求!A6 编号：“函4”与第 5 行重复，编号必须唯一",
+            "错误：协作需求!D2 发函日期：“2026-02-30”不是有效日期（可写作 2026-03-05 或 2026年3月5日）",
+            "错误：协作需求!C3 收函部门：必填，不能为空",
+            "错误：协作需求!O4 电子邮箱：“zhang san@example”不是有效的电子邮箱地址：含有空格，请删除；应如 zhangsan@example.com",
+            "错误：协作需求!A6 编号：“函4”与第 5 行重复，编号必须唯一",
             "警告：协作需求!F7 工作性质：“临时任务”不是常用值（年度重点工作 / 阶段性核心任务 / 日常运营重点任务），仍按原文打印",
         ]
     );
@@ -342,10 +347,13 @@ fn fatal_conditions() {
 
     let headers: Vec<C> = REQ_HEADERS.iter().filter(|h| !matches!(**h, "发函日期" | "对接人")).map(|h| S(h)).collect();
     let err = read_workbook(&xlsx(&[("协作需求", vec![headers])]).path).unwrap_err();
-    assert_eq!(err.to_string(), "协作需求 工作表缺少必填列“发函日期”（英文名 date）、“对接人”（英文名 contact）");
+    assert_eq!(
+        err.to_string(),
+        "协作需求 工作表缺少必填列“发函日期”（英文名 date）、“对接人”（英文名 contact）；请在表头（第 1 行）补上这些列"
+    );
 
     let err = read_workbook(&xlsx(&[("协作需求", vec![vec![], vec![E, S(" ")]])]).path).unwrap_err();
-    assert_eq!(err, Fatal::EmptySheet { sheet: "协作需求".into() });
+    assert_eq!(err, Fatal::EmptySheet { sheet: "协作需求".into(), hint: String::new() });
 
     let task_headers = vec![S("编号"), S("序号"), S("任务名称")];
     let err = read_workbook(&xlsx(&[requests_sheet(vec![]), ("tasks", vec![task_headers])]).path).unwrap_err();
@@ -389,12 +397,12 @@ fn task_errors_are_placed_and_block_only_their_request() {
     assert_eq!(
         printed(&wb),
         [
-            "任务拆分!G3 前置任务：任务 3 → 5 → 3 形成循环依赖，请删除其中一个前置关系",
-            "任务拆分!B5 序号：1 与第 2 行重复，同一编号下序号必须唯一",
-            "任务拆分!G6 前置任务：任务 9 不存在（编号“函A”下没有序号 9），请改正或删除",
-            "任务拆分!A7 编号：“函Z”在协作需求中不存在，请填写协作需求表中已有的编号",
-            "任务拆分!H9 开始日期：2026年3月20日 晚于完成日期 2026年3月11日，请改正其中一个",
-            "任务拆分!B10 序号：“2.5”不是正整数，序号应写作 1、2、3…",
+            "错误：任务拆分!G3 前置任务：任务 3 → 5 → 3 形成循环依赖，请删除其中一个前置关系",
+            "错误：任务拆分!B5 序号：1 与第 2 行重复，同一编号下序号必须唯一",
+            "错误：任务拆分!G6 前置任务：任务 9 不存在（编号“函A”下没有序号 9），请改正或删除",
+            "错误：任务拆分!A7 编号：“函Z”在协作需求中不存在，请填写协作需求表中已有的编号",
+            "错误：任务拆分!H9 开始日期：2026年3月20日 晚于完成日期 2026年3月11日，请改正其中一个",
+            "错误：任务拆分!B10 序号：“2.5”不是正整数，序号应写作 1、2、3…",
         ]
     );
     assert_eq!(wb.requests.len(), 3, "task errors never reject a request");
@@ -412,7 +420,7 @@ fn task_errors_are_placed_and_block_only_their_request() {
 #[test]
 fn a_self_dependency_is_reported() {
     let book = xlsx(&[requests_sheet(vec![req_row("函A")]), tasks_sheet(vec![task_row("函A", 1.0, S("1"))])]);
-    assert_eq!(printed(&read(&book)), ["任务拆分!G2 前置任务：任务 1 不能以自己为前置任务，请删除“1”"]);
+    assert_eq!(printed(&read(&book)), ["错误：任务拆分!G2 前置任务：任务 1 不能以自己为前置任务，请删除“1”"]);
 }
 
 #[test]
@@ -424,7 +432,7 @@ fn tasks_of_a_rejected_request_are_not_used() {
         tasks_sheet(vec![task_row("函A", 1.0, E), task_row("函B", 1.0, E)]),
     ]);
     let wb = read(&book);
-    assert_eq!(printed(&wb), ["协作需求!M2 对接人：必填，不能为空"]);
+    assert_eq!(printed(&wb), ["错误：协作需求!M2 对接人：必填，不能为空"]);
     let used: Vec<&str> = wb.tasks.iter().map(|t| t.request_id.as_str()).collect();
     assert_eq!(used, ["函B"]);
     assert!(wb.tasks_blocked.is_empty());

@@ -47,6 +47,11 @@ pub fn assemble(
             }
         }
         if row.errors.is_empty() {
+            for (field, message) in likely_wrong(&row) {
+                if let Some(col0) = req_cols[field as usize] {
+                    problems.at(req_sheet.no, req_sheet.name, Severity::Warning, row.row0, col0, message);
+                }
+            }
             // A bad seal costs only the seal: a warning, and the seal area stays clear.
             let seal = row.take_text(R::Seal as usize).and_then(|text| match seals.from_cell(&text) {
                 Ok(image) => Some(image),
@@ -72,6 +77,47 @@ pub fn assemble(
     }
     wb.problems = problems.into_sorted();
     wb
+}
+
+/// What is legal in a valid request row but probably not meant: the template's example left
+/// in, a deadline before the letter's date, a letter to its own sender. Warnings, by column.
+fn likely_wrong(row: &RowValues) -> Vec<(R, String)> {
+    let mut found = Vec::new();
+    let example = |f: R| super::template::example_text(f);
+    if row.text(R::Id as usize) == example(R::Id) && row.text(R::WorkName as usize) == example(R::WorkName) {
+        found.push((
+            R::Id,
+            format!(
+                "第 {} 行是模板自带的示例（编号“{}”），仍会生成；如不需要，请删除此行和“任务拆分”表中它的任务",
+                row.row0 + 1,
+                example(R::Id).unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(date) = row.date(R::Date as usize) {
+        for field in [R::PlannedFinish, R::DueDate] {
+            if let Some(d) = row.date(field as usize).filter(|d| *d < date) {
+                let header = super::columns::REQUESTS.columns[field as usize].header;
+                found.push((
+                    field,
+                    format!("{header}：{} 早于发函日期 {}，请确认日期是否写错", format_date(d), format_date(date)),
+                ));
+            }
+        }
+    }
+    if let (Some(from), Some(super::sheet::Value::List(to))) =
+        (row.text(R::FromDept as usize), &row.values[R::ToDept as usize])
+    {
+        if to.iter().any(|d| d == from) {
+            found.push((
+                R::ToDept,
+                format!(
+                    "收函部门：包含发函部门“{from}”自己，将给本部门也发一份函；如非本意，请从收函部门中删除“{from}”"
+                ),
+            ));
+        }
+    }
+    found
 }
 
 fn build_request(mut row: RowValues) -> Request {

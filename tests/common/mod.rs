@@ -73,6 +73,10 @@ pub fn gongwen_within(limit: Duration, args: &[&str]) -> (Output, Duration) {
     (output, took)
 }
 
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
