@@ -32,7 +32,7 @@ use cli::{Command, FormsAction};
 use gongwen::generate::{self, Progress};
 use gongwen::oserror::{reason, reason_writing};
 use gongwen::output::OutDir;
-use gongwen::workbook::{self, Severity, Workbook};
+use gongwen::workbook::{self, Workbook};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -171,11 +171,14 @@ fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
     for p in &wb.problems {
         report.line(p);
     }
+    if let Some(line) = wb.unlisted_line() {
+        report.line(line);
+    }
     Ok(wb)
 }
 
 fn errors(wb: &Workbook) -> usize {
-    wb.problems.iter().filter(|p| p.severity == Severity::Error).count()
+    wb.error_count()
 }
 
 fn main() -> ExitCode {
@@ -205,7 +208,7 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             let n = errors(&wb);
-            let warnings = wb.problems.len() - n;
+            let warnings = wb.warning_count();
             if n == 0 {
                 Report::Stdout.line(format!(
                     "检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条",

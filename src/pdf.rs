@@ -31,6 +31,7 @@ const LANGUAGE: &str = "zh-CN";
 /// metadata, deterministic bytes (no wall-clock dates: creation date from `doc.date` or
 /// `SOURCE_DATE_EPOCH` or none). An error says, in Chinese, that krilla refused the file.
 pub fn write_pdf(doc: &Document, laid: &Laid) -> Result<Vec<u8>, RenderError> {
+    drawable(laid)?;
     let mut pdf = krilla::Document::new_with(serialize_settings());
     draw_document(&mut pdf, doc, laid);
     pdf.set_metadata(metadata(&doc.title, &doc.author, doc.date));
@@ -65,6 +66,7 @@ pub fn write_bundle(
     let mut outline = krilla::outline::Outline::new();
     let mut pages = 0;
     for part in parts {
+        drawable(&part.laid)?;
         let drawn = draw_document(&mut pdf, &part.doc, &part.laid);
         let destination = krilla::destination::XyzDestination::new(pages, Point::from_xy(0.0, 0.0));
         outline.push_child(krilla::outline::OutlineNode::new(part.bookmark, destination));
@@ -86,6 +88,15 @@ pub fn write_bundle(
     pdf.set_metadata(metadata(title, author, date));
     let bytes = pdf.finish().map_err(|_| krilla_failed())?;
     Ok((show_outlines(bytes), pages))
+}
+
+/// Refuse pages with a number that is not finite (see [`Laid::is_finite`]), and pages of no
+/// size, before krilla is given them.
+fn drawable(laid: &Laid) -> Result<(), RenderError> {
+    if !laid.is_finite() || laid.pages.iter().any(|p| p.width <= 0.0 || p.height <= 0.0) {
+        return Err(RenderError("版面计算出现无效的数值，无法写出此文件（程序内部错误，请报告给维护者）".into()));
+    }
+    Ok(())
 }
 
 /// krilla's errors name fonts and objects in English; the manifest says what it means.
@@ -252,8 +263,8 @@ fn creation_date(date: Option<chrono::NaiveDate>, source_date_epoch: Option<&str
 }
 
 fn write_page(pdf: &mut krilla::Document, page: &Page) {
-    let settings = PageSettings::from_wh(page.width, page.height)
-        .unwrap_or_else(|| panic!("invalid page size {} × {}", page.width, page.height));
+    // Checked by `drawable`; a blank A4 page should it ever not hold.
+    let settings = PageSettings::from_wh(page.width, page.height).unwrap_or_default();
     let mut pdf_page = pdf.start_page_with(settings);
     let mut surface = pdf_page.surface();
     for item in &page.items {
@@ -466,6 +477,43 @@ mod tests {
         )
         .unwrap();
         path
+    }
+
+    #[test]
+    fn a_number_that_is_not_finite_fails_the_document_instead_of_reaching_the_pdf() {
+        let d = doc("协作函样张", None);
+        let nan_text = |mut laid: Laid| {
+            if let Item::Text(run) = &mut laid.pages[0].items[1] {
+                run.x = f32::NAN;
+            }
+            laid
+        };
+        let inf_line = |mut laid: Laid| {
+            laid.pages[1].items.push(Item::Line {
+                x1: 0.0,
+                y1: f32::INFINITY,
+                x2: 1.0,
+                y2: 1.0,
+                width: 1.0,
+                gray: 0.0,
+                dash: None,
+            });
+            laid
+        };
+        let nan_dash = |mut laid: Laid| {
+            if let Some(Item::Line { dash, .. }) = laid.pages[0].items.last_mut() {
+                *dash = Some((f32::NAN, 3.0));
+            }
+            laid
+        };
+        for (what, laid) in [("text", nan_text(sample())), ("line", inf_line(sample())), ("dash", nan_dash(sample()))] {
+            assert!(!laid.is_finite(), "{what}");
+            let err = write_pdf(&d, &laid).expect_err(what);
+            assert!(err.0.contains("无效的数值"), "{what}: {}", err.0);
+            let part = BundlePart { bookmark: what.into(), doc: d.clone(), laid };
+            assert!(write_bundle("合集", "行政部", None, [part]).is_err(), "{what} in a bundle");
+        }
+        assert!(sample().is_finite() && write_pdf(&d, &sample()).is_ok());
     }
 
     #[test]

@@ -11,6 +11,26 @@
 //! or reorder what a reader sees (a right-to-left override makes `exe.pdf` show as `fdp.exe`);
 //! gongwen's documents are Chinese and left-to-right and have no use for them. Rust strings
 //! cannot hold lone surrogates, so U+D800–DFFF never arrives.
+//!
+//! Replaced everywhere ([`drawable`]): a character no bundled font has becomes [`STAND_IN`].
+
+/// What a character no bundled font can draw becomes: 〓 (U+3013 GETA MARK), the mark Chinese
+/// and Japanese typesetting has long used for a character the type case lacks. Both writers
+/// draw it from the bundled fonts, so the PDF and the .docx show the same mark, where they
+/// would otherwise show an empty box in one and a substitute font in the other.
+pub const STAND_IN: char = '〓';
+
+/// `text` with every character no bundled font draws replaced by [`STAND_IN`] ([`is_hidden`]
+/// characters, which callers drop, are left alone). Borrowed when nothing changes, which is nearly always.
+pub fn drawable(text: &str) -> std::borrow::Cow<'_, str> {
+    let fonts = crate::fonts::fonts();
+    // Hidden characters are not drawn at all (callers drop them), so they need no stand-in.
+    let draws = |c: char| c.is_ascii() || is_hidden(c) || fonts.covers(c);
+    if text.chars().all(draws) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars().map(|c| if draws(c) { c } else { STAND_IN }).collect::<String>().into()
+}
 
 /// Is `c` a character that must not reach a document or a file name? (Tab and line feed are
 /// controls too: callers that keep them test for them first.)

@@ -206,20 +206,7 @@ fn bundle_orders_numbers_by_value_then_department() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = [
-        "编号",
-        "发函部门",
-        "收函部门",
-        "发函日期",
-        "工作名称",
-        "核心目标",
-        "计划完成日期",
-        "协作内容",
-        "交付标准",
-        "完成时限",
-        "对接人",
-        "联系电话",
-    ];
+    let headers = common::REQUIRED_HEADERS;
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }

@@ -7,24 +7,7 @@ use common::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
 
-const HEADERS: [&str; 16] = [
-    "编号",
-    "发函部门",
-    "收函部门",
-    "发函日期",
-    "工作名称",
-    "工作性质",
-    "核心目标",
-    "计划完成日期",
-    "预期成效",
-    "协作内容",
-    "交付标准",
-    "完成时限",
-    "对接人",
-    "联系电话",
-    "电子邮箱",
-    "协商截止日期",
-];
+use common::LETTER_HEADERS as HEADERS;
 
 fn good_row(id: &str) -> Vec<String> {
     [

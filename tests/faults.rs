@@ -15,20 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const HEADERS: [&str; 12] = [
-    "编号",
-    "发函部门",
-    "收函部门",
-    "发函日期",
-    "工作名称",
-    "核心目标",
-    "计划完成日期",
-    "协作内容",
-    "交付标准",
-    "完成时限",
-    "对接人",
-    "联系电话",
-];
+use common::REQUIRED_HEADERS as HEADERS;
 
 /// A requests sheet with one row per 编号 (receivers `to`), written to `dir/name`.
 fn workbook(dir: &Path, name: &str, ids: &[String], to: &str) -> PathBuf {

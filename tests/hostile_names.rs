@@ -13,24 +13,7 @@ use std::time::Duration;
 /// Longer than any of these runs needs by far; a run still going then is hung.
 const LIMIT: Duration = Duration::from_secs(60);
 
-const HEADERS: [&str; 16] = [
-    "编号",
-    "发函部门",
-    "收函部门",
-    "发函日期",
-    "工作名称",
-    "工作性质",
-    "核心目标",
-    "计划完成日期",
-    "预期成效",
-    "协作内容",
-    "交付标准",
-    "完成时限",
-    "对接人",
-    "联系电话",
-    "电子邮箱",
-    "协商截止日期",
-];
+use common::LETTER_HEADERS as HEADERS;
 
 /// A complete request row with this 编号, 收函部门 and 工作名称.
 fn row(id: &str, to: &str, work: &str) -> Vec<String> {
@@ -73,9 +56,13 @@ fn workbook(dir: &Path, rows: &[Vec<String>]) -> PathBuf {
 }
 
 /// Names of the files in `dir` (the manifest and documents; no temporary files may be left).
+/// The names in `dir`, but the lock file every run keeps there.
 fn file_names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != gongwen::output::LOCK_NAME)
+        .collect();
     v.sort();
     v
 }
@@ -216,6 +203,24 @@ fn manifest_cells_never_run_as_formulas() {
     assert_eq!(listed, on_disk);
 }
 
+/// Generate the letters of `wb` into `out` (killed past [`LIMIT`]); the run must succeed.
+fn letters_within_limit(wb: &Path, out: &Path) -> std::process::Output {
+    let (o, _) =
+        gongwen_within(LIMIT, &["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
+/// `word/document.xml` of the one .docx in `out`.
+fn only_document_xml(out: &Path) -> String {
+    let docx = files_with_ext(out, "docx");
+    assert_eq!(docx.len(), 1, "{docx:?}");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&docx[0]).unwrap()).unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut body).unwrap();
+    body
+}
+
 /// Invisible and spoofing characters in a cell (a right-to-left override, zero-width space,
 /// C1 control, BOM, non-character) reach neither the .docx nor the PDF, and the cell is named
 /// in a warning.
@@ -225,16 +230,10 @@ fn invisible_characters_never_reach_a_document() {
     let work = "付款\u{202E}007\u{202C}元\u{200B}整\u{85}\u{9F}\u{FEFF}\u{FDD0}";
     let wb = workbook(dir.path(), &[row("协作函〔2026〕1号", "采购中心", work)]);
     let out = dir.path().join("out");
-    let (o, _) =
-        gongwen_within(LIMIT, &["generate", wb.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms", "letter"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = letters_within_limit(&wb, &out);
     assert!(stderr(&o).contains("警告：") && stderr(&o).contains("E2"), "{}", stderr(&o));
     let hidden = ['\u{202E}', '\u{202C}', '\u{200B}', '\u{85}', '\u{9F}', '\u{FEFF}', '\u{FDD0}'];
-    let docx = files_with_ext(&out, "docx");
-    assert_eq!(docx.len(), 1);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&docx[0]).unwrap()).unwrap();
-    let mut body = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut body).unwrap();
+    let body = only_document_xml(&out);
     assert!(body.contains("付款007元整"), "the cleaned text is in the .docx");
     assert!(!body.contains(hidden), "a hidden character reached the .docx");
     if have("pdftotext") {
@@ -242,5 +241,28 @@ fn invisible_characters_never_reach_a_document() {
         let text = squeezed(&pdftotext(&pdf[0]));
         assert!(text.contains("付款007元整"), "{text}");
         assert!(!text.contains(hidden), "a hidden character reached the PDF");
+    }
+}
+
+/// A character no bundled font has (here from CJK Extension B) is drawn as 〓 in both files —
+/// not an empty box in the PDF and a substitute font in Word — and the cell's warning says so.
+#[test]
+fn characters_no_font_draws_become_the_same_stand_in_in_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = "采购\u{20000}\u{2A6D6}合同";
+    let wb = workbook(dir.path(), &[row("协作函〔2026〕1号", "采购中心", work)]);
+    let out = dir.path().join("out");
+    let o = letters_within_limit(&wb, &out);
+    assert!(
+        stderr(&o).contains("E2 工作名称：“\u{20000}”（U+20000）等 2 个字符在内置字体中没有字形，文档中已用“〓”代替"),
+        "{}",
+        stderr(&o)
+    );
+    let body = only_document_xml(&out);
+    assert!(body.contains("采购〓〓合同"), "the .docx has the stand-in");
+    assert!(!body.contains(['\u{20000}', '\u{2A6D6}']));
+    if have("pdftotext") {
+        let text = squeezed(&pdftotext(&files_with_ext(&out, "pdf")[0]));
+        assert!(text.contains("采购〓〓合同"), "the PDF has the stand-in: {text}");
     }
 }

@@ -9,23 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 /// The required request columns and a few optional ones, in sheet order.
-const HEADERS: [&str; 15] = [
-    "编号",
-    "发函部门",
-    "收函部门",
-    "发函日期",
-    "工作名称",
-    "核心目标",
-    "计划完成日期",
-    "协作内容",
-    "交付标准",
-    "完成时限",
-    "对接人",
-    "联系电话",
-    "电子邮箱",
-    "工作性质",
-    "发起人",
-];
+static HEADERS: std::sync::LazyLock<Vec<&str>> =
+    std::sync::LazyLock::new(|| [common::REQUIRED_HEADERS.as_slice(), &["电子邮箱", "工作性质", "发起人"]].concat());
 
 /// A cell: text, or a number (as Excel stores a phone typed without a text format).
 #[derive(Clone)]
@@ -333,7 +318,7 @@ fn likely_mistakes_are_warned_and_still_made() {
     set(&mut late, "完成时限", t("2026-03-01"));
     let mut to_self = good_row("函3");
     set(&mut to_self, "收函部门", t("采购中心、行政部"));
-    let mut example = good_row("协作函〔2026〕1号");
+    let mut example = good_row("示例函〔2026〕1号");
     set(&mut example, "工作名称", t("2026年第三季度新产品上市"));
     let a =
         book(dir.path(), &[("协作需求", HEADERS.to_vec(), vec![phone, late, to_self, example, good_row("函5")])], &[5]);
@@ -348,7 +333,7 @@ fn likely_mistakes_are_warned_and_still_made() {
             "警告：协作需求!L2 联系电话：1062345678 是以数字填写的，开头的 0 可能已丢失（是不是 010-62345678？）；请把单元格设为文本格式后重新填写完整号码",
             "警告：协作需求!J3 完成时限：2026年3月1日 早于发函日期 2026年3月5日，请确认日期是否写错",
             "警告：协作需求!C4 收函部门：包含发函部门“行政部”自己，将给本部门也发一份函；如非本意，请从收函部门中删除“行政部”",
-            "警告：协作需求!A5 第 5 行是模板自带的示例（编号“协作函〔2026〕1号”），仍会生成；如不需要，请删除此行和“任务拆分”表中它的任务",
+            "警告：协作需求!A5 第 5 行是模板自带的示例（编号“示例函〔2026〕1号”），仍会生成；如不需要，请删除此行和“任务拆分”表中它的任务",
         ]
     );
     assert_eq!(files_with_ext(&out, "pdf").len(), 6, "every row is made, the hidden one too");
@@ -388,7 +373,7 @@ fn os_errors_are_named_in_chinese() {
     std::fs::write(&file, "x").unwrap();
     let o = run(&["forms", "export", s(&file.join("forms"))]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("路径中有一部分是文件而不是文件夹"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("路径中有一段是文件而不是文件夹"), "{}", stderr(&o));
     let o = run(&["template", "-o", s(&dir.path().join("no/such/dir/t.xlsx"))]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("所在文件夹不存在"), "{}", stderr(&o));

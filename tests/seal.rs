@@ -144,21 +144,7 @@ fn bad_seal_cells_are_warnings_that_skip_only_the_seal() {
     std::fs::write(dir.path().parent().unwrap().join("gongwen-outside-seal.png"), RED_PNG).ok();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = [
-        "编号",
-        "发函部门",
-        "收函部门",
-        "发函日期",
-        "工作名称",
-        "核心目标",
-        "计划完成日期",
-        "协作内容",
-        "交付标准",
-        "完成时限",
-        "对接人",
-        "联系电话",
-        "印章",
-    ];
+    let headers = [common::REQUIRED_HEADERS.as_slice(), &["印章"]].concat();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }

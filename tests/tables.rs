@@ -164,20 +164,7 @@ fn task_errors_block_only_that_requests_list() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = [
-        "编号",
-        "发函部门",
-        "收函部门",
-        "发函日期",
-        "工作名称",
-        "核心目标",
-        "计划完成日期",
-        "协作内容",
-        "交付标准",
-        "完成时限",
-        "对接人",
-        "联系电话",
-    ];
+    let headers = common::REQUIRED_HEADERS;
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -254,21 +241,7 @@ fn hanzi(n: usize) -> String {
 fn long_cell_workbook(dir: &Path) -> PathBuf {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    let headers = [
-        "编号",
-        "发函部门",
-        "收函部门",
-        "发函日期",
-        "工作名称",
-        "核心目标",
-        "计划完成日期",
-        "协作内容",
-        "交付标准",
-        "完成时限",
-        "对接人",
-        "联系电话",
-        "协作背景",
-    ];
+    let headers = [common::REQUIRED_HEADERS.as_slice(), &["协作背景"]].concat();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -350,21 +323,8 @@ fn page_lines(pdf: &Path) -> Vec<Vec<String>> {
     pages
 }
 
-const REQUEST_HEADERS: [&str; 13] = [
-    "编号",
-    "发函部门",
-    "收函部门",
-    "发函日期",
-    "工作名称",
-    "核心目标",
-    "计划完成日期",
-    "协作内容",
-    "交付标准",
-    "完成时限",
-    "对接人",
-    "联系电话",
-    "协作背景",
-];
+static REQUEST_HEADERS: std::sync::LazyLock<Vec<&str>> =
+    std::sync::LazyLock::new(|| [common::REQUIRED_HEADERS.as_slice(), &["协作背景"]].concat());
 
 /// A workbook of requests `背景N号` whose 协作背景 holds N sentences, for each N given, and
 /// requests `任务N号` with N tasks each, for each task count given.

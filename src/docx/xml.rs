@@ -70,9 +70,13 @@ impl Xml {
 /// `text` without what must not reach a file: characters XML 1.0 cannot hold (control
 /// characters, U+FFFE, U+FFFF) and the rest of `crate::text::is_hidden` (zero-width, bidi
 /// controls, non-characters). Text is cleaned where it enters; this is the last guard, for
-/// text from form files and anything else that did not pass there.
+/// text from form files and anything else that did not pass there. A character no bundled
+/// font draws becomes `crate::text::STAND_IN`, as in the PDF.
 pub fn clean_xml_text(text: &str) -> String {
-    text.chars().filter(|&c| c == '\t' || c == '\n' || c == '\r' || !crate::text::is_hidden(c)).collect()
+    crate::text::drawable(text)
+        .chars()
+        .filter(|&c| c == '\t' || c == '\n' || c == '\r' || !crate::text::is_hidden(c))
+        .collect()
 }
 
 #[cfg(test)]

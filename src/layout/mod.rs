@@ -101,6 +101,32 @@ pub struct Laid {
     pub seals: Vec<SealPlace>,
 }
 
+impl Laid {
+    /// Is every number on every page a finite one? A writer checks this before drawing, so a
+    /// NaN or an infinity from a layout bug never reaches a PDF content stream (where `NaN` is
+    /// not a number at all and a reader may reject the page): the document fails instead.
+    pub fn is_finite(&self) -> bool {
+        self.pages.iter().all(Page::is_finite)
+            && self.seals.iter().all(|s| [s.cx, s.cy, s.diameter].iter().all(|n| n.is_finite()))
+    }
+}
+
+impl Page {
+    /// Is every number of this page (size, positions, sizes, advances, greys) finite?
+    pub fn is_finite(&self) -> bool {
+        let finite = |nums: &[f32]| nums.iter().all(|n| n.is_finite());
+        finite(&[self.width, self.height])
+            && self.items.iter().all(|item| match item {
+                Item::Text(t) => finite(&[t.size, t.x, t.baseline]) && t.glyphs.iter().all(|g| g.advance.is_finite()),
+                Item::Line { x1, y1, x2, y2, width, gray, dash } => {
+                    finite(&[*x1, *y1, *x2, *y2, *width, *gray]) && dash.is_none_or(|(a, b)| finite(&[a, b]))
+                }
+                Item::Fill { x, y, w, h, gray } => finite(&[*x, *y, *w, *h, *gray]),
+                Item::Image { x, y, w, h, .. } => finite(&[*x, *y, *w, *h]),
+            })
+    }
+}
+
 impl Item {
     /// The same item moved by (dx, dy).
     pub fn shifted(mut self, dx: f32, dy: f32) -> Item {

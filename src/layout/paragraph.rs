@@ -101,12 +101,22 @@ fn build_atoms(content: &[Inline], role: FontRole, size: f32, atoms: &mut Vec<At
                             Some(hit) => {
                                 Atom { ch, kind, font: hit.font, glyph: hit.glyph, width: hit.advance_em * size }
                             }
-                            // No bundled font has it: the fallback's .notdef, one em wide.
-                            None => Atom { ch, kind, font: FALLBACK, glyph: 0, width: size },
+                            // No bundled font has it: the stand-in mark, as the .docx writes it
+                            // (crate::text::drawable); the fallback's .notdef if even that is missing.
+                            None => match set.lookup(role, crate::text::STAND_IN) {
+                                Some(hit) => Atom {
+                                    ch: crate::text::STAND_IN,
+                                    kind,
+                                    font: hit.font,
+                                    glyph: hit.glyph,
+                                    width: hit.advance_em * size,
+                                },
+                                None => Atom { ch, kind, font: FALLBACK, glyph: 0, width: size },
+                            },
                         }
                     };
+                    text.push(atom.ch);
                     atoms.push(atom);
-                    text.push(ch);
                 }
             }
         }
@@ -448,7 +458,7 @@ mod tests {
     }
 
     #[test]
-    fn fallback_glyphs_go_in_their_own_run_and_missing_ones_do_not_panic() {
+    fn fallback_glyphs_go_in_their_own_run_and_missing_ones_become_the_stand_in() {
         let p = Paragraph::new(ParaStyle::body(), "剪✂开\u{20000}了");
         let lines = layout_paragraph(&p, 0.0, WIDTH);
         let fonts: Vec<(FontRole, String)> = lines[0]
@@ -464,9 +474,8 @@ mod tests {
             vec![
                 (FontRole::FangSong, "剪".into()),
                 (FontRole::Song, "✂".into()),
-                (FontRole::FangSong, "开".into()),
-                (FontRole::Song, "\u{20000}".into()),
-                (FontRole::FangSong, "了".into()),
+                // No font has U+20000: the stand-in 〓, which the body font has, as the .docx shows.
+                (FontRole::FangSong, "开〓了".into()),
             ]
         );
     }

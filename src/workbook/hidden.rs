@@ -9,7 +9,6 @@
 use quick_xml::events::Event;
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read, Seek};
-use std::path::Path;
 
 /// Bytes of a part's XML read at most (after decompression): a sheet bigger than this has its
 /// first rows checked only.
@@ -26,14 +25,10 @@ pub struct HiddenRows {
     pub filtered: bool,
 }
 
-/// The hidden rows of sheet `sheet` of the .xlsx/.xlsm file at `path`; empty for other
-/// formats or whatever cannot be read.
-pub fn hidden_rows(path: &Path, sheet: &str) -> HiddenRows {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm") {
-        return HiddenRows::default();
-    }
-    std::fs::File::open(path).ok().and_then(|f| read(BufReader::new(f), sheet)).unwrap_or_default()
+/// The hidden rows of sheet `sheet` of an .xlsx file's bytes (the ones `source` holds: the
+/// file is not opened again); empty for whatever cannot be read.
+pub fn hidden_rows(xlsx: &[u8], sheet: &str) -> HiddenRows {
+    read(std::io::Cursor::new(xlsx), sheet).unwrap_or_default()
 }
 
 fn read(file: impl Read + Seek, sheet: &str) -> Option<HiddenRows> {
@@ -123,8 +118,6 @@ mod tests {
 
     #[test]
     fn rows_hidden_by_a_filter_are_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f.xlsx");
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet().set_name("协作需求").unwrap();
         for r in 0..6u32 {
@@ -134,12 +127,12 @@ mod tests {
         ws.set_row_hidden(2).unwrap();
         ws.set_row_hidden(4).unwrap();
         wb.add_worksheet().set_name("任务拆分").unwrap();
-        wb.save(&path).unwrap();
-        let hidden = hidden_rows(&path, "协作需求");
+        let bytes = wb.save_to_buffer().unwrap();
+        let hidden = hidden_rows(&bytes, "协作需求");
         assert_eq!(hidden.rows.into_iter().collect::<Vec<_>>(), [2, 4]);
         assert!(hidden.filtered);
-        assert_eq!(hidden_rows(&path, "任务拆分"), HiddenRows::default());
-        assert_eq!(hidden_rows(&path, "没有这个表"), HiddenRows::default());
-        assert_eq!(hidden_rows(&dir.path().join("none.xlsx"), "协作需求"), HiddenRows::default());
+        assert_eq!(hidden_rows(&bytes, "任务拆分"), HiddenRows::default());
+        assert_eq!(hidden_rows(&bytes, "没有这个表"), HiddenRows::default());
+        assert_eq!(hidden_rows(b"not a zip", "协作需求"), HiddenRows::default());
     }
 }

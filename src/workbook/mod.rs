@@ -30,6 +30,7 @@ pub mod template;
 mod validate;
 
 pub use problem::{Fatal, Problem, Severity};
+pub use sheet::{Unlisted, MAX_LISTED};
 
 use crate::request::{Request, Task};
 use columns::{REQUESTS, TASKS};
@@ -51,8 +52,11 @@ pub struct Workbook {
     /// Request 编号 → why its task list is blocked (errors in its task rows). The request's
     /// letter and application form are still made; its tasks are not in [`Workbook::tasks`].
     pub tasks_blocked: BTreeMap<String, String>,
-    /// Every error and warning, in sheet / row / column order.
+    /// Every error and warning, in sheet / row / column order, up to [`MAX_LISTED`] of
+    /// each severity.
     pub problems: Vec<Problem>,
+    /// The problems found past that limit: counted, not listed.
+    pub unlisted: Unlisted,
 }
 
 /// A request row that is not generated.
@@ -72,8 +76,30 @@ impl Workbook {
         self.tasks.iter().filter(move |t| t.request_id == request_id)
     }
 
+    /// Every error found, listed or not.
     pub fn error_count(&self) -> usize {
-        self.problems.iter().filter(|p| p.is_error()).count()
+        self.problems.iter().filter(|p| p.is_error()).count() + self.unlisted.errors
+    }
+
+    /// Every warning found, listed or not.
+    pub fn warning_count(&self) -> usize {
+        self.problems.iter().filter(|p| !p.is_error()).count() + self.unlisted.warnings
+    }
+
+    /// The line that says problems were found but not listed, when some were: it starts with
+    /// 错误： when errors were among them.
+    pub fn unlisted_line(&self) -> Option<String> {
+        let Unlisted { errors, warnings } = self.unlisted;
+        let what = match (errors, warnings) {
+            (0, 0) => return None,
+            (e, 0) => format!("错误：另有 {e} 个错误"),
+            (0, w) => format!("警告：另有 {w} 条警告"),
+            (e, w) => format!("错误：另有 {e} 个错误、{w} 条警告"),
+        };
+        Some(format!(
+            "{what}未逐条列出（每种最多列出 {} 条）；请先改正上面列出的问题，再运行 gongwen check 查看其余",
+            MAX_LISTED
+        ))
     }
 }
 
@@ -94,6 +120,8 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         Some((name, _)) => Some(book.grid(name)?),
         None => None,
     };
+    let req_hidden = book.hidden_rows(&req_name);
+    let task_hidden = task_name.as_ref().map(|(name, _)| book.hidden_rows(name)).unwrap_or_default();
     // The cells are in the ranges now: let the workbook's own buffers (shared strings …) go
     // before the rows are checked, so they do not add to the peak.
     drop(book);
@@ -108,16 +136,16 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
     // A requests sheet taken by position that does not fit: say which sheets there are and
     // which one was tried, since the likely cause is a renamed or moved sheet.
     let result = result.map(|mut wb| {
-        let mut sheets = vec![(req_name.as_str(), {
+        let mut sheets = vec![(req_name.as_str(), req_hidden, {
             let mut rows: Vec<u32> = wb.requests.iter().map(|r| r.row).collect();
             rows.extend(wb.rejected.iter().map(|r| r.row));
             rows
         })];
         if let Some((name, _)) = &task_name {
-            sheets.push((name.as_str(), wb.tasks.iter().map(|t| t.row).collect()));
+            sheets.push((name.as_str(), task_hidden, wb.tasks.iter().map(|t| t.row).collect()));
         }
-        for (sheet, rows) in sheets {
-            warn_hidden_rows(&mut wb, path, sheet, rows);
+        for (sheet, hidden, rows) in sheets {
+            warn_hidden_rows(&mut wb, sheet, &hidden, rows);
         }
         wb
     });
@@ -136,8 +164,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
 /// Rows hidden in Excel are made like any other, but the clerk who hid them (most often with
 /// a filter) may not expect that: one warning per sheet naming them, before its other problems.
 /// `rows` are the 1-based data rows read from the sheet.
-fn warn_hidden_rows(wb: &mut Workbook, path: &Path, sheet: &str, mut rows: Vec<u32>) {
-    let hidden = hidden::hidden_rows(path, sheet);
+fn warn_hidden_rows(wb: &mut Workbook, sheet: &str, hidden: &hidden::HiddenRows, mut rows: Vec<u32>) {
     rows.retain(|r| hidden.rows.contains(&(r - 1)));
     if rows.is_empty() {
         return;

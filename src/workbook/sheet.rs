@@ -20,33 +20,77 @@ pub enum Value {
     Seqs(Vec<u32>),
 }
 
+/// How many problems of each severity are listed one by one; past it they are only counted
+/// (a workbook of a million bad cells would otherwise print, and hold, a million lines). The
+/// first ones found are kept, which is nearly the first ones in the sheet: rows are read top
+/// to bottom, and the workbook rules only add to rows already read.
+pub const MAX_LISTED: usize = 1000;
+
 /// Problems collected while reading, kept with a sort key so they can be listed in
-/// sheet / row / column order however they were found.
+/// sheet / row / column order however they were found; beyond [`MAX_LISTED`] of a severity
+/// only counted.
 #[derive(Debug, Default)]
 pub struct Problems {
     found: Vec<((u8, u32, u32), Problem)>,
+    listed: [usize; 2],
+    unlisted: Unlisted,
+}
+
+/// Problems found but not listed one by one (see [`MAX_LISTED`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unlisted {
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 impl Problems {
     /// Record a problem in a cell (0-based row and column) of the sheet with order `sheet_no`.
     pub fn at(&mut self, sheet_no: u8, sheet: &str, severity: Severity, row0: u32, col0: u32, message: String) {
+        if self.full(severity) {
+            return;
+        }
         let cell = Some(cells::cell_ref(row0, col0));
         self.found.push(((sheet_no, row0, col0), Problem { severity, sheet: sheet.to_string(), cell, message }));
     }
 
     /// Record a problem with a whole sheet (listed before its cell problems).
     pub fn sheet_level(&mut self, sheet_no: u8, sheet: &str, severity: Severity, message: String) {
+        if self.full(severity) {
+            return;
+        }
         self.found.push(((sheet_no, 0, 0), Problem { severity, sheet: sheet.to_string(), cell: None, message }));
     }
 
-    pub fn extend(&mut self, other: Problems) {
-        self.found.extend(other.found);
+    /// Count one more problem of `severity`: `true` when it is past the listing limit (and so
+    /// only counted).
+    fn full(&mut self, severity: Severity) -> bool {
+        let i = severity as usize;
+        if self.listed[i] < MAX_LISTED {
+            self.listed[i] += 1;
+            return false;
+        }
+        match severity {
+            Severity::Error => self.unlisted.errors += 1,
+            Severity::Warning => self.unlisted.warnings += 1,
+        }
+        true
     }
 
-    /// All problems in sheet, row, column order (stable: same-cell problems keep their order).
-    pub fn into_sorted(mut self) -> Vec<Problem> {
+    pub fn extend(&mut self, other: Problems) {
+        for ((sheet_no, row0, col0), p) in other.found {
+            if !self.full(p.severity) {
+                self.found.push(((sheet_no, row0, col0), p));
+            }
+        }
+        self.unlisted.errors += other.unlisted.errors;
+        self.unlisted.warnings += other.unlisted.warnings;
+    }
+
+    /// All listed problems in sheet, row, column order (stable: same-cell problems keep their
+    /// order), and how many more there were.
+    pub fn into_sorted(mut self) -> (Vec<Problem>, Unlisted) {
         self.found.sort_by_key(|(key, _)| *key);
-        self.found.into_iter().map(|(_, p)| p).collect()
+        (self.found.into_iter().map(|(_, p)| p).collect(), self.unlisted)
     }
 }
 
@@ -471,18 +515,24 @@ fn read_text(h: &str, cell: &Data, report: &mut impl FnMut(Severity, String)) ->
     let (text, removed_controls) = cells::clean_text(&raw);
     // Printable ASCII is in every bundled font (tested below), so only other text is looked up.
     if removed_controls {
-        report(Severity::Warning, format!("{h}：含有不可见的控制字符，已删除"));
+        report(Severity::Warning, format!("{h}：含有不可见的字符（控制字符、零宽字符等），已删除"));
     }
     if text.is_empty() {
         return None;
     }
-    if !text.is_ascii() {
-        for ch in crate::fonts::fonts().missing_chars(&text) {
-            report(
-                Severity::Warning,
-                format!("{h}：“{ch}”（U+{:04X}）在内置字体中没有字形，文档中将无法显示，请改用常用字", ch as u32),
-            );
-        }
+    // One warning per cell however many characters it lacks (a sheet of them is one line a cell).
+    let missing = if text.is_ascii() { Vec::new() } else { crate::fonts::fonts().missing_chars(&text) };
+    if let Some(first) = missing.first() {
+        let more = if missing.len() > 1 { format!("等 {} 个字符", missing.len()) } else { String::new() };
+        report(
+            Severity::Warning,
+            format!(
+                "{h}：“{first}”（U+{:04X}）{more}在内置字体中没有字形，文档中已用“{}”代替；请改用常用字",
+                *first as u32,
+                crate::text::STAND_IN
+            ),
+        );
+        return Some(crate::text::drawable(&text).into_owned());
     }
     Some(text)
 }

@@ -13,6 +13,7 @@ use super::problem::Fatal;
 use calamine::{Data, Ods, Reader, Xls, Xlsx};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest workbook file read: 64 MB (a workbook of requests is well under 1 MB; the
 /// README promises any workbook under 10 MB is read).
@@ -30,7 +31,9 @@ pub struct Source {
 }
 
 enum Book {
-    Xlsx(Box<Xlsx<Cursor<Vec<u8>>>>),
+    /// The file's bytes are shared with `hidden` (rows hidden in Excel), which calamine does not
+    /// report: the file is held once and never opened again.
+    Xlsx(Box<Xlsx<Cursor<Arc<[u8]>>>>, Arc<[u8]>),
     Xls(Box<Xls<Cursor<Vec<u8>>>>),
     Ods(Box<Ods<Cursor<Vec<u8>>>>),
 }
@@ -89,11 +92,14 @@ impl Source {
         let book = match sniff(&bytes) {
             Sniffed::Xlsx => {
                 bounds::check_zip(&bytes, ZipKind::Xlsx).map_err(refuse)?;
-                Book::Xlsx(Box::new(
-                    guarded(|| Xlsx::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
-                        refuse(if matches!(e, calamine::XlsxError::Password) { password() } else { damaged() })
-                    })?,
-                ))
+                let bytes: Arc<[u8]> = bytes.into();
+                let shared = bytes.clone();
+                Book::Xlsx(
+                    Box::new(guarded(|| Xlsx::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(
+                        |e| refuse(if matches!(e, calamine::XlsxError::Password) { password() } else { damaged() }),
+                    )?),
+                    shared,
+                )
             }
             Sniffed::Ods => {
                 bounds::check_zip(&bytes, ZipKind::Ods).map_err(refuse)?;
@@ -119,9 +125,17 @@ impl Source {
     /// The sheet names, in workbook order.
     pub fn sheet_names(&self) -> Vec<String> {
         match &self.book {
-            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsx(b, _) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
             Book::Ods(b) => b.sheet_names(),
+        }
+    }
+
+    /// The rows of `sheet` hidden in Excel (by hand or by a filter); none known for .xls/.ods.
+    pub fn hidden_rows(&self, sheet: &str) -> super::hidden::HiddenRows {
+        match &self.book {
+            Book::Xlsx(_, bytes) => super::hidden::hidden_rows(bytes, sheet),
+            _ => Default::default(),
         }
     }
 
@@ -144,7 +158,7 @@ impl Source {
         };
         let read = guarded(|| -> Result<Grid, Fatal> {
             match &mut self.book {
-                Book::Xlsx(b) => {
+                Book::Xlsx(b, _) => {
                     let mut cells = b.worksheet_cells_reader(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
                     let mut grid = GridBuilder::default();
                     while let Some(cell) = cells.next_cell().map_err(|_| refuse(sheet_damaged(sheet)))? {

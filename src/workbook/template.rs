@@ -96,7 +96,7 @@ fn request_guide(field: ReqField) -> Guide {
     use Example::*;
     use ReqField as F;
     let (what, width, examples): (&'static str, f64, &'static [Example]) = match field {
-        F::Id => ("本函的编号，在工作簿中不能重复；“任务拆分”表用它对应本需求", 20.0, &[Text("协作函〔2026〕1号")]),
+        F::Id => ("本函的编号，在工作簿中不能重复；“任务拆分”表用它对应本需求", 20.0, &[Text("示例函〔2026〕1号")]),
         F::FromDept => ("发出本函的部门", 14.0, &[Text("市场营销部")]),
         F::ToDept => ("请求协作的部门", 18.0, &[Text("研发中心")]),
         F::Date => ("发出本函的日期", DATE_WIDTH, &[Date(2026, 3, 2)]),
@@ -149,7 +149,7 @@ fn task_guide(field: TaskField) -> Guide {
         F::Id => (
             "本任务所属协作需求的编号，须与“协作需求”表中的编号完全一致",
             20.0,
-            &[Text("协作函〔2026〕1号"), Text("协作函〔2026〕1号")],
+            &[Text("示例函〔2026〕1号"), Text("示例函〔2026〕1号")],
         ),
         F::Seq => ("任务在本需求内的序号", 8.0, &[Number(1), Number(2)]),
         F::Name => ("任务名称", 20.0, &[Text("整理技术参数"), Text("产品培训会")]),
@@ -392,7 +392,7 @@ mod tests {
         let printed: Vec<String> = wb.problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             printed,
-            ["警告：协作需求!A2 第 2 行是模板自带的示例（编号“协作函〔2026〕1号”），仍会生成；如不需要，请删除此行和“任务拆分”表中它的任务"]
+            ["警告：协作需求!A2 第 2 行是模板自带的示例（编号“示例函〔2026〕1号”），仍会生成；如不需要，请删除此行和“任务拆分”表中它的任务"]
         );
         assert_eq!(wb.requests.len(), 1);
         let request = &wb.requests[0];

@@ -323,12 +323,37 @@ fn control_characters_are_removed_and_missing_glyphs_warned() {
     set(&mut row, "核心目标", S("生僻字\u{20000}"));
     let wb = read(&xlsx(&[requests_sheet(vec![row])]));
     assert_eq!(wb.requests[0].collab_content, "第一行\n第二行");
+    assert_eq!(wb.requests[0].objective, "生僻字〓", "the character no font draws is replaced, not dropped");
     assert_eq!(
         printed(&wb),
         [
-            "警告：协作需求!G2 核心目标：“\u{20000}”（U+20000）在内置字体中没有字形，文档中将无法显示，请改用常用字",
-            "警告：协作需求!J2 协作内容：含有不可见的控制字符，已删除",
+            "警告：协作需求!G2 核心目标：“\u{20000}”（U+20000）在内置字体中没有字形，文档中已用“〓”代替；请改用常用字",
+            "警告：协作需求!J2 协作内容：含有不可见的字符（控制字符、零宽字符等），已删除",
         ]
+    );
+}
+
+#[test]
+fn problems_past_the_listing_limit_are_counted_in_one_line() {
+    // 1,200 rows each with a bad date and a character no font draws: 1,200 errors, 1,200 warnings.
+    let rows: Vec<Vec<C>> = (0..1200)
+        .map(|i| {
+            let mut row = req_row(&format!("函{i}"));
+            set(&mut row, "发函日期", S("2026-02-30"));
+            set(&mut row, "核心目标", S("\u{20000}\u{20001}\u{20002}"));
+            row
+        })
+        .collect();
+    let wb = read(&xlsx(&[requests_sheet(rows)]));
+    assert_eq!(wb.problems.iter().filter(|p| p.is_error()).count(), MAX_LISTED);
+    assert_eq!(wb.problems.iter().filter(|p| !p.is_error()).count(), MAX_LISTED);
+    assert_eq!((wb.error_count(), wb.warning_count()), (1200, 1200), "every problem is counted");
+    assert_eq!(wb.rejected.len(), 1200, "an unlisted error still keeps its row from being made");
+    let warning = printed(&wb).into_iter().find(|l| l.starts_with("警告")).unwrap();
+    assert!(warning.contains("“\u{20000}”（U+20000）等 3 个字符在内置字体中没有字形"), "one warning a cell: {warning}");
+    assert_eq!(
+        wb.unlisted_line().unwrap(),
+        "错误：另有 200 个错误、200 条警告未逐条列出（每种最多列出 1000 条）；请先改正上面列出的问题，再运行 gongwen check 查看其余"
     );
 }
 

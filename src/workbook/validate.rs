@@ -75,7 +75,7 @@ pub fn assemble(
         wb.tasks = tasks;
         wb.tasks_blocked = blocked;
     }
-    wb.problems = problems.into_sorted();
+    (wb.problems, wb.unlisted) = problems.into_sorted();
     wb
 }
 

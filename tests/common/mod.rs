@@ -13,6 +13,43 @@ use std::time::{Duration, Instant};
 mod skip;
 pub use skip::skip;
 
+/// The required columns of 协作需求, in the template's order (FORMS.md §1).
+pub const REQUIRED_HEADERS: [&str; 12] = [
+    "编号",
+    "发函部门",
+    "收函部门",
+    "发函日期",
+    "工作名称",
+    "核心目标",
+    "计划完成日期",
+    "协作内容",
+    "交付标准",
+    "完成时限",
+    "对接人",
+    "联系电话",
+];
+
+/// The columns a letter prints: the required ones and 工作性质, 预期成效, 电子邮箱, 协商截止日期,
+/// in the template's order.
+pub const LETTER_HEADERS: [&str; 16] = [
+    "编号",
+    "发函部门",
+    "收函部门",
+    "发函日期",
+    "工作名称",
+    "工作性质",
+    "核心目标",
+    "计划完成日期",
+    "预期成效",
+    "协作内容",
+    "交付标准",
+    "完成时限",
+    "对接人",
+    "联系电话",
+    "电子邮箱",
+    "协商截止日期",
+];
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
