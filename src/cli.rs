@@ -47,7 +47,8 @@ pub enum Command {
         #[arg(long, value_name = "格式", value_delimiter = ',', default_value = "docx,pdf")]
         format: Vec<String>,
         /// 并行线程数（默认：CPU 核数；最多 64）
-        #[arg(long, value_name = "线程数")]
+        // A negative number is this option's bad value, not an unknown option.
+        #[arg(long, value_name = "线程数", allow_negative_numbers = true)]
         jobs: Option<usize>,
         /// 有任何错误时不写任何文件
         #[arg(long)]
@@ -107,8 +108,19 @@ pub enum FormsAction {
     },
 }
 
-/// What `--help` prints for every command: clap's layout under Chinese headings.
-const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+/// What `--help` prints for a command: clap's lists under Chinese headings with a full-width
+/// colon (clap's own headings end in an ASCII one); only the sections the command has.
+fn help_template(cmd: &clap::Command) -> String {
+    let mut t = String::from("{about}\n\n用法：{usage}\n");
+    if cmd.has_subcommands() {
+        t += "\n命令：\n{subcommands}\n";
+    }
+    if cmd.get_positionals().next().is_some() {
+        t += "\n参数：\n{positionals}\n";
+    }
+    t += "\n选项：\n{options}{after-help}";
+    t
+}
 
 /// The whole command tree with Chinese framing (see [`chinese`]).
 pub fn command() -> clap::Command {
@@ -116,7 +128,7 @@ pub fn command() -> clap::Command {
 }
 
 /// Give `cmd` and its subcommands Chinese help: a usage line built from Chinese value names,
-/// headings 参数 / 选项 / 命令, defaults written into the help text (`（默认：out）`), and a
+/// headings 命令 / 参数 / 选项, defaults written into the help text (`（默认：out）`), and a
 /// `-h/--help` flag described in Chinese in place of clap's own.
 fn chinese(cmd: clap::Command, path: &str) -> clap::Command {
     let mut usage = path.to_string();
@@ -132,16 +144,15 @@ fn chinese(cmd: clap::Command, path: &str) -> clap::Command {
     if cmd.has_subcommands() {
         usage += " 命令";
     }
+    let template = help_template(&cmd);
     let cmd = cmd
-        .help_template(HELP_TEMPLATE)
+        .help_template(template)
         .override_usage(usage)
         .subcommand_help_heading("命令")
         .subcommand_value_name("命令")
         .disable_help_flag(true)
         .arg(clap::Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示本帮助"))
-        .mut_args(|a| {
-            let heading = if a.is_positional() { "参数" } else { "选项" };
-            let mut a = a.help_heading(heading);
+        .mut_args(|mut a| {
             let defaults: Vec<String> =
                 a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
             if a.get_action().takes_values() && !defaults.is_empty() && !a.is_hide_default_value_set() {
@@ -470,6 +481,7 @@ mod tests {
         );
         assert!(usage(&["gongwen", "generate", "a.xlsx", "--form", "letter"]).contains("是不是 --forms？"));
         assert!(usage(&["gongwen", "generate", "a.xlsx", "--jobs", "x"]).starts_with("错误：选项 --jobs 的值“x”不对"));
+        assert!(usage(&["gongwen", "generate", "a.xlsx", "--jobs", "-1"]).starts_with("错误：选项 --jobs 的值“-1”不对"));
         assert!(usage(&["gongwen", "a.xlsx"]).contains("gongwen check a.xlsx"));
         assert!(usage(&["gongwen", "generate", "a.xlsx", "out"]).contains("请写 -o out"));
         assert_eq!(

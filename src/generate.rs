@@ -202,9 +202,19 @@ pub struct WriteError {
     pub error: std::io::Error,
     /// Files written before it.
     pub made: usize,
-    /// Whether the manifest could be brought up to date afterwards (if not, the one in the
-    /// folder is the last checkpoint's, still true: its 写入中 files are complete).
-    pub manifest_current: bool,
+    /// What the manifest in the folder says afterwards.
+    pub manifest: ManifestState,
+}
+
+/// The manifest in the output folder after a write failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestState {
+    /// Brought up to date: it lists the files in the folder.
+    Current,
+    /// The last checkpoint's, still true: its 写入中 files are complete or absent.
+    Checkpoint,
+    /// None could be written (the disk was full from the start).
+    Absent,
 }
 
 impl std::fmt::Display for WriteError {
@@ -215,10 +225,12 @@ impl std::fmt::Display for WriteError {
             K::ReadOnlyFilesystem | K::PermissionDenied => "请用 -o 换一个可以写入的文件夹",
             _ => "请检查输出文件夹后重新运行",
         };
-        let manifest = if self.manifest_current {
-            format!("清单 {MANIFEST_NAME} 列出了文件夹中的文件")
-        } else {
-            format!("清单 {MANIFEST_NAME} 未能更新，其中标为“写入中”的文件是完整的，但可能是上次生成的版本")
+        let manifest = match self.manifest {
+            ManifestState::Current => format!("清单 {MANIFEST_NAME} 列出了文件夹中的文件"),
+            ManifestState::Checkpoint => format!(
+                "清单 {MANIFEST_NAME} 未能更新，其中标为“写入中”的文件若在文件夹中则是完整的，但可能是上次生成的版本"
+            ),
+            ManifestState::Absent => format!("未能写出清单 {MANIFEST_NAME}"),
         };
         write!(
             f,
@@ -459,16 +471,21 @@ pub fn run(
         }
     }
     let made = counts.iter().map(|c| c.2).sum();
+    let state = |written: bool| match written {
+        true => ManifestState::Current,
+        false if out.path().join(MANIFEST_NAME).is_file() => ManifestState::Checkpoint,
+        false => ManifestState::Absent,
+    };
     match (fatal, manifest) {
         (Some((file, error)), manifest) => {
-            Err(WriteError { folder: out.path().to_path_buf(), file, error, made, manifest_current: manifest.is_ok() })
+            Err(WriteError { folder: out.path().to_path_buf(), file, error, made, manifest: state(manifest.is_ok()) })
         }
         (None, Err(error)) => Err(WriteError {
             folder: out.path().to_path_buf(),
             file: MANIFEST_NAME.into(),
             error,
             made,
-            manifest_current: false,
+            manifest: state(false),
         }),
         (None, Ok(manifest)) => Ok(Report { manifest, counts, failed, interrupted, stale }),
     }

@@ -155,14 +155,34 @@ enum Report {
 impl Report {
     /// One line. A closed pipe (`gongwen check x.xlsx | head`) is not an error of the
     /// workbook: the rest of the report is dropped quietly rather than panicking in `println!`.
+    /// Any other failure (a full disk under `> 报告.txt`) is remembered for [`Report::lost`].
     fn line(self, text: impl std::fmt::Display) {
         use std::io::Write;
-        let _ = match self {
+        let written = match self {
             Report::Stdout => writeln!(std::io::stdout().lock(), "{text}"),
             Report::Stderr => writeln!(std::io::stderr().lock(), "{text}"),
         };
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = REPORT_LOST.set(gongwen::oserror::reason_writing(&e));
+            }
+        }
+    }
+
+    /// Why the report could not be written in full, if it could not (the first failure).
+    fn lost(self) -> Option<&'static str> {
+        use std::io::Write;
+        if let Err(e) = std::io::stdout().flush() {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = REPORT_LOST.set(gongwen::oserror::reason_writing(&e));
+            }
+        }
+        REPORT_LOST.get().map(String::as_str)
     }
 }
+
+/// The first failure to write the report (not a closed pipe), see [`Report::line`].
+static REPORT_LOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Read the workbook and list every problem, one per line. `Err` = cannot run (exit 2); why
 /// is on stderr whatever `report` says, so a saved report never hides that nothing was checked.
@@ -209,7 +229,7 @@ fn main() -> ExitCode {
             };
             let n = errors(&wb);
             let warnings = wb.warning_count();
-            if n == 0 {
+            let code = if n == 0 {
                 Report::Stdout.line(format!(
                     "检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条",
                     wb.requests.len(),
@@ -220,6 +240,13 @@ fn main() -> ExitCode {
                 Report::Stdout
                     .line(format!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len()));
                 ExitCode::from(1)
+            };
+            // A report cut short (a full disk under `> 报告.txt`) must not pass for a whole one.
+            match Report::Stdout.lost() {
+                Some(reason) => cannot_run(format!(
+                    "检查报告未能完整写出：{reason}；请把报告保存到别的位置后重新运行 gongwen check"
+                )),
+                None => code,
             }
         }
         Command::Generate {

@@ -378,3 +378,32 @@ fn os_errors_are_named_in_chinese() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("所在文件夹不存在"), "{}", stderr(&o));
 }
+
+/// `check > 报告.txt` on a full disk: the cut report does not pass for a whole one — exit 2 and
+/// a line on stderr; a pipe closed by `head` is still quiet (exit 0).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_check_report_that_cannot_be_written_is_said_so() {
+    let full = std::fs::File::options().write(true).open("/dev/full").expect("/dev/full");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(["check", s(&sample())])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "错误：检查报告未能完整写出：磁盘已满；请把报告保存到别的位置后重新运行 gongwen check"
+    );
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(["check", s(&sample())])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before the first line
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "a closed pipe is not a problem");
+}
