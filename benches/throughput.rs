@@ -346,20 +346,22 @@ struct Run {
     /// The child's own peak resident set, KiB (Linux `ru_maxrss`).
     peak_rss_kib: i64,
     exit: i32,
-    stderr: String,
+    /// What it printed, stdout and stderr together as on a terminal (`check`'s report is on
+    /// stdout, everything else on stderr).
+    output: String,
 }
 
 /// Run `gongwen args…` and wait for it with `wait4`, which gives that child's own resource
 /// usage (unlike `getrusage(RUSAGE_CHILDREN)`, the maximum over every child so far).
 fn run_gongwen(args: &[OsString], scratch: &Path) -> Run {
-    let stderr_path = scratch.join("stderr.txt");
-    let stderr_file = File::create(&stderr_path).unwrap();
+    let output_path = scratch.join("output.txt");
+    let output_file = File::create(&output_path).unwrap();
     let started = Instant::now();
     let child = Command::new(GONGWEN)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(stderr_file)
+        .stdout(output_file.try_clone().unwrap())
+        .stderr(output_file)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {GONGWEN}: {e}"));
     let pid = child.id() as libc::pid_t;
@@ -384,7 +386,7 @@ fn run_gongwen(args: &[OsString], scratch: &Path) -> Run {
         cpu_s: seconds(usage.ru_utime) + seconds(usage.ru_stime),
         peak_rss_kib: usage.ru_maxrss,
         exit,
-        stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
+        output: std::fs::read_to_string(&output_path).unwrap_or_default(),
     }
 }
 
@@ -408,7 +410,7 @@ fn available_full_set(tiny: &Path, scratch: &Path) -> Vec<&'static str> {
     match all.exit {
         0 => return FULL_SET_FORMS.to_vec(),
         2 => {}
-        other => panic!("gongwen generate on the tiny workbook exited with {other}:\n{}", all.stderr),
+        other => panic!("gongwen generate on the tiny workbook exited with {other}:\n{}", all.output),
     }
     let mut available = Vec::new();
     for &form in FULL_SET_FORMS {
@@ -417,9 +419,9 @@ fn available_full_set(tiny: &Path, scratch: &Path) -> Vec<&'static str> {
             0 => available.push(form),
             2 => println!(
                 "note: the binary does not take --forms {form} yet ({}); left out of the full set",
-                run.stderr.trim()
+                run.output.trim()
             ),
-            other => panic!("gongwen generate --forms {form} exited with {other}:\n{}", run.stderr),
+            other => panic!("gongwen generate --forms {form} exited with {other}:\n{}", run.output),
         }
     }
     assert!(!available.is_empty(), "the binary takes none of the forms {FULL_SET_FORMS:?}");
@@ -482,7 +484,7 @@ fn measure(wb: &Synthetic, scenario: &Scenario, scratch: &Path, repeat: usize) -
     for _ in 0..repeat {
         let _ = std::fs::remove_dir_all(&out);
         let this = run_gongwen(&args, scratch);
-        assert_eq!(this.exit, 0, "gongwen {args:?} exited with {}:\n{}", this.exit, this.stderr);
+        assert_eq!(this.exit, 0, "gongwen {args:?} exited with {}:\n{}", this.exit, this.output);
         run = Some(match run {
             Some(best) if best.wall_s <= this.wall_s => {
                 Run { peak_rss_kib: best.peak_rss_kib.max(this.peak_rss_kib), ..best }
@@ -498,11 +500,11 @@ fn measure(wb: &Synthetic, scenario: &Scenario, scratch: &Path, repeat: usize) -
         (sizes.values().map(Vec::len).sum(), sizes)
     } else {
         // The synthetic data is valid: `check` must pass without a single problem.
-        let summary = run.stderr.lines().last().unwrap_or("");
+        let summary = run.output.lines().last().unwrap_or("");
         assert!(
             summary.contains(&format!("{} 条协作需求、{} 条任务；警告 0 条", wb.requests, wb.tasks)),
             "check did not pass cleanly:\n{}",
-            run.stderr
+            run.output
         );
         (0, Sizes::new())
     };
