@@ -59,6 +59,10 @@ pub struct GlyphHit {
 /// All bundled fonts, parsed.
 pub struct FontSet {
     faces: Vec<FontFace>,
+    /// One bit per code point: does [`FontSet::covers`] hold? Built once from the character
+    /// maps, since every cell of a workbook is asked (a cmap lookup per character was a quarter
+    /// of `check`'s time).
+    covered: Vec<u64>,
 }
 
 /// The process-wide font set (parsed on first use).
@@ -80,7 +84,9 @@ pub fn fonts() -> &'static FontSet {
                 }
             })
             .collect();
-        FontSet { faces }
+        let mut set = FontSet { faces, covered: Vec::new() };
+        set.covered = set.coverage();
+        set
     })
 }
 
@@ -110,9 +116,30 @@ impl FontSet {
         glyphs * size + spacing * n.saturating_sub(1) as f32
     }
 
-    /// Does any bundled font have `ch`? (Line breaks and tabs count as present.)
+    /// Does any bundled font have `ch`? (Line breaks and tabs count as present.) The same
+    /// answer as `lookup(FangSong, ch).is_some()`, from the bitset made once.
     pub fn covers(&self, ch: char) -> bool {
-        ch.is_control() || self.lookup(FontRole::FangSong, ch).is_some()
+        let cp = ch as usize;
+        ch.is_control() || self.covered.get(cp / 64).is_some_and(|w| w >> (cp % 64) & 1 == 1)
+    }
+
+    /// The bitset behind [`FontSet::covers`]: every code point the body font or the fallback
+    /// maps, each confirmed by the lookup the layout makes.
+    fn coverage(&self) -> Vec<u64> {
+        let mut bits = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
+        for role in [FontRole::FangSong, FALLBACK] {
+            let Some(cmap) = self.face(role).face.tables().cmap else { continue };
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|cp| {
+                    if let Some(ch) = char::from_u32(cp) {
+                        if self.lookup(FontRole::FangSong, ch).is_some() {
+                            bits[cp as usize / 64] |= 1 << (cp % 64);
+                        }
+                    }
+                });
+            }
+        }
+        bits
     }
 
     /// The characters of `text` that no bundled font can draw, in order, without repeats.
@@ -130,6 +157,17 @@ impl FontSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_coverage_bitset_agrees_with_the_lookup() {
+        let f = fonts();
+        let samples = (0u32..0x3_0000).step_by(7).chain(0x4E00..0xA000).chain([0x2_0000, 0x2_A6D6, 0x3013, 0x1_F600]);
+        for cp in samples {
+            let Some(ch) = char::from_u32(cp) else { continue };
+            assert_eq!(f.covers(ch), ch.is_control() || f.lookup(FontRole::FangSong, ch).is_some(), "U+{cp:04X}");
+        }
+        assert!(f.covers('〓') && f.covers('中') && !f.covers('\u{20000}'));
+    }
 
     #[test]
     fn every_role_draws_common_chinese_and_digits() {
