@@ -210,7 +210,7 @@ impl std::fmt::Display for FormError {
 }
 
 /// 1-based line of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
+pub(crate) fn line_of(src: &str, offset: usize) -> usize {
     src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 

@@ -1,8 +1,13 @@
-//! The one list of the workbook's sheets and columns (FORMS.md §1): for each column its
-//! Chinese header, English alias, whether it is required, and what kind of value it holds.
+//! The workbook's sheets and columns (FORMS.md §1): for each column its Chinese header,
+//! English alias, whether it is required, and what kind of value it holds. They are declared
+//! as data, in `forms/columns.toml` (built in, read by `schema`); everything else reads
+//! [`REQUESTS`] and [`TASKS`].
 //!
-//! Each sheet's columns are listed in the order of its field enum ([`ReqField`],
+//! Each sheet's columns are declared in the order of its field enum ([`ReqField`],
 //! [`TaskField`]), so a row's values can be kept in an array indexed by `field as usize`.
+
+use super::schema::{self, Schema};
+use std::sync::LazyLock;
 
 /// What a column holds, which decides how its cells are read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +43,7 @@ pub struct Column<F: 'static> {
 }
 
 /// A sheet: its Chinese name, English alias and columns.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Sheet<F: 'static> {
     pub name: &'static str,
     pub alias: &'static str,
@@ -125,11 +130,6 @@ pub fn header_words(raw: &str) -> String {
     out
 }
 
-/// The values 工作性质 is expected to take.
-pub const WORK_KINDS: &[&str] = &["年度重点工作", "阶段性核心任务", "日常运营重点任务"];
-/// The values 紧急程度 is expected to take.
-pub const URGENCIES: &[&str] = &["一般", "紧急", "特急"];
-
 /// Fields of the 协作需求 sheet, in column-table order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReqField {
@@ -174,64 +174,76 @@ pub enum TaskField {
     Remark,
 }
 
-const fn col<F>(field: F, header: &'static str, alias: &'static str, required: bool, kind: Kind) -> Column<F> {
-    Column { field, header, alias, required, kind }
-}
+/// The declaration built into the program.
+const BUILT_IN: &str = include_str!("../../forms/columns.toml");
 
-const REQ: bool = true;
-const OPT: bool = false;
+/// Both sheets, read from the built-in declaration the first time either is used. The file is
+/// checked by the tests below, so a mistake in it never reaches a user as a panic.
+static SCHEMA: LazyLock<Schema> =
+    LazyLock::new(|| schema::parse("forms/columns.toml", BUILT_IN).unwrap_or_else(|e| panic!("内置的列定义有误：{e}")));
 
-pub static REQUESTS: Sheet<ReqField> = Sheet {
-    name: "协作需求",
-    alias: "requests",
-    columns: &[
-        col(ReqField::Id, "编号", "id", REQ, Kind::Text),
-        col(ReqField::FromDept, "发函部门", "from_dept", REQ, Kind::Text),
-        col(ReqField::ToDept, "收函部门", "to_dept", REQ, Kind::DeptList),
-        col(ReqField::Date, "发函日期", "date", REQ, Kind::Date),
-        col(ReqField::WorkName, "工作名称", "work_name", REQ, Kind::Text),
-        col(ReqField::WorkKind, "工作性质", "work_kind", OPT, Kind::Choice(WORK_KINDS)),
-        col(ReqField::Objective, "核心目标", "objective", REQ, Kind::Text),
-        col(ReqField::PlannedFinish, "计划完成日期", "planned_finish", REQ, Kind::Date),
-        col(ReqField::ExpectedEffect, "预期成效", "expected_effect", OPT, Kind::Text),
-        col(ReqField::CollabContent, "协作内容", "collab_content", REQ, Kind::Text),
-        col(ReqField::DeliveryCriteria, "交付标准", "delivery_criteria", REQ, Kind::Text),
-        col(ReqField::DueDate, "完成时限", "due_date", REQ, Kind::Date),
-        col(ReqField::Contact, "对接人", "contact", REQ, Kind::Text),
-        col(ReqField::Phone, "联系电话", "phone", REQ, Kind::Phone),
-        col(ReqField::Email, "电子邮箱", "email", OPT, Kind::Email),
-        col(ReqField::ConsultBy, "协商截止日期", "consult_by", OPT, Kind::Date),
-        col(ReqField::Annex, "附件", "annex", OPT, Kind::AnnexList),
-        col(ReqField::Background, "协作背景", "background", OPT, Kind::Text),
-        col(ReqField::Goal, "协作目标", "goal", OPT, Kind::Text),
-        col(ReqField::Resources, "所需资源", "resources", OPT, Kind::Text),
-        col(ReqField::Milestones, "期望时间节点", "milestones", OPT, Kind::Text),
-        col(ReqField::Requester, "发起人", "requester", OPT, Kind::Text),
-        col(ReqField::Urgency, "紧急程度", "urgency", OPT, Kind::Choice(URGENCIES)),
-        col(ReqField::Seal, "印章", "seal", OPT, Kind::Text),
-    ],
-};
-
-pub static TASKS: Sheet<TaskField> = Sheet {
-    name: "任务拆分",
-    alias: "tasks",
-    columns: &[
-        col(TaskField::Id, "编号", "id", REQ, Kind::Text),
-        col(TaskField::Seq, "序号", "seq", REQ, Kind::Seq),
-        col(TaskField::Name, "任务名称", "task", REQ, Kind::Text),
-        col(TaskField::OwnerDept, "承办部门", "owner_dept", REQ, Kind::Text),
-        col(TaskField::Owner, "承办人", "owner", OPT, Kind::Text),
-        col(TaskField::Description, "任务描述", "description", OPT, Kind::Text),
-        col(TaskField::DependsOn, "前置任务", "depends_on", OPT, Kind::SeqList),
-        col(TaskField::Start, "开始日期", "start", OPT, Kind::Date),
-        col(TaskField::Finish, "完成日期", "finish", REQ, Kind::Date),
-        col(TaskField::Remark, "备注", "remark", OPT, Kind::Text),
-    ],
-};
+/// The 协作需求 sheet.
+pub static REQUESTS: LazyLock<Sheet<ReqField>> = LazyLock::new(|| SCHEMA.requests);
+/// The 任务拆分 sheet.
+pub static TASKS: LazyLock<Sheet<TaskField>> = LazyLock::new(|| SCHEMA.tasks);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use Kind::*;
+
+    /// Today's columns (FORMS.md §1, the README's table, and 印章): header, alias, required, kind.
+    const TODAYS_REQUESTS: &[(&str, &str, bool, Kind)] = &[
+        ("编号", "id", true, Text),
+        ("发函部门", "from_dept", true, Text),
+        ("收函部门", "to_dept", true, DeptList),
+        ("发函日期", "date", true, Date),
+        ("工作名称", "work_name", true, Text),
+        ("工作性质", "work_kind", false, Choice(&["年度重点工作", "阶段性核心任务", "日常运营重点任务"])),
+        ("核心目标", "objective", true, Text),
+        ("计划完成日期", "planned_finish", true, Date),
+        ("预期成效", "expected_effect", false, Text),
+        ("协作内容", "collab_content", true, Text),
+        ("交付标准", "delivery_criteria", true, Text),
+        ("完成时限", "due_date", true, Date),
+        ("对接人", "contact", true, Text),
+        ("联系电话", "phone", true, Phone),
+        ("电子邮箱", "email", false, Email),
+        ("协商截止日期", "consult_by", false, Date),
+        ("附件", "annex", false, AnnexList),
+        ("协作背景", "background", false, Text),
+        ("协作目标", "goal", false, Text),
+        ("所需资源", "resources", false, Text),
+        ("期望时间节点", "milestones", false, Text),
+        ("发起人", "requester", false, Text),
+        ("紧急程度", "urgency", false, Choice(&["一般", "紧急", "特急"])),
+        ("印章", "seal", false, Text),
+    ];
+    const TODAYS_TASKS: &[(&str, &str, bool, Kind)] = &[
+        ("编号", "id", true, Text),
+        ("序号", "seq", true, Seq),
+        ("任务名称", "task", true, Text),
+        ("承办部门", "owner_dept", true, Text),
+        ("承办人", "owner", false, Text),
+        ("任务描述", "description", false, Text),
+        ("前置任务", "depends_on", false, SeqList),
+        ("开始日期", "start", false, Date),
+        ("完成日期", "finish", true, Date),
+        ("备注", "remark", false, Text),
+    ];
+
+    fn declared<F>(sheet: &Sheet<F>) -> Vec<(&str, &str, bool, Kind)> {
+        sheet.columns.iter().map(|c| (c.header, c.alias, c.required, c.kind)).collect()
+    }
+
+    #[test]
+    fn the_built_in_file_declares_todays_columns() {
+        assert_eq!((REQUESTS.name, REQUESTS.alias), ("协作需求", "requests"));
+        assert_eq!((TASKS.name, TASKS.alias), ("任务拆分", "tasks"));
+        assert_eq!(declared(&REQUESTS), TODAYS_REQUESTS);
+        assert_eq!(declared(&TASKS), TODAYS_TASKS);
+    }
 
     #[test]
     fn tables_are_in_field_order() {

@@ -2,9 +2,9 @@
 //! 任务拆分 sheets, read every row and check it, and hand back the valid [`Request`]s and
 //! [`Task`]s together with every problem found, each with its cell (`协作需求!D7`).
 //!
-//! Parts: `columns` (the one list of sheets and columns), `cells` (cell → value),
-//! `sheet` (header row and per-cell reading), `validate` (workbook-wide rules),
-//! `problem` (what is reported); opening the file safely: `source` (diagnosis, format,
+//! Parts: `columns` (the one list of sheets and columns, declared in `forms/columns.toml`
+//! and read by `schema`), `cells` (cell → value), `sheet` (header row and per-cell
+//! reading), `validate` (workbook-wide rules), `problem` (what is reported); opening the file safely: `source` (diagnosis, format,
 //! reading under a guard), `file` (only regular files, bounded reads), `bounds` (what a
 //! file claims, checked before the reader allocates for it), `grid` (a sheet's non-empty
 //! cells, never the rectangle they span).
@@ -23,6 +23,7 @@ mod file;
 mod grid;
 mod hidden;
 mod problem;
+mod schema;
 pub mod seal;
 mod sheet;
 mod source;

@@ -1,0 +1,306 @@
+//! Reading the column declaration, `forms/columns.toml`, into the [`Sheet`] tables of
+//! `columns`: parsed once, and checked as it is parsed, each problem said in Chinese with
+//! the file and line, as the form files are (`forms::checks`).
+//!
+//! Until rows are generic (issue 10, step 2) the code reads each value by its role, a
+//! [`ReqField`] or [`TaskField`]; the bridge from a declared column to its role is the
+//! column's header ([`Field::HEADERS`]), and a sheet's columns must be declared in the order
+//! of its roles, because a row's values are kept in an array indexed by `field as usize`.
+
+use super::columns::{Column, Kind, ReqField, Sheet, TaskField};
+use crate::forms::checks::{toml_message, MAX_FILE_BYTES};
+use crate::forms::{line_of, FormError};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Columns of one sheet.
+pub const MAX_COLUMNS: usize = 100;
+/// Values of one `choice` column.
+pub const MAX_VALUES: usize = 50;
+/// Characters of a `choice` column's values joined by commas: Excel's limit for the list of
+/// a dropdown, which `gongwen template` writes from them.
+pub const MAX_VALUES_CHARS: usize = 255;
+/// Characters of a sheet name (Excel's own limit), a header or an alias.
+pub const MAX_NAME_CHARS: usize = 31;
+
+/// The roles of one sheet's columns, as the code reads them.
+pub trait Field: Copy + Eq + std::fmt::Debug + 'static {
+    /// The sheet's name in the declaration.
+    const SHEET: &'static str;
+    /// Every role in order, with the header of the column it reads.
+    const HEADERS: &'static [(Self, &'static str)];
+}
+
+impl Field for ReqField {
+    const SHEET: &'static str = "协作需求";
+    const HEADERS: &'static [(Self, &'static str)] = &[
+        (ReqField::Id, "编号"),
+        (ReqField::FromDept, "发函部门"),
+        (ReqField::ToDept, "收函部门"),
+        (ReqField::Date, "发函日期"),
+        (ReqField::WorkName, "工作名称"),
+        (ReqField::WorkKind, "工作性质"),
+        (ReqField::Objective, "核心目标"),
+        (ReqField::PlannedFinish, "计划完成日期"),
+        (ReqField::ExpectedEffect, "预期成效"),
+        (ReqField::CollabContent, "协作内容"),
+        (ReqField::DeliveryCriteria, "交付标准"),
+        (ReqField::DueDate, "完成时限"),
+        (ReqField::Contact, "对接人"),
+        (ReqField::Phone, "联系电话"),
+        (ReqField::Email, "电子邮箱"),
+        (ReqField::ConsultBy, "协商截止日期"),
+        (ReqField::Annex, "附件"),
+        (ReqField::Background, "协作背景"),
+        (ReqField::Goal, "协作目标"),
+        (ReqField::Resources, "所需资源"),
+        (ReqField::Milestones, "期望时间节点"),
+        (ReqField::Requester, "发起人"),
+        (ReqField::Urgency, "紧急程度"),
+        (ReqField::Seal, "印章"),
+    ];
+}
+
+impl Field for TaskField {
+    const SHEET: &'static str = "任务拆分";
+    const HEADERS: &'static [(Self, &'static str)] = &[
+        (TaskField::Id, "编号"),
+        (TaskField::Seq, "序号"),
+        (TaskField::Name, "任务名称"),
+        (TaskField::OwnerDept, "承办部门"),
+        (TaskField::Owner, "承办人"),
+        (TaskField::Description, "任务描述"),
+        (TaskField::DependsOn, "前置任务"),
+        (TaskField::Start, "开始日期"),
+        (TaskField::Finish, "完成日期"),
+        (TaskField::Remark, "备注"),
+    ];
+}
+
+/// Both sheets, declared.
+#[derive(Debug, Clone, Copy)]
+pub struct Schema {
+    pub requests: Sheet<ReqField>,
+    pub tasks: Sheet<TaskField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    sheet: Vec<SheetDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SheetDef {
+    name: Spanned<String>,
+    alias: Spanned<String>,
+    columns: Vec<ColumnDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnDef {
+    header: Spanned<String>,
+    alias: Spanned<String>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    required: bool,
+    values: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// The kinds a column may have; `choice` also takes `values`.
+const KINDS: &[(&str, Kind)] = &[
+    ("text", Kind::Text),
+    ("date", Kind::Date),
+    ("dept-list", Kind::DeptList),
+    ("annex-list", Kind::AnnexList),
+    ("email", Kind::Email),
+    ("phone", Kind::Phone),
+    ("choice", Kind::Choice(&[])),
+    ("seq", Kind::Seq),
+    ("seq-list", Kind::SeqList),
+];
+
+/// Parse and check a column declaration. `file` names it in error messages.
+pub fn parse(file: &str, src: &str) -> Result<Schema, FormError> {
+    let p = Parser { file, src };
+    if src.len() as u64 > MAX_FILE_BYTES {
+        return Err(p.at(1, format!("文件过大（列定义文件最多 {MAX_FILE_BYTES} 字节）")));
+    }
+    let parsed: File = toml::from_str(src).map_err(|e| FormError {
+        file: file.to_string(),
+        line: e.span().map(|s| line_of(src, s.start)).unwrap_or(1),
+        message: format!("格式错误：{}", toml_message(e.message())),
+    })?;
+    for (i, s) in parsed.sheet.iter().enumerate() {
+        let earlier = &parsed.sheet[..i];
+        if earlier.iter().any(|e| e.name.get_ref() == s.name.get_ref()) {
+            return Err(p.err(&s.name, format!("工作表“{}”写了两次：请删去一个", s.name.get_ref())));
+        }
+        if earlier.iter().any(|e| e.alias.get_ref().eq_ignore_ascii_case(s.alias.get_ref())) {
+            return Err(p.err(&s.alias, format!("别名“{}”已用于另一个工作表：请换一个", s.alias.get_ref())));
+        }
+        if ![ReqField::SHEET, TaskField::SHEET].contains(&s.name.get_ref().as_str()) {
+            return Err(p.err(
+                &s.name,
+                format!("未知的工作表“{}”（可用：{}、{}）", s.name.get_ref(), ReqField::SHEET, TaskField::SHEET),
+            ));
+        }
+    }
+    Ok(Schema { requests: p.sheet(&parsed)?, tasks: p.sheet(&parsed)? })
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    src: &'a str,
+}
+
+impl Parser<'_> {
+    fn at(&self, line: usize, message: String) -> FormError {
+        FormError { file: self.file.to_string(), line, message }
+    }
+
+    fn err<T>(&self, at: &Spanned<T>, message: String) -> FormError {
+        self.at(line_of(self.src, at.span().start), message)
+    }
+
+    /// The sheet of the roles `F`, checked.
+    fn sheet<F: Field>(&self, file: &File) -> Result<Sheet<F>, FormError> {
+        let Some(def) = file.sheet.iter().find(|s| s.name.get_ref() == F::SHEET) else {
+            return Err(self.at(1, format!("缺少工作表“{}”：请补上它的 [[sheet]]", F::SHEET)));
+        };
+        self.name(&def.name, "工作表名")?;
+        self.alias(&def.alias)?;
+        if def.columns.len() > MAX_COLUMNS {
+            let message = format!("一个工作表最多 {MAX_COLUMNS} 列，这里有 {} 列", def.columns.len());
+            return Err(self.err(&def.name, message));
+        }
+        let mut columns: Vec<Column<F>> = Vec::with_capacity(def.columns.len());
+        for (i, c) in def.columns.iter().enumerate() {
+            let column = self.column(c)?;
+            if columns.iter().any(|e| e.header == column.header) {
+                return Err(self.err(&c.header, format!("列“{}”写了两次：请删去一个", column.header)));
+            }
+            if let Some(e) = columns.iter().find(|e| e.alias.eq_ignore_ascii_case(column.alias)) {
+                let message = format!("别名“{}”已用于列“{}”：请换一个", column.alias, e.header);
+                return Err(self.err(&c.alias, message));
+            }
+            // The bridge: the role this header is read as, in its place.
+            let Some(&(field, _)) = F::HEADERS.iter().find(|(_, h)| *h == column.header) else {
+                let known: Vec<&str> = F::HEADERS.iter().map(|(_, h)| *h).collect();
+                let message =
+                    format!("“{}”表中没有 gongwen 认得的列“{}”（可用：{}）", F::SHEET, column.header, known.join("、"));
+                return Err(self.err(&c.header, message));
+            };
+            let expected = F::HEADERS.get(i).map_or("", |(_, h)| *h);
+            if expected != column.header {
+                let message = format!("列的顺序不对：“{}”表的第 {} 列应为“{expected}”", F::SHEET, i + 1);
+                return Err(self.err(&c.header, message));
+            }
+            columns.push(Column { field, ..column });
+        }
+        if let Some(missing) = F::HEADERS.get(columns.len()..).filter(|m| !m.is_empty()) {
+            let names: Vec<String> = missing.iter().map(|(_, h)| format!("“{h}”")).collect();
+            let message = format!("“{}”表缺少列{}：请按顺序补上", F::SHEET, names.join("、"));
+            return Err(self.err(&def.name, message));
+        }
+        Ok(Sheet { name: leak(def.name.get_ref()), alias: leak(def.alias.get_ref()), columns: columns.leak() })
+    }
+
+    /// One column, checked; its `field` is the sheet's first role until the bridge sets it.
+    fn column<F: Field>(&self, c: &ColumnDef) -> Result<Column<F>, FormError> {
+        self.name(&c.header, "列名 header")?;
+        self.alias(&c.alias)?;
+        let Some(&(_, kind)) = KINDS.iter().find(|(k, _)| k == c.kind.get_ref()) else {
+            let keys: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+            let message = format!("未知的列类型“{}”（可用：{}）", c.kind.get_ref(), keys.join("、"));
+            return Err(self.err(&c.kind, message));
+        };
+        let kind = match (kind, &c.values) {
+            (Kind::Choice(_), Some(values)) => Kind::Choice(self.values(values)?),
+            (Kind::Choice(_), None) => {
+                return Err(self.err(&c.kind, "choice 类型的列须列出可选值：values = [\"…\", \"…\"]".into()))
+            }
+            (_, Some(values)) => {
+                let message = format!("只有 choice 类型的列才有 values，这一列是 {}：请删去 values", c.kind.get_ref());
+                return Err(self.err(values, message));
+            }
+            (kind, None) => kind,
+        };
+        Ok(Column {
+            field: F::HEADERS[0].0,
+            header: leak(c.header.get_ref()),
+            alias: leak(c.alias.get_ref()),
+            required: c.required,
+            kind,
+        })
+    }
+
+    /// A `choice` column's values: 1 to [`MAX_VALUES`], each a name, none twice, and short
+    /// enough together for an Excel dropdown (whose list is comma-separated).
+    fn values(&self, values: &Spanned<Vec<Spanned<String>>>) -> Result<&'static [&'static str], FormError> {
+        let n = values.get_ref().len();
+        if n == 0 || n > MAX_VALUES {
+            return Err(self.err(values, format!("values 应有 1 到 {MAX_VALUES} 项，这里有 {n} 项")));
+        }
+        let mut out: Vec<&'static str> = Vec::with_capacity(n);
+        for v in values.get_ref() {
+            let text = v.get_ref();
+            if text.trim().is_empty() || text.trim() != text || text.contains(['\n', '\r']) {
+                return Err(self.err(v, "可选值不能为空，前后不能有空格，也不能换行".into()));
+            }
+            if text.contains([',', '，']) {
+                return Err(self.err(v, format!("可选值“{text}”中不能有逗号（Excel 的下拉列表用逗号分隔各项）")));
+            }
+            if out.contains(&text.as_str()) {
+                return Err(self.err(v, format!("可选值“{text}”写了两次：请删去一个")));
+            }
+            out.push(leak(text));
+        }
+        let chars = out.iter().map(|v| v.chars().count()).sum::<usize>() + n - 1;
+        if chars > MAX_VALUES_CHARS {
+            let message = format!(
+                "可选值连同分隔的逗号共 {chars} 个字符，Excel 的下拉列表最多 {MAX_VALUES_CHARS} 个：请缩短或减少可选值"
+            );
+            return Err(self.err(values, message));
+        }
+        Ok(out.leak())
+    }
+
+    /// A sheet name or header: not empty, no spaces around it, no line break, at most
+    /// [`MAX_NAME_CHARS`] characters.
+    fn name(&self, s: &Spanned<String>, what: &str) -> Result<(), FormError> {
+        let text = s.get_ref();
+        if text.trim().is_empty() || text.trim() != text || text.contains(['\n', '\r']) {
+            return Err(self.err(s, format!("{what}不能为空，前后不能有空格，也不能换行")));
+        }
+        let n = text.chars().count();
+        if n > MAX_NAME_CHARS {
+            return Err(self.err(s, format!("{what}最多 {MAX_NAME_CHARS} 个字符，“{text}”有 {n} 个")));
+        }
+        Ok(())
+    }
+
+    /// An English alias: ASCII letters, digits and `_`, beginning with a letter.
+    fn alias(&self, s: &Spanned<String>) -> Result<(), FormError> {
+        let text = s.get_ref();
+        let mut chars = text.chars();
+        let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && text.len() <= MAX_NAME_CHARS;
+        if !ok {
+            let message = format!(
+                "别名 alias 应为英文字母、数字和 _，以字母开头，最多 {MAX_NAME_CHARS} 个字符，如 \"work_name\"；这里是“{text}”"
+            );
+            return Err(self.err(s, message));
+        }
+        Ok(())
+    }
+}
+
+/// Text kept for the life of the program: the declaration is read once, and its tables are
+/// `'static` like the Rust tables they replaced.
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
