@@ -170,7 +170,7 @@ impl Parser<'_> {
         let Some(def) = file.sheet.iter().find(|s| s.name.get_ref() == F::SHEET) else {
             return Err(self.at(1, format!("缺少工作表“{}”：请补上它的 [[sheet]]", F::SHEET)));
         };
-        self.name(&def.name, "工作表名")?;
+        self.name(&def.name, "工作表名（name）")?;
         self.alias(&def.alias)?;
         if def.columns.len() > MAX_COLUMNS {
             let message = format!("一个工作表最多 {MAX_COLUMNS} 列，这里有 {} 列", def.columns.len());
@@ -210,7 +210,7 @@ impl Parser<'_> {
 
     /// One column, checked; its `field` is the sheet's first role until the bridge sets it.
     fn column<F: Field>(&self, c: &ColumnDef) -> Result<Column<F>, FormError> {
-        self.name(&c.header, "列名 header")?;
+        self.name(&c.header, "列名（header）")?;
         self.alias(&c.alias)?;
         let Some(&(_, kind)) = KINDS.iter().find(|(k, _)| k == c.kind.get_ref()) else {
             let keys: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
@@ -291,7 +291,7 @@ impl Parser<'_> {
             && text.len() <= MAX_NAME_CHARS;
         if !ok {
             let message = format!(
-                "别名 alias 应为英文字母、数字和 _，以字母开头，最多 {MAX_NAME_CHARS} 个字符，如 \"work_name\"；这里是“{text}”"
+                "别名（alias）应为英文字母、数字和 _，以字母开头，最多 {MAX_NAME_CHARS} 个字符，如 \"work_name\"；这里是“{text}”"
             );
             return Err(self.err(s, message));
         }
@@ -303,4 +303,117 @@ impl Parser<'_> {
 /// `'static` like the Rust tables they replaced.
 fn leak(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUILT_IN: &str = include_str!("../../forms/columns.toml");
+
+    /// The error of the built-in file with `from` replaced by `to` (which must be in it).
+    fn error_after(from: &str, to: &str) -> FormError {
+        assert!(BUILT_IN.contains(from), "{from}");
+        parse("forms/columns.toml", &BUILT_IN.replacen(from, to, 1)).expect_err(to)
+    }
+
+    /// The 1-based line of the built-in file on which `text` first appears.
+    fn line_with(text: &str) -> usize {
+        line_of(BUILT_IN, BUILT_IN.find(text).expect(text))
+    }
+
+    #[test]
+    fn the_built_in_file_parses() {
+        let s = parse("forms/columns.toml", BUILT_IN).unwrap();
+        assert_eq!(s.requests.columns.len(), ReqField::HEADERS.len());
+        assert_eq!(s.tasks.columns.len(), TaskField::HEADERS.len());
+        for (c, (field, header)) in s.requests.columns.iter().zip(ReqField::HEADERS) {
+            assert_eq!((c.field, c.header), (*field, *header));
+        }
+        for (c, (field, header)) in s.tasks.columns.iter().zip(TaskField::HEADERS) {
+            assert_eq!((c.field, c.header), (*field, *header));
+        }
+    }
+
+    #[test]
+    fn mistakes_are_said_in_chinese_with_their_line() {
+        let phone = r#"{ header = "联系电话", alias = "phone", kind = "phone", required = true }"#;
+        for (to, want) in [
+            (
+                r#"{ header = "联系电话", alias = "phone", kind = "fone", required = true }"#,
+                "未知的列类型“fone”（可用：text、date",
+            ),
+            (
+                r#"{ header = "联系电话", alias = "phone", kind = "phone", required = "yes" }"#,
+                "值的类型不对：这里应为true 或 false",
+            ),
+            (r#"{ header = "联系电话", alias = "phone", kind = "phone", requird = true }"#, "未知的键“requird”"),
+            (r#"{ header = "联系电话", kind = "phone" }"#, "缺少必需的键 alias"),
+            (r#"{ header = "联系电话", alias = "phone", kind = "choice" }"#, "choice 类型的列须列出可选值"),
+            (
+                r#"{ header = "联系电话", alias = "phone", kind = "phone", values = ["a"] }"#,
+                "只有 choice 类型的列才有 values",
+            ),
+            (
+                r#"{ header = "联系电话", alias = "phone", kind = "choice", values = [] }"#,
+                "values 应有 1 到 50 项，这里有 0 项",
+            ),
+            (r#"{ header = "联系电话", alias = "phone", kind = "choice", values = ["a", "a"] }"#, "可选值“a”写了两次"),
+            (r#"{ header = "联系电话", alias = "phone", kind = "choice", values = ["a,b"] }"#, "不能有逗号"),
+            (r#"{ header = "联系电话", alias = "phone", kind = "choice", values = [" a"] }"#, "前后不能有空格"),
+            (r#"{ header = " 联系电话", alias = "phone", kind = "phone" }"#, "列名（header）不能为空，前后不能有空格"),
+            (r#"{ header = "联系电话", alias = "电话", kind = "phone" }"#, "别名（alias）应为英文字母"),
+            (r#"{ header = "联系电话", alias = "Contact", kind = "phone" }"#, "别名“Contact”已用于列“对接人”"),
+            (r#"{ header = "对接人", alias = "phone", kind = "phone" }"#, "列“对接人”写了两次"),
+            (
+                r#"{ header = "手机", alias = "phone", kind = "phone" }"#,
+                "“协作需求”表中没有 gongwen 认得的列“手机”（可用：编号、",
+            ),
+        ] {
+            let e = error_after(phone, to);
+            assert_eq!((e.file.as_str(), e.line), ("forms/columns.toml", line_with(phone)), "{to}: {e}");
+            assert!(e.message.contains(want), "{to}: {e}");
+            assert!(!e.message.contains("expected"), "{e}");
+        }
+        let long: Vec<String> = (0..30).map(|i| format!("\"选项{i:02}号甲乙丙丁戊己\"")).collect();
+        let e = error_after(r#"values = ["一般", "紧急", "特急"]"#, &format!("values = [{}]", long.join(", ")));
+        assert!(e.message.contains("Excel 的下拉列表最多 255 个"), "{e}");
+        assert_eq!(e.line, line_with("紧急程度"));
+    }
+
+    #[test]
+    fn sheets_and_order_are_checked() {
+        let seq = r#"{ header = "序号", alias = "seq", kind = "seq", required = true },"#;
+        let e = error_after(seq, &format!("{seq} {{ header = \"编号\", alias = \"id2\", kind = \"text\" }},"));
+        assert!(e.message.contains("列“编号”写了两次"), "{e}");
+        // Two lines swapped: the first out of place is named.
+        let (a, b) = (
+            r#"{ header = "承办人", alias = "owner", kind = "text" },"#,
+            r#"{ header = "任务描述", alias = "description", kind = "text" },"#,
+        );
+        let src = BUILT_IN.replacen(a, "@", 1).replacen(b, a, 1).replacen('@', b, 1);
+        let e = parse("c.toml", &src).unwrap_err();
+        assert_eq!(e.line, line_of(&src, src.find("任务描述").unwrap()), "{e}");
+        assert!(e.message.contains("列的顺序不对：“任务拆分”表的第 5 列应为“承办人”"), "{e}");
+        // A column left out.
+        let remark = "\n  { header = \"备注\", alias = \"remark\", kind = \"text\" },";
+        let e = error_after(remark, "");
+        assert!(e.message.contains("“任务拆分”表缺少列“备注”"), "{e}");
+        assert_eq!(e.line, line_with("name = \"任务拆分\""));
+        // Sheets.
+        let e = error_after("name = \"任务拆分\"", "name = \"任务\"");
+        assert!(e.message.contains("未知的工作表“任务”（可用：协作需求、任务拆分）"), "{e}");
+        let e = error_after("alias = \"tasks\"", "alias = \"Requests\"");
+        assert!(e.message.contains("别名“Requests”已用于另一个工作表"), "{e}");
+        let e = parse("c.toml", "").unwrap_err();
+        assert_eq!(e.to_string(), "错误：c.toml:1：格式错误：缺少必需的键 sheet：请补上“sheet = …”");
+        let only_tasks = &BUILT_IN[BUILT_IN.rfind("[[sheet]]").unwrap()..];
+        let e = parse("c.toml", only_tasks).unwrap_err();
+        assert_eq!(e.message, "缺少工作表“协作需求”：请补上它的 [[sheet]]");
+        let e =
+            parse("c.toml", "[[sheet]]\nname = \"协作需求\"\nalias = \"requests\"\ncolumns = [\n{ header = \"编号\" ")
+                .unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.message.contains("TOML 语法错误"), "{e}");
+    }
 }
