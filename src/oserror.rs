@@ -7,7 +7,18 @@ use std::io::{Error, ErrorKind};
 /// What went wrong, in Chinese, by kind — a plain statement; the caller adds what to do. An
 /// error of no known kind is named by its system code, never by the OS's English text.
 pub fn reason(e: &Error) -> String {
-    let text = match e.kind() {
+    match known(e) {
+        Some(text) => text.to_string(),
+        None => match e.raw_os_error() {
+            Some(code) => format!("系统错误（代码 {code}）"),
+            None => "系统错误".to_string(),
+        },
+    }
+}
+
+/// [`reason`]'s words for the kinds it knows; `None` for the rest.
+fn known(e: &Error) -> Option<&'static str> {
+    Some(match e.kind() {
         ErrorKind::NotFound => "文件或文件夹不存在",
         ErrorKind::PermissionDenied => "没有权限",
         ErrorKind::AlreadyExists => "已有同名的文件或文件夹",
@@ -31,14 +42,8 @@ pub fn reason(e: &Error) -> String {
         ErrorKind::OutOfMemory => "内存不足",
         ErrorKind::Unsupported => "此系统不支持该操作",
         ErrorKind::StaleNetworkFileHandle | ErrorKind::NetworkDown | ErrorKind::HostUnreachable => "网络文件夹无法访问",
-        _ => {
-            return match e.raw_os_error() {
-                Some(code) => format!("系统错误（代码 {code}）"),
-                None => "系统错误".to_string(),
-            }
-        }
-    };
-    text.to_string()
+        _ => return None,
+    })
 }
 
 /// [`reason`] for an error while reading a file the user named (the workbook, a seal).
@@ -47,7 +52,7 @@ pub fn reason_reading(e: &Error) -> String {
         ErrorKind::NotFound => "文件不存在".to_string(),
         ErrorKind::PermissionDenied => "没有读取权限；请检查文件权限，或把文件复制到自己的文件夹再试".to_string(),
         ErrorKind::ResourceBusy | ErrorKind::ExecutableFileBusy => "文件正被其他程序占用，请关闭后重试".to_string(),
-        _ if e.raw_os_error().is_some() && reason(e).starts_with("系统错误") => {
+        _ if known(e).is_none() && e.raw_os_error().is_some() => {
             format!("读取失败（{}）；请确认文件完好、可以打开", reason(e))
         }
         _ => reason(e),
@@ -77,6 +82,8 @@ mod tests {
         let full = Error::from_raw_os_error(28); // ENOSPC on Linux
         assert_eq!(reason(&full), "磁盘已满");
         assert_eq!(reason_writing(&missing), "所在文件夹不存在（可能在运行中被删除或移走）");
+        let eio = Error::from_raw_os_error(5); // EIO: no kind of its own
+        assert_eq!(reason_reading(&eio), "读取失败（系统错误（代码 5））；请确认文件完好、可以打开");
         let odd = Error::other("some English text");
         assert_eq!(reason(&odd), "系统错误");
         for e in [missing, full, odd] {
