@@ -124,7 +124,7 @@ fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop)
 /// One document, built and laid out, with its bookmark `编号 收函部门`.
 fn lay_out(job: &Job) -> BundlePart {
     // Settled as for the single files, so the bundle pages as they do.
-    let doc = crate::layout::settle(&job.form.build(job.request, &job.to_dept, &job.tasks));
+    let doc = crate::layout::settle(&job.form.build_from(&job.source()));
     let laid = crate::layout::layout(&doc);
     BundlePart { bookmark: format!("{} {}", job.request.id, job.to_dept), doc, laid }
 }

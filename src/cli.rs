@@ -34,14 +34,8 @@ pub enum Command {
         /// 输出文件夹
         #[arg(short = 'o', long = "out", value_name = "文件夹", default_value = "out")]
         out: PathBuf,
-        /// 要生成的表单，用逗号或顿号分隔：工作联系函（letter）、协作需求申请表（application）、协作任务拆分清单（tasks）（默认：全部）
-        #[arg(
-            long,
-            value_name = "表单",
-            value_delimiter = ',',
-            default_value = "letter,application,tasks",
-            hide_default_value = true
-        )]
+        /// 要生成的表单（名称或英文名），用逗号或顿号分隔，如 工作联系函,协作需求申请表（默认：工作簿中有所需工作表的全部表单）
+        #[arg(long, value_name = "表单", value_delimiter = ',')]
         forms: Vec<String>,
         /// 输出格式，用逗号或顿号分隔：docx、pdf（大小写均可）
         #[arg(long, value_name = "格式", value_delimiter = ',', default_value = "docx,pdf")]
@@ -53,7 +47,7 @@ pub enum Command {
         /// 有任何错误时不写任何文件
         #[arg(long)]
         strict: bool,
-        /// 使用此文件夹中的表单定义（letter.toml 等）代替内置表单
+        /// 使用此文件夹中的表单定义：与内置表单同名的文件（letter.toml 等）代替它，其他 .toml 文件是新表单
         #[arg(long = "forms-dir", value_name = "文件夹")]
         forms_dir: Option<PathBuf>,
         /// 电子印章：发函部门=图片.png（可重复）；工作簿的“印章”列优先
@@ -365,13 +359,6 @@ pub fn usage_error(e: &clap::Error, args: &[OsString]) -> String {
     format!("错误：{body}")
 }
 
-/// The forms `--forms` may name: key, Chinese name, and the shorter names people use.
-const FORM_NAMES: &[(&str, &str, &[&str])] = &[
-    ("letter", "工作联系函", &["联系函", "函"]),
-    ("application", "协作需求申请表", &["申请表", "需求申请表"]),
-    ("tasks", "协作任务拆分清单", &["任务拆分清单", "任务清单", "拆分清单", "task"]),
-];
-
 /// The items of a list option: clap splits on `,`; people also write `，` `、` `;` `；` or spaces.
 fn items(values: &[String]) -> impl Iterator<Item = &str> {
     values
@@ -381,18 +368,18 @@ fn items(values: &[String]) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// `--forms`: form keys in the order of [`FORM_NAMES`], each once. Keys ignore case; Chinese
-/// names are accepted in full or short (`工作联系函`, `联系函`).
-pub fn chosen_forms(values: &[String]) -> Result<Vec<&'static str>, String> {
-    let mut chosen = Vec::new();
+/// `--forms`: the keys of the chosen `forms`, in their order, each once. A form is named by
+/// its key (any case), its Chinese name or one of its aliases (`工作联系函`, `联系函`, `letter`).
+pub fn chosen_forms(values: &[String], forms: &[gongwen::forms::Form]) -> Result<Vec<String>, String> {
+    let mut chosen: Vec<&str> = Vec::new();
     for item in items(values) {
-        let found = FORM_NAMES.iter().find(|(key, name, short)| {
-            key.eq_ignore_ascii_case(item) || *name == item || short.iter().any(|s| s.eq_ignore_ascii_case(item))
+        let found = forms.iter().find(|f| {
+            f.key.eq_ignore_ascii_case(item) || f.name == item || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(item))
         });
         match found {
-            Some((key, _, _)) => chosen.push(*key),
+            Some(f) => chosen.push(&f.key),
             None => {
-                let known: Vec<String> = FORM_NAMES.iter().map(|(k, n, _)| format!("{n}（{k}）")).collect();
+                let known: Vec<String> = forms.iter().map(|f| format!("{}（{}）", f.name, f.key)).collect();
                 return Err(format!("--forms：没有“{item}”这种表单；可用：{}，多个用逗号或顿号分隔", known.join("、")));
             }
         }
@@ -400,7 +387,7 @@ pub fn chosen_forms(values: &[String]) -> Result<Vec<&'static str>, String> {
     if chosen.is_empty() {
         return Err("--forms：没有写要生成的表单，如 --forms 工作联系函".to_string());
     }
-    Ok(FORM_NAMES.iter().map(|(k, _, _)| *k).filter(|k| chosen.contains(k)).collect())
+    Ok(forms.iter().map(|f| f.key.clone()).filter(|k| chosen.contains(&k.as_str())).collect())
 }
 
 /// `--format`: `docx` / `pdf` in any case, with or without the dot (`.PDF`); `word` is docx.
@@ -443,6 +430,8 @@ mod tests {
 
     #[test]
     fn forms_by_key_or_chinese_name_with_any_separator() {
+        let forms = gongwen::forms::load(None).unwrap();
+        let chosen_forms = |v: &[String]| chosen_forms(v, &forms);
         assert_eq!(chosen_forms(&strings(&["工作联系函"])).unwrap(), ["letter"]);
         assert_eq!(chosen_forms(&strings(&["Tasks，工作联系函、申请表"])).unwrap(), ["letter", "application", "tasks"]);
         assert_eq!(chosen_forms(&strings(&["letter", "LETTER"])).unwrap(), ["letter"]);

@@ -8,12 +8,12 @@
 //! fails for the whole folder (disk full, read-only) stops the run the same way.
 
 use crate::docx::DocxOptions;
-use crate::forms::{Form, Per};
+use crate::forms::{Form, Per, Source, REQUESTS_SHEET};
 use crate::model::RenderError;
 use crate::oserror::reason_writing;
 use crate::output::record::{Stale, MADE, NOT_MADE};
 use crate::output::{folder_wide, ManifestEntry, NameBook, OutDir, Record, MANIFEST_NAME};
-use crate::request::{Request, Task};
+use crate::request::{Fields, Request, SheetRow, Task};
 use crate::workbook::Workbook;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -106,14 +106,26 @@ pub struct Options<'a> {
     pub stop: &'a Stop,
 }
 
-/// One document to make: a form applied to a request (and one receiving department).
+/// One document to make: a form applied to a row of its source sheet (and one receiving
+/// department), with the child rows it prints.
 pub struct Job<'a> {
     pub form: &'a Form,
     pub request: &'a Request,
+    /// The source row when the form's source is not 协作需求.
+    pub row: Option<&'a SheetRow>,
     pub to_dept: String,
-    pub tasks: Vec<&'a Task>,
+    pub children: Vec<&'a (dyn Fields + Sync)>,
+    /// Where the row is, for the manifest: `协作需求!A7`, `沟通记录!A5`.
+    pub place: String,
     /// File names per format, decided up front so they are unique and independent of threads.
     names: Vec<(Format, String)>,
+}
+
+impl Job<'_> {
+    /// What the form builds the document from.
+    pub fn source(&self) -> Source<'_> {
+        Source { request: self.request, row: self.row, to_dept: &self.to_dept, children: self.children.clone() }
+    }
 }
 
 /// What a run produced.
@@ -263,18 +275,13 @@ pub type Rendered = (Format, Result<Vec<u8>, RenderError>, Option<usize>);
 /// Render one document in the given formats: the bytes of each (or why its writer failed),
 /// and the page count as laid out for the PDF (none in a DOCX-only run). `docx` says how the
 /// .docx is written.
-pub fn render(
-    form: &Form,
-    request: &Request,
-    to_dept: &str,
-    tasks: &[&Task],
-    formats: &[Format],
-    docx: &DocxOptions,
-) -> Vec<Rendered> {
+pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptions) -> Vec<Rendered> {
+    #[cfg(feature = "fault-injection")]
+    let request = source.request;
     #[cfg(feature = "fault-injection")]
     fault::maybe_panic(request);
     // Settled once for both writers: where table rows shrink or split depends on the page.
-    let doc = crate::layout::settle(&form.build(request, to_dept, tasks));
+    let doc = crate::layout::settle(&form.build_from(source));
     // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
     let laid = formats.contains(&Format::Pdf).then(|| crate::layout::layout(&doc));
     let pages = laid.as_ref().map(|l| l.pages.len());
@@ -316,8 +323,9 @@ mod fault {
     }
 }
 
-fn source(request: &Request) -> String {
-    format!("协作需求!{}", request.row)
+/// A row's place for the manifest: the sheet as written and its key cell, `协作需求!A7`.
+fn place(sheet: &str, col0: u32, row: u32) -> String {
+    format!("{sheet}!{}", crate::workbook::cells::cell_ref(row - 1, col0))
 }
 
 /// Make every document of `forms` for the valid rows of `wb` into `out`. Rows that were
@@ -333,47 +341,69 @@ pub fn run(
     options: &Options,
     progress: &(dyn Progress + Sync),
 ) -> Result<Report, WriteError> {
-    let mut tasks_of: HashMap<&str, Vec<&Task>> = HashMap::new();
-    for t in &wb.tasks {
-        tasks_of.entry(t.request_id.as_str()).or_default().push(t);
-    }
+    let rows = Rows::of(wb);
     // Every file of the run — documents, then bundles — is named by this one book, up front,
     // so no file overwrites another and the names do not depend on threads.
     let mut book = NameBook::default();
     let mut work: Vec<Job> = Vec::new();
     let mut skipped: Vec<ManifestEntry> = Vec::new();
+    // Request by request, each form in turn: a request's documents are together.
     for request in &wb.requests {
+        let request_place = place(&wb.request_sheet, wb.request_key_col0, request.row);
         for form in forms {
-            let tasks = tasks_of.get(request.id.as_str()).cloned().unwrap_or_default();
-            let depts: Vec<String> = match form.per {
-                Per::Receiver => request.to_depts.clone(),
-                Per::Request => vec![request.to_depts.join("、")],
-                Per::RequestWithTasks => {
-                    let why = if let Some(why) = wb.tasks_blocked.get(&request.id) {
-                        Some(format!("任务拆分有误，未生成：{why}"))
-                    } else if tasks.is_empty() {
-                        Some("该需求在任务拆分表中没有任务，不生成清单".to_string())
-                    } else {
-                        None
-                    };
-                    if let Some(note) = why {
-                        skipped.push(ManifestEntry {
-                            form: form.name.clone(),
-                            source: source(request),
-                            id: request.id.clone(),
-                            status: NOT_MADE.into(),
-                            note,
-                            ..Default::default()
-                        });
+            let not_made = |place: &str, note: String| ManifestEntry {
+                form: form.name.clone(),
+                source: place.to_string(),
+                id: request.id.clone(),
+                status: NOT_MADE.into(),
+                note,
+                ..Default::default()
+            };
+            // The source rows: the request itself, or its rows of the form's source sheet.
+            let sources: Vec<(Option<&SheetRow>, String)> = if form.source == REQUESTS_SHEET {
+                vec![(None, request_place.clone())]
+            } else {
+                let Some(sheet) = wb.other(form.source) else { continue };
+                if let Some(why) = sheet.unusable.as_ref().or(sheet.blocked.get(&request.id)) {
+                    skipped.push(not_made(&request_place, format!("{}有误，未生成：{why}", form.source)));
+                    continue;
+                }
+                sheet.of(&request.id).map(|r| (Some(r), place(&sheet.written, sheet.key_col0, r.row))).collect()
+            };
+            let children: Vec<&(dyn Fields + Sync)> = match &form.children {
+                None => Vec::new(),
+                Some(c) => match rows.children(wb, c.sheet, &request.id) {
+                    Err(why) => {
+                        skipped.push(not_made(&request_place, format!("{}有误，未生成：{why}", c.sheet)));
                         continue;
                     }
-                    vec![request.to_depts.join("、")]
-                }
+                    Ok(list) if list.is_empty() && c.skip_empty => {
+                        let note = format!("该需求在{}表中没有内容，不生成{}", c.sheet, form.name);
+                        skipped.push(not_made(&request_place, note));
+                        continue;
+                    }
+                    Ok(list) => list,
+                },
             };
-            for to_dept in depts {
-                let stem = form.file_stem(request, &to_dept);
-                let names = options.formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
-                work.push(Job { form, request, to_dept, tasks: tasks.clone(), names });
+            for (row, place) in sources {
+                let depts: Vec<String> = match form.per {
+                    Per::Receiver => request.to_depts.clone(),
+                    Per::Row => vec![request.to_depts.join("、")],
+                };
+                for to_dept in depts {
+                    let mut job = Job {
+                        form,
+                        request,
+                        row,
+                        to_dept,
+                        children: children.clone(),
+                        place: place.clone(),
+                        names: Vec::new(),
+                    };
+                    let stem = form.file_stem(&job.source());
+                    job.names = options.formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
+                    work.push(job);
+                }
             }
         }
     }
@@ -442,7 +472,7 @@ pub fn run(
     }
     for r in &wb.rejected {
         record.push(ManifestEntry {
-            source: format!("协作需求!{}", r.row),
+            source: place(&wb.request_sheet, wb.request_key_col0, r.row),
             id: r.id.clone().unwrap_or_default(),
             status: NOT_MADE.into(),
             note: r.reasons.join("；"),
@@ -491,6 +521,41 @@ pub fn run(
     }
 }
 
+/// The child rows of each request, by sheet: the tasks in the order the list prints them
+/// (each after its 前置任务), other sheets' rows in sheet order.
+struct Rows<'a> {
+    tasks: HashMap<&'a str, Vec<&'a Task>>,
+}
+
+impl<'a> Rows<'a> {
+    fn of(wb: &'a Workbook) -> Rows<'a> {
+        let mut tasks: HashMap<&str, Vec<&Task>> = HashMap::new();
+        for t in &wb.tasks {
+            tasks.entry(t.request_id.as_str()).or_default().push(t);
+        }
+        for list in tasks.values_mut() {
+            *list = crate::request::order_tasks(list);
+        }
+        Rows { tasks }
+    }
+
+    /// The rows of `sheet` belonging to request `id`, or why they cannot be used.
+    fn children(&self, wb: &'a Workbook, sheet: &str, id: &'a str) -> Result<Vec<&'a (dyn Fields + Sync)>, &'a str> {
+        if sheet == crate::workbook::columns::TASKS.name {
+            if let Some(why) = wb.tasks_blocked.get(id) {
+                return Err(why);
+            }
+            let list = self.tasks.get(id).map(Vec::as_slice).unwrap_or_default();
+            return Ok(list.iter().map(|t| *t as &(dyn Fields + Sync)).collect());
+        }
+        let Some(other) = wb.other(sheet) else { return Ok(Vec::new()) };
+        if let Some(why) = other.unusable.as_deref().or(other.blocked.get(id).map(String::as_str)) {
+            return Err(why);
+        }
+        Ok(other.of(id).map(|r| r as &(dyn Fields + Sync)).collect())
+    }
+}
+
 /// One job's manifest lines and, if a write failed for the whole folder, that failure (the
 /// run stops after it).
 pub(crate) struct Made {
@@ -505,7 +570,7 @@ impl Job<'_> {
             file: name.clone(),
             form: self.form.name.clone(),
             format: format.ext().into(),
-            source: source(self.request),
+            source: self.place.clone(),
             id: self.request.id.clone(),
             to_dept: self.to_dept.clone(),
             ..Default::default()
@@ -518,7 +583,7 @@ impl Job<'_> {
 /// that fails for the whole folder is returned as fatal.
 fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), docx: &DocxOptions) -> Made {
     let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
-    let rendered = quiet_panics(|| render(job.form, job.request, &job.to_dept, &job.tasks, &formats, docx));
+    let rendered = quiet_panics(|| render(job.form, &job.source(), &formats, docx));
     let mut made = Made { lines: Vec::new(), fatal: None };
     for (i, line) in job.lines().enumerate() {
         let result = match &rendered {

@@ -187,7 +187,13 @@ static REPORT_LOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// Read the workbook and list every problem, one per line. `Err` = cannot run (exit 2); why
 /// is on stderr whatever `report` says, so a saved report never hides that nothing was checked.
 fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
-    let wb = workbook::read_workbook(path).map_err(cannot_run)?;
+    read_with(path, &[], report)
+}
+
+/// [`read`], with the sheets the forms in use declare.
+fn read_with(path: &Path, forms: &[gongwen::forms::Form], report: Report) -> Result<Workbook, ExitCode> {
+    let sheets: Vec<_> = forms.iter().flat_map(|f| f.sheets.iter().copied()).collect();
+    let wb = workbook::read_workbook_with(path, &sheets).map_err(cannot_run)?;
     for p in &wb.problems {
         report.line(p);
     }
@@ -264,10 +270,6 @@ fn main() -> ExitCode {
             clean,
         } => {
             let started = Instant::now();
-            let keys = match cli::chosen_forms(&forms) {
-                Ok(k) => k,
-                Err(msg) => return cannot_run(msg),
-            };
             let formats = match cli::chosen_formats(&format) {
                 Ok(f) => f,
                 Err(msg) => return cannot_run(msg),
@@ -281,14 +283,55 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let chosen: Vec<_> = all_forms.into_iter().filter(|f| keys.contains(&f.key.as_str())).collect();
+            let keys = match forms.is_empty() {
+                true => None,
+                false => match cli::chosen_forms(&forms, &all_forms) {
+                    Ok(k) => Some(k),
+                    Err(msg) => return cannot_run(msg),
+                },
+            };
             if !(10.0..=80.0).contains(&seal_size) {
                 return cannot_run(format!("--seal-size {seal_size}：印章直径应在 10–80 毫米之间"));
             }
-            let mut wb = match read(&workbook, Report::Stderr) {
+            let mut chosen: Vec<_> = match &keys {
+                Some(keys) => all_forms.into_iter().filter(|f| keys.contains(&f.key)).collect(),
+                None => all_forms,
+            };
+            let mut wb = match read_with(&workbook, &chosen, Report::Stderr) {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };
+            // Without --forms, a form whose sheets the workbook lacks is not made (a workbook
+            // of 协作需求 alone makes no 沟通记录表); a form asked for by name always is.
+            if keys.is_none() {
+                chosen.retain(|f| {
+                    let has = |sheet: &str| {
+                        sheet == workbook::columns::REQUESTS.name
+                            || sheet == workbook::columns::TASKS.name
+                            || wb.other(sheet).is_some()
+                    };
+                    has(f.source) && f.children.as_ref().is_none_or(|c| c.optional || has(c.sheet))
+                });
+            }
+            // A form printing a column neither declared nor in the workbook stops the run, as a
+            // broken form file does: nothing is written.
+            let missing: Vec<_> = chosen
+                .iter()
+                .flat_map(|f| {
+                    let file = forms_dir
+                        .as_ref()
+                        .map(|d| d.join(format!("{}.toml", f.key)))
+                        .filter(|p| p.is_file())
+                        .map_or_else(|| format!("forms/{}.toml", f.key), |p| p.display().to_string());
+                    f.missing_columns(&wb, &file)
+                })
+                .collect();
+            if !missing.is_empty() {
+                for e in &missing {
+                    eprintln!("{e}");
+                }
+                return ExitCode::from(2);
+            }
             if let Err(msg) = apply_seals(&mut wb, &seals, seal_size) {
                 return cannot_run(msg);
             }

@@ -1,10 +1,54 @@
 //! Validated rows of the workbook: a collaboration [`Request`] (sheet 协作需求) and its
 //! [`Task`]s (sheet 任务拆分), and how each field is printed in a document.
 //!
+//! Rows of any other declared sheet are [`SheetRow`]s: generic, each column's printed text by
+//! its header. The columns of a sheet that no role reads — declared in `forms/columns.toml` or
+//! a form file, or only present in the workbook — travel with their row as [`Extra`].
+//!
 //! Reading and validating cells is `workbook`; this module only holds the checked values.
-//! [`Request::field`] is the one place that maps a form placeholder (`{工作名称}`) to text.
+//! [`Fields::field`] is the one way a form placeholder (`{工作名称}`) becomes text.
 
 use chrono::{Datelike, NaiveDate};
+use std::sync::Arc;
+
+/// A row a form can print from: the printed value of a placeholder by its column's header
+/// (or English alias); `None` for a name the row does not have, `Some("")` for a blank cell.
+pub trait Fields {
+    fn field(&self, name: &str) -> Option<String>;
+}
+
+/// Printed values of the columns of a row that no role reads, by header. The headers are
+/// shared by every row of the sheet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra {
+    pub headers: Arc<[Box<str>]>,
+    /// One per header; empty for a blank cell.
+    pub values: Box<[Box<str>]>,
+}
+
+impl Extra {
+    /// The printed value of the column named `header`, when the row has that column.
+    pub fn get(&self, header: &str) -> Option<&str> {
+        self.headers.iter().position(|h| &**h == header).map(|i| &*self.values[i])
+    }
+}
+
+/// One checked row of a sheet other than 协作需求 and 任务拆分 (沟通记录, 流程记录 or an
+/// office's own): its columns' printed values, and the 编号 of the request it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetRow {
+    /// 1-based worksheet row number.
+    pub row: u32,
+    /// The value of the sheet's key column: the 编号 of its request.
+    pub key: String,
+    pub values: Extra,
+}
+
+impl Fields for SheetRow {
+    fn field(&self, name: &str) -> Option<String> {
+        self.values.get(name).map(str::to_string)
+    }
+}
 
 /// Print a date the official way: Arabic numerals, no zero padding: `2026年3月5日`.
 pub fn format_date(d: NaiveDate) -> String {
@@ -64,6 +108,8 @@ pub struct Request {
     pub urgency: Option<String>,
     /// The sender's electronic seal (印章 column, or `--seal 发函部门=FILE.png`).
     pub seal: Option<crate::model::SealImage>,
+    /// The row's other columns (declared without a role, or only in the workbook).
+    pub extra: Extra,
 }
 
 impl Request {
@@ -99,7 +145,7 @@ impl Request {
             "期望时间节点" | "milestones" => opt(&self.milestones),
             "发起人" | "requester" => opt(&self.requester),
             "紧急程度" | "urgency" => opt(&self.urgency),
-            _ => return None,
+            _ => return self.extra.get(name).map(str::to_string),
         })
     }
 
@@ -156,6 +202,14 @@ pub struct Task {
     pub finish: NaiveDate,
     /// 备注
     pub remark: Option<String>,
+    /// The row's other columns.
+    pub extra: Extra,
+}
+
+impl Fields for Task {
+    fn field(&self, name: &str) -> Option<String> {
+        Task::field(self, name)
+    }
 }
 
 /// A request's tasks in the order the task list prints them: every task after the tasks it
@@ -227,7 +281,7 @@ impl Task {
             "完成日期" => format_date(self.finish),
             "起止日期" => format_range(self.start, self.finish),
             "备注" => opt(&self.remark),
-            _ => return None,
+            _ => return self.extra.get(name).map(str::to_string),
         })
     }
 
@@ -259,6 +313,7 @@ mod tests {
             start: None,
             finish: NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
             remark: None,
+            extra: Extra::default(),
         }
     }
 

@@ -103,7 +103,7 @@ fn generate_writes_the_good_rows_and_lists_the_bad_ones() {
         assert!(!out.join(format!("{id}_采购中心_工作联系函.pdf")).exists(), "{id} should not be made");
     }
     let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
-    for row in ["协作需求!3", "协作需求!4", "协作需求!5", "协作需求!7"] {
+    for row in ["协作需求!A3", "协作需求!A4", "协作需求!A5", "协作需求!A7"] {
         let line = manifest
             .lines()
             .find(|l| l.contains(&format!(",{row},")))

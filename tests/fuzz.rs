@@ -391,6 +391,7 @@ fn request() -> impl Strategy<Value = Request> {
         milestones: o[6].clone(),
         requester: o[7].clone(),
         urgency: o[8].clone(),
+        extra: Default::default(),
         seal: None,
     })
 }
@@ -416,6 +417,7 @@ fn tasks() -> impl Strategy<Value = Vec<Task>> {
             start,
             finish,
             remark: o[2].clone(),
+            extra: Default::default(),
         });
     prop::collection::vec(task, 0..6)
 }
@@ -462,13 +464,13 @@ fn assert_docx_parses(docx: &[u8]) {
 fn render_form(form: &Form, req: &Request, tasks: &[Task]) {
     let refs: Vec<&Task> = tasks.iter().collect();
     let receivers = match form.per {
+        _ if tasks.is_empty() && form.children.as_ref().is_some_and(|c| c.skip_empty) => vec![],
         Per::Receiver => req.to_depts.iter().take(2).cloned().collect(),
-        Per::Request => vec![req.to_depts.join("、")],
-        Per::RequestWithTasks if tasks.is_empty() => vec![],
-        Per::RequestWithTasks => vec![req.to_depts.join("、")],
+        Per::Row => vec![req.to_depts.join("、")],
     };
     for to in receivers {
-        let _ = safe_file_name(&form.file_stem(req, &to), "pdf");
+        let source = gongwen::forms::Source { request: req, row: None, to_dept: &to, children: Vec::new() };
+        let _ = safe_file_name(&form.file_stem(&source), "pdf");
         stage(format!("{}: build and settle", form.key));
         let doc = gongwen::layout::settle(&form.build(req, &to, &refs));
         stage(format!("{}: layout", form.key));

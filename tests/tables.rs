@@ -42,7 +42,7 @@ fn every_request_has_an_application_and_every_request_with_tasks_a_list() {
             .lines()
             .find(|l| l.contains(id) && l.contains("协作任务拆分清单"))
             .unwrap_or_else(|| panic!("{id} {has_tasks}"));
-        assert!(line.contains("未生成") && line.contains("没有任务"), "{line}");
+        assert!(line.contains("未生成") && line.contains("该需求在任务拆分表中没有内容"), "{line}");
     }
 }
 

@@ -12,31 +12,44 @@ use crate::model::{
     Align, Block, Borders, Cell, Document, Gray, Inline, PageNumbers, PageSetup, ParaStyle, Paragraph, Row, SealBlock,
     SealImage, Table, VAlign, MM, SEAL_RAISE,
 };
-use crate::request::{Request, Task};
+use crate::request::{Fields, Request, SheetRow, Task};
+use crate::workbook::columns::{Kind, Sheet, REQUESTS, TASKS};
 use checks::{out_of_range, Num};
 pub use folder::load;
 use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use template::Template;
 use toml::Spanned;
 
-/// The three built-in forms: (key used by `--forms`, file name, text).
-pub const BUILT_IN: &[(&str, &str, &str)] = &[
-    ("letter", "letter.toml", include_str!("../../forms/letter.toml")),
-    ("application", "application.toml", include_str!("../../forms/application.toml")),
-    ("tasks", "tasks.toml", include_str!("../../forms/tasks.toml")),
-];
+// The built-in forms: every `forms/*.toml` but columns.toml (see src/build.rs).
+include!(concat!(env!("OUT_DIR"), "/built_in_forms.rs"));
 
-/// What a form is made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// How many documents a form makes from a row of its source sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Per {
-    /// One document per request and receiving department (the letter).
+    /// One per row (`per = "row"`; the application form).
+    Row,
+    /// One per receiving department of the row's request (`per = "receiver"`; the letter).
     Receiver,
-    /// One document per request (the application form).
-    Request,
-    /// One document per request that has tasks (the task list).
-    RequestWithTasks,
 }
+
+/// The sheet whose rows are joined to each source row by the request's 编号 (the task list's
+/// 任务拆分), printed by the form's `row-table` blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Children {
+    /// The sheet's declared name.
+    pub sheet: &'static str,
+    /// No document for a row that has no child rows (`empty = "skip"`); otherwise the form
+    /// is made with its tables empty (`"blank"`, the default).
+    pub skip_empty: bool,
+    /// The form is in the default run even when the workbook lacks the sheet (its tables
+    /// then show their default rows).
+    pub optional: bool,
+}
+
+/// The sheet every form reads unless it says otherwise.
+pub const REQUESTS_SHEET: &str = "协作需求";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,13 +57,31 @@ struct FormFile {
     form: Header,
     #[serde(default)]
     block: Vec<BlockDef>,
+    /// Sheets only this form reads.
+    #[serde(default)]
+    sheet: Vec<crate::workbook::schema::SheetDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChildrenDef {
+    sheet: Spanned<String>,
+    empty: Option<Spanned<String>>,
+    optional: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Header {
-    name: String,
-    per: Per,
+    name: Spanned<String>,
+    /// Other names `--forms` takes (`联系函`).
+    #[serde(default)]
+    aliases: Vec<String>,
+    /// Where it comes in a run (manifest, bundles, `--forms` lists): smaller first.
+    order: Option<Spanned<Num>>,
+    source: Option<Spanned<String>>,
+    per: Spanned<String>,
+    children: Option<ChildrenDef>,
     file_name: Spanned<String>,
     title: Spanned<String>,
     #[serde(default = "default_page")]
@@ -89,8 +120,19 @@ struct BlockDef {
     borders: Option<Spanned<String>>,
     /// table: its rows.
     row: Option<Vec<Spanned<RowDef>>>,
-    /// task-table: the header row's labels (repeated on every page).
+    /// row-table: the header row's labels (repeated on every page).
     header: Option<Vec<Spanned<String>>>,
+    /// row-table: only the child rows whose column has this value (or one of these values):
+    /// `{ 记录类型 = "进度更新" }`, `{ 记录类型 = ["会议共识", "待办事项"] }`.
+    #[serde(rename = "where")]
+    filter: Option<Spanned<BTreeMap<String, OneOrMore>>>,
+    /// row-table: the table's own rows, each a set of values by name (templates).
+    defaults: Option<Spanned<Vec<DefaultRow>>>,
+    /// row-table: the child column that matches a child row to the default row it fills.
+    #[serde(rename = "match")]
+    match_on: Option<Spanned<String>>,
+    /// row-table: empty rows printed when there is no row (room to write by hand).
+    blank_rows: Option<Spanned<Num>>,
     /// seal: `sender` prints the sending department's electronic seal here, when it has one.
     stamp: Option<Spanned<String>>,
     /// seal: text added to the first line when no electronic seal is printed there
@@ -98,6 +140,17 @@ struct BlockDef {
     unstamped: Option<Spanned<String>>,
     /// Stay on the page of what comes before (a paragraph, or a table's last row).
     keep_with_previous: Option<bool>,
+}
+
+/// A default row of a row-table as written: values (templates) by name.
+type DefaultRow = BTreeMap<String, Spanned<String>>;
+
+/// A value, or a list of values any of which will do.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
 }
 
 /// A `[[block.row]]` of a table.
@@ -132,11 +185,22 @@ struct CellDef {
 /// A checked, parsed form definition.
 #[derive(Debug, Clone)]
 pub struct Form {
-    /// `letter`, `application` or `tasks`.
+    /// Its file's name without `.toml`: `letter`, `application`, `tasks`, `meeting` ….
     pub key: String,
     /// The form's Chinese name, e.g. 工作联系函.
     pub name: String,
+    /// Other names `--forms` takes.
+    pub aliases: Vec<String>,
+    /// Its place in a run (smaller first; 100 unless the file says).
+    pub order: u32,
+    /// The declared name of the sheet whose rows the form is made from.
+    pub source: &'static str,
     pub per: Per,
+    pub children: Option<Children>,
+    /// Sheets declared by this form's file.
+    pub sheets: Vec<&'static Sheet<()>>,
+    /// Placeholders naming no declared column: columns the workbook itself must have.
+    wanted: Vec<Wanted>,
     file_name: Template,
     title: Template,
     page: PageSetup,
@@ -151,7 +215,7 @@ enum Item {
     Title(Template),
     Fields { style: ParaStyle, per_row: usize, right_last: bool, cells: Vec<Template> },
     Table { columns: Vec<f32>, borders: Borders, rows: Vec<RowItem> },
-    TaskTable { columns: Vec<f32>, borders: Borders, header: Vec<Template>, cells: Vec<Template> },
+    RowTable(Box<RowTable>),
     Rule,
     Text { style: ParaStyle, text: Template },
     Annex { label: Template, field: String },
@@ -159,6 +223,34 @@ enum Item {
     CutLine,
     PageBreak,
 }
+
+/// A table of one row per child row (and per default row).
+#[derive(Debug, Clone)]
+struct RowTable {
+    columns: Vec<f32>,
+    borders: Borders,
+    header: Vec<Template>,
+    cells: Vec<Template>,
+    /// Per cell: its value is short (a number, a date) and centres.
+    centred: Vec<bool>,
+    /// Child rows printed: those whose column has one of the values.
+    filter: Vec<(String, Vec<String>)>,
+    defaults: Vec<Vec<(String, Template)>>,
+    match_on: Option<String>,
+    blank_rows: usize,
+}
+
+/// A placeholder that names no declared column, and where it is.
+#[derive(Debug, Clone)]
+struct Wanted {
+    name: String,
+    line: usize,
+    /// In a row-table's cells: a column of the child sheet (or of the source).
+    in_rows: bool,
+}
+
+/// The placeholder that numbers the rows of a row-table: 1, 2, 3 ….
+pub const ROW_NUMBER: &str = "行号";
 
 #[derive(Debug, Clone)]
 struct RowItem {
@@ -217,7 +309,14 @@ pub(crate) fn line_of(src: &str, offset: usize) -> usize {
 struct Parser<'a> {
     file: &'a str,
     src: &'a str,
-    known_fields: &'a [&'a str],
+    /// Names a template outside row-tables may use: the source row's columns and its request's.
+    known_fields: Vec<&'a str>,
+    /// Names a row-table's cells may use besides: the child sheet's columns.
+    row_fields: Vec<&'a str>,
+    /// The child sheet's date columns (they centre in a row-table).
+    row_dates: Vec<&'a str>,
+    /// Names of neither kind, kept to be looked for in the workbook.
+    wanted: RefCell<Vec<Wanted>>,
 }
 
 impl Parser<'_> {
@@ -226,17 +325,33 @@ impl Parser<'_> {
     }
 
     fn template(&self, s: &Spanned<String>) -> Result<Template, FormError> {
-        self.template_with(s, &[])
+        self.template_with(s, &[], false)
     }
 
-    /// Parse a template that may also use the `extra` field names (task fields in a task table).
-    fn template_with(&self, s: &Spanned<String>, extra: &[&str]) -> Result<Template, FormError> {
+    /// Parse a template that may also use the `extra` names (a row-table's). A name that is
+    /// none of them is a column the workbook must have ([`Form::missing_columns`]), unless
+    /// it is one keystroke from a known name: then it is a typo, said here with its line.
+    fn template_with(&self, s: &Spanned<String>, extra: &[&str], in_rows: bool) -> Result<Template, FormError> {
         let t = Template::parse(s.get_ref()).map_err(|e| self.err(s.span(), e.message))?;
+        let rows: &[&str] = if in_rows { &self.row_fields } else { &[] };
         for f in t.fields() {
-            if !self.known_fields.contains(&f) && !extra.contains(&f) {
-                let all: Vec<&str> = self.known_fields.iter().chain(extra).copied().collect();
-                return Err(self.err(s.span(), format!("未知的占位符“{{{f}}}”（可用的字段：{}）", all.join("、"))));
+            let known = |list: &[&str]| list.contains(&f);
+            if known(&self.known_fields) || known(extra) || known(rows) {
+                continue;
             }
+            let all: Vec<&str> = self.known_fields.iter().chain(extra).chain(rows).copied().collect();
+            let len = f.chars().count();
+            if let Some(near) = all.iter().find(|k| len >= 2 && strsim::levenshtein(f, k) == 1) {
+                return Err(self.err(
+                    s.span(),
+                    format!(
+                        "未知的占位符“{{{f}}}”：是不是“{{{near}}}”？（可用的字段：{}；工作簿中另加的列也可以用）",
+                        all.join("、")
+                    ),
+                ));
+            }
+            let line = line_of(self.src, s.span().start);
+            self.wanted.borrow_mut().push(Wanted { name: f.to_string(), line, in_rows });
         }
         Ok(t)
     }
@@ -412,6 +527,89 @@ impl Parser<'_> {
         }
     }
 
+    /// A `row-table` (old name `task-table`): a header row, then one row per child row of
+    /// the form (filtered by `where`), or per default row filled by the child row that
+    /// `match`es it, then the child rows no default row took.
+    fn row_table(&self, b: &BlockDef, width: f32) -> Result<Item, FormError> {
+        let kind = &b.kind;
+        let columns = self.columns(b, width)?;
+        let header = self.templates(self.required(&b.header, kind, "header")?, kind, "header", checks::MAX_COLUMNS)?;
+        let mut own: Vec<&str> = vec![ROW_NUMBER];
+        let mut defaults = Vec::new();
+        if let Some(list) = &b.defaults {
+            if list.get_ref().len() > checks::MAX_ROWS {
+                let message = format!("defaults 最多 {} 行，这里有 {} 行", checks::MAX_ROWS, list.get_ref().len());
+                return Err(self.err(list.span(), message));
+            }
+            for row in list.get_ref() {
+                own.extend(row.keys().map(String::as_str));
+                let values = row
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), self.template(v)?)))
+                    .collect::<Result<Vec<_>, FormError>>()?;
+                defaults.push(values);
+            }
+        }
+        let cells: Vec<Template> = self
+            .required(&b.cells, kind, "cells")?
+            .iter()
+            .map(|c| self.template_with(c, &own, true))
+            .collect::<Result<_, _>>()?;
+        if header.len() != columns.len() || cells.len() != columns.len() {
+            return Err(self.err(kind.span(), format!("{} 的 columns、header、cells 个数须相同", kind.get_ref())));
+        }
+        let child_column = |name: &Spanned<String>, what: &str| -> Result<String, FormError> {
+            if self.row_fields.contains(&name.get_ref().as_str()) {
+                Ok(name.get_ref().clone())
+            } else {
+                let message = format!("{what}应为子表（[form] children 的工作表）的一列，这里是“{}”", name.get_ref());
+                Err(self.err(name.span(), message))
+            }
+        };
+        let filter = match &b.filter {
+            None => Vec::new(),
+            Some(f) => {
+                for column in f.get_ref().keys() {
+                    child_column(&Spanned::new(f.span(), column.clone()), "where 的")?;
+                }
+                f.get_ref()
+                    .iter()
+                    .map(|(k, v)| {
+                        let values = match v {
+                            OneOrMore::One(v) => vec![v.clone()],
+                            OneOrMore::More(list) => list.clone(),
+                        };
+                        (k.clone(), values)
+                    })
+                    .collect()
+            }
+        };
+        let match_on = match &b.match_on {
+            None => None,
+            Some(_) if defaults.is_empty() => return Err(self.err(kind.span(), "match 只用于有 defaults 的 row-table")),
+            Some(m) => Some(child_column(m, "match ")?),
+        };
+        // Numbers and dates centre; text reads from the left.
+        let short: Vec<&str> =
+            [ROW_NUMBER, "序号", "前置任务", "起止日期"].into_iter().chain(self.row_dates.iter().copied()).collect();
+        let centred =
+            cells.iter().map(|t| !t.fields().is_empty() && t.fields().iter().all(|f| short.contains(f))).collect();
+        Ok(Item::RowTable(Box::new(RowTable {
+            borders: self.borders(b)?,
+            columns,
+            header,
+            cells,
+            centred,
+            filter,
+            defaults,
+            match_on,
+            blank_rows: match &b.blank_rows {
+                None => 0,
+                Some(n) => self.num(n, "blank_rows（空行数）", 0.0, checks::MAX_ROWS as f64, true)? as usize,
+            },
+        })))
+    }
+
     fn block(&self, b: &BlockDef, page: &PageSetup) -> Result<Item, FormError> {
         let kind = &b.kind;
         let width = page.text_width();
@@ -432,19 +630,7 @@ impl Parser<'_> {
                     columns,
                 }
             }
-            "task-table" => {
-                let columns = self.columns(b, width)?;
-                let header = self.templates(self.required(&b.header, kind, "header")?, kind, "header", checks::MAX_COLUMNS)?;
-                let cells: Vec<Template> = self
-                    .required(&b.cells, kind, "cells")?
-                    .iter()
-                    .map(|c| self.template_with(c, Task::FIELD_NAMES))
-                    .collect::<Result<_, _>>()?;
-                if header.len() != columns.len() || cells.len() != columns.len() {
-                    return Err(self.err(kind.span(), "task-table 的 columns、header、cells 个数须相同"));
-                }
-                Item::TaskTable { borders: self.borders(b)?, columns, header, cells }
-            }
+            "row-table" | "task-table" => self.row_table(b, width)?,
             "rule" => Item::Rule,
             "text" => Item::Text { style: self.style(&b.style, "body")?, text: self.template(self.required(&b.text, kind, "text")?)? },
             "heading" => {
@@ -452,7 +638,7 @@ impl Parser<'_> {
             }
             "annex" => {
                 let field = self.required(&b.field, kind, "field")?;
-                if !self.known_fields.contains(&field.get_ref().as_str()) {
+                if !self.known_fields.contains(&field.get_ref().as_str()) && !REQUESTS.extra.iter().any(|c| c.header == field.get_ref()) {
                     return Err(self.err(field.span(), format!("未知的字段“{}”", field.get_ref())));
                 }
                 Item::Annex {
@@ -474,7 +660,7 @@ impl Parser<'_> {
             other => {
                 return Err(self.err(
                     kind.span(),
-                    format!("未知的块类型“{other}”（可用：title、fields、rule、text、heading、annex、seal、cut-line、page-break、table、task-table）"),
+                    format!("未知的块类型“{other}”（可用：title、fields、rule、text、heading、annex、seal、cut-line、page-break、table、row-table）"),
                 ))
             }
         })
@@ -489,8 +675,103 @@ impl Form {
             line: e.span().map(|s| line_of(src, s.start)).unwrap_or(1),
             message: format!("格式错误：{}", checks::toml_message(e.message())),
         })?;
-        let p = Parser { file, src, known_fields: Request::FIELD_NAMES };
         let h = &parsed.form;
+        let at = |span: std::ops::Range<usize>, message: String| FormError {
+            file: file.to_string(),
+            line: line_of(src, span.start),
+            message,
+        };
+        // The sheets it may read: those of columns.toml, and its own.
+        let declared = crate::workbook::columns::declared_sheets();
+        let known_sheets: Vec<&str> =
+            [REQUESTS.name, TASKS.name].into_iter().chain(declared.iter().map(|s| s.name)).collect();
+        let own: Vec<&'static Sheet<()>> =
+            crate::workbook::schema::form_sheets(file, src, &parsed.sheet, &known_sheets)?
+                .into_iter()
+                .map(|s| &*Box::leak(Box::new(s)))
+                .collect();
+        let other = |name: &str| declared.iter().chain(own.iter().copied()).find(|s| s.name == name);
+        let sheet_names = || -> String {
+            let mut names: Vec<&str> = known_sheets.clone();
+            names.extend(own.iter().map(|s| s.name));
+            names.join("、")
+        };
+        let mut known_fields: Vec<&str> = Request::FIELD_NAMES.to_vec();
+        known_fields.extend(REQUESTS.extra.iter().map(|c| c.header));
+        let source: &'static str = match &h.source {
+            None => REQUESTS.name,
+            Some(s) if s.get_ref() == REQUESTS.name => REQUESTS.name,
+            Some(s) => match other(s.get_ref()) {
+                Some(sheet) => {
+                    known_fields.extend(sheet.columns.iter().map(|c| c.header));
+                    sheet.name
+                }
+                None => {
+                    let message = format!(
+                        "source 应为“{}”或另一个定义过的工作表（不能是“{}”），这里是“{}”（已定义：{}）",
+                        REQUESTS.name,
+                        TASKS.name,
+                        s.get_ref(),
+                        sheet_names()
+                    );
+                    return Err(at(s.span(), message));
+                }
+            },
+        };
+        let (per, mut children) = match h.per.get_ref().as_str() {
+            "row" | "request" => (Per::Row, None),
+            "receiver" => (Per::Receiver, None),
+            // The old spelling of the task list's rule.
+            "request-with-tasks" => (Per::Row, Some(Children { sheet: TASKS.name, skip_empty: true, optional: false })),
+            other => {
+                let message = format!("未知的 per“{other}”（可用：row（每行一份）、receiver（每个收函部门一份））");
+                return Err(at(h.per.span(), message));
+            }
+        };
+        if let Some(c) = &h.children {
+            if children.is_some() {
+                return Err(at(
+                    c.sheet.span(),
+                    "per = \"request-with-tasks\" 已指定子表为任务拆分，不能再写 children".into(),
+                ));
+            }
+            let name = c.sheet.get_ref();
+            let sheet = if name == TASKS.name { Some(TASKS.name) } else { other(name).map(|s| s.name) };
+            let Some(sheet) = sheet.filter(|s| *s != source) else {
+                let message =
+                    format!("children 的 sheet 应为另一个定义过的工作表（已定义：{}），这里是“{name}”", sheet_names());
+                return Err(at(c.sheet.span(), message));
+            };
+            let skip_empty = match &c.empty {
+                None => false,
+                Some(e) => match e.get_ref().as_str() {
+                    "skip" => true,
+                    "blank" => false,
+                    other => {
+                        return Err(at(
+                            e.span(),
+                            format!("未知的 empty“{other}”（可用：skip（没有子行时不生成）、blank（照常生成））"),
+                        ))
+                    }
+                },
+            };
+            children = Some(Children { sheet, skip_empty, optional: c.optional.unwrap_or(false) });
+        }
+        let (row_fields, row_dates): (Vec<&str>, Vec<&str>) = match &children {
+            None => (Vec::new(), Vec::new()),
+            Some(c) if c.sheet == TASKS.name => (
+                Task::FIELD_NAMES.iter().copied().chain(TASKS.extra.iter().map(|c| c.header)).collect(),
+                vec!["开始日期", "完成日期"],
+            ),
+            Some(c) => {
+                let sheet = other(c.sheet).expect("checked above");
+                (
+                    sheet.columns.iter().map(|c| c.header).collect(),
+                    sheet.columns.iter().filter(|c| c.kind == Kind::Date).map(|c| c.header).collect(),
+                )
+            }
+        };
+        let p = Parser { file, src, known_fields, row_fields, row_dates, wanted: RefCell::new(Vec::new()) };
         let page = p.choice(
             &h.page,
             "纸张",
@@ -518,33 +799,95 @@ impl Form {
             .iter()
             .map(|b| Ok((b.keep.clone(), b.keep_with_previous.unwrap_or(false), p.block(b, &page)?)))
             .collect::<Result<_, FormError>>()?;
+        let (file_name, title) = (p.template(&h.file_name)?, p.template(&h.title)?);
+        let name = h.name.get_ref().trim();
+        if name.is_empty() || name.chars().count() > 30 || name.contains(['/', '\\', '\n']) {
+            return Err(at(
+                h.name.span(),
+                "name 应为表单的中文名称（1 到 30 个字，不含斜杠和换行），如 \"会议纪要\"".into(),
+            ));
+        }
+        let order = match &h.order {
+            None => 100,
+            Some(n) => p.num(n, "order（顺序）", 0.0, 10_000.0, true)? as u32,
+        };
         Ok(Form {
             key: key.to_string(),
-            name: h.name.clone(),
-            per: h.per,
-            file_name: p.template(&h.file_name)?,
-            title: p.template(&h.title)?,
+            name: name.to_string(),
+            order,
+            aliases: h.aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+            source,
+            per,
+            children,
+            sheets: own,
+            wanted: p.wanted.into_inner(),
+            file_name,
+            title,
             page,
             page_numbers,
             blocks,
         })
     }
 
-    /// The file name stem (before sanitising) for a request and receiving department.
-    pub fn file_stem(&self, req: &Request, to_dept: &str) -> String {
-        self.file_name.render_text(&|f| req.field(f, to_dept).unwrap_or_default())
+    /// The placeholders of this form that name a column `wb` does not have (they are not
+    /// declared, so only the workbook can have them), one error each at the form file's line.
+    /// `file` names the form file.
+    pub fn missing_columns(&self, wb: &crate::workbook::Workbook, file: &str) -> Vec<FormError> {
+        let has = |sheet: &str, name: &str| -> bool {
+            if sheet == REQUESTS.name {
+                wb.request_extra.iter().any(|h| &**h == name)
+            } else if sheet == TASKS.name {
+                wb.task_extra.iter().any(|h| &**h == name)
+            } else {
+                wb.other(sheet).is_some_and(|s| s.headers.iter().any(|h| &**h == name))
+            }
+        };
+        let mut out: Vec<FormError> = Vec::new();
+        for w in &self.wanted {
+            let mut sheets = vec![self.source];
+            if self.source != REQUESTS.name {
+                sheets.push(REQUESTS.name);
+            }
+            if let (true, Some(c)) = (w.in_rows, &self.children) {
+                sheets.insert(0, c.sheet);
+            }
+            if sheets.iter().any(|s| has(s, &w.name)) {
+                continue;
+            }
+            let message = format!(
+                "表单“{}”用到“{{{}}}”，但工作表“{}”中没有这一列；请在工作表的表头加上“{}”列，或改正表单中的名称",
+                self.name, w.name, sheets[0], w.name
+            );
+            let error = FormError { file: file.to_string(), line: w.line, message };
+            if !out.contains(&error) {
+                out.push(error);
+            }
+        }
+        out
+    }
+
+    /// The file name stem (before sanitising) for a document.
+    pub fn file_stem(&self, src: &Source) -> String {
+        self.file_name.render_text(&|f| src.value(f))
     }
 
     /// Build the document for one request (and one receiving department for letters; forms
-    /// made once per request pass all departments joined with `、`).
+    /// made once per request pass all departments joined with `、`), with its tasks.
     pub fn build(&self, req: &Request, to_dept: &str, tasks: &[&Task]) -> Document {
-        let value = |f: &str| req.field(f, to_dept).unwrap_or_default();
+        let children: Vec<&(dyn Fields + Sync)> =
+            crate::request::order_tasks(tasks).into_iter().map(|t| t as &(dyn Fields + Sync)).collect();
+        self.build_from(&Source { request: req, row: None, to_dept, children })
+    }
+
+    /// Build the document for one source row.
+    pub fn build_from(&self, src: &Source) -> Document {
+        let value = |f: &str| src.value(f);
         let width = self.page.text_width();
-        let tasks = crate::request::order_tasks(tasks);
+        let req = src.request;
         let mut out: Vec<Block> = Vec::new();
         let mut group: Option<(String, Vec<Block>)> = None;
         for (keep, with_previous, item) in &self.blocks {
-            let made = self.make(item, &value, width, req, to_dept, &tasks);
+            let made = self.make(item, &value, width, src);
             if made.is_empty() {
                 continue;
             }
@@ -584,15 +927,7 @@ impl Form {
         }
     }
 
-    fn make(
-        &self,
-        item: &Item,
-        value: &dyn Fn(&str) -> String,
-        width: f32,
-        req: &Request,
-        to_dept: &str,
-        tasks: &[&Task],
-    ) -> Vec<Block> {
+    fn make(&self, item: &Item, value: &dyn Fn(&str) -> String, width: f32, src: &Source) -> Vec<Block> {
         let para = |style: ParaStyle, t: &Template| Paragraph { style, content: t.render(value) };
         match item {
             Item::Title(t) => vec![Block::Paragraph(para(styles::style("title").unwrap(), t))],
@@ -657,42 +992,7 @@ impl Form {
                     pad_y: PAD_Y,
                 })]
             }
-            Item::TaskTable { columns, borders, header, cells } => {
-                let label = styles::style("task-label").unwrap();
-                let cell = styles::style("task-cell").unwrap();
-                let center = styles::style("task-cell-center").unwrap();
-                let mut rows = vec![Row::new(
-                    header
-                        .iter()
-                        .map(|t| Cell { shade: Some(LABEL_SHADE), label: true, ..Cell::new(vec![para(label, t)]) })
-                        .collect(),
-                )];
-                for task in tasks {
-                    let tv = |f: &str| task.field(f).or_else(|| req.field(f, to_dept)).unwrap_or_default();
-                    rows.push(Row::new(
-                        cells
-                            .iter()
-                            .map(|t| {
-                                // Short values (序号, 前置任务, dates) centre; text reads from the left.
-                                let short = t
-                                    .fields()
-                                    .iter()
-                                    .all(|f| ["序号", "前置任务", "起止日期", "开始日期", "完成日期"].contains(f));
-                                let style = if short { center } else { cell };
-                                Cell::new(vec![Paragraph { style, content: t.render(&tv) }])
-                            })
-                            .collect(),
-                    ));
-                }
-                vec![Block::Table(Table {
-                    columns: columns.clone(),
-                    rows,
-                    header_rows: 1,
-                    borders: *borders,
-                    pad_x: TASK_PAD_X,
-                    pad_y: TASK_PAD_Y,
-                })]
-            }
+            Item::RowTable(t) => vec![Block::Table(row_table(t, value, src))],
             Item::Rule => vec![Block::Rule { height: 0.5 * styles::PITCH, thickness: 1.0 }],
             Item::Text { style, text } => {
                 let p = para(*style, text);
@@ -704,7 +1004,7 @@ impl Form {
             Item::Annex { label, field } => annex(&label.render_text(value), &value(field)),
             Item::Seal { style, lines, sender_stamp, unstamped } => {
                 let mut texts: Vec<String> = lines.iter().map(|l| l.render_text(value)).collect();
-                let image = if *sender_stamp { req.seal.clone() } else { None };
+                let image = if *sender_stamp { src.request.seal.clone() } else { None };
                 // GB/T 9704 §7.3.5: an electronic seal stands for the stamp; "（盖章）" only
                 // asks for a hand stamp where there is none.
                 if let (None, Some(mark), Some(first)) = (&image, unstamped, texts.first_mut()) {
@@ -719,6 +1019,90 @@ impl Form {
 }
 
 /// A table cell from its definition.
+/// What one document is made from: a row of the form's source sheet (a request, or a row of
+/// another sheet and the request it belongs to), the receiving department, and the child rows.
+pub struct Source<'a> {
+    pub request: &'a Request,
+    /// The source row when the form's source is not 协作需求.
+    pub row: Option<&'a SheetRow>,
+    /// The receiving department (a per-receiver form), or all of them joined with `、`.
+    pub to_dept: &'a str,
+    /// The rows of the form's child sheet joined to this row, in the order they print.
+    pub children: Vec<&'a (dyn Fields + Sync)>,
+}
+
+impl Source<'_> {
+    /// A placeholder's printed value: the source row's column, else its request's.
+    pub fn value(&self, name: &str) -> String {
+        self.row.and_then(|r| r.field(name)).or_else(|| self.request.field(name, self.to_dept)).unwrap_or_default()
+    }
+}
+
+/// A row-table, filled: the header row, then each default row (filled by the child row its
+/// `match` column names), then the other child rows; `blank_rows` empty rows when none.
+fn row_table(t: &RowTable, value: &dyn Fn(&str) -> String, src: &Source) -> Table {
+    let label = styles::style("task-label").unwrap();
+    let cell = styles::style("task-cell").unwrap();
+    let center = styles::style("task-cell-center").unwrap();
+    let para = |style, t: &Template, v: &dyn Fn(&str) -> String| Paragraph { style, content: t.render(v) };
+    let mut rows = vec![Row::new(
+        t.header
+            .iter()
+            .map(|h| Cell { shade: Some(LABEL_SHADE), label: true, ..Cell::new(vec![para(label, h, value)]) })
+            .collect(),
+    )];
+    let children: Vec<&(dyn Fields + Sync)> = src
+        .children
+        .iter()
+        .copied()
+        .filter(|c| t.filter.iter().all(|(k, values)| c.field(k).is_some_and(|x| values.iter().any(|v| x.trim() == v))))
+        .collect();
+    let mut taken = vec![false; children.len()];
+    // (the default row's values, the child row) per printed row.
+    type Line<'a> = (Vec<(&'a str, String)>, Option<&'a (dyn Fields + Sync)>);
+    let mut lines: Vec<Line> = Vec::new();
+    for d in &t.defaults {
+        let own: Vec<(&str, String)> = d.iter().map(|(k, v)| (k.as_str(), v.render_text(value))).collect();
+        let child = t.match_on.as_deref().and_then(|m| {
+            let want = own.iter().find(|(k, _)| *k == m).map(|(_, v)| v.trim().to_string())?;
+            let i =
+                (0..children.len()).find(|&i| !taken[i] && children[i].field(m).is_some_and(|x| x.trim() == want))?;
+            taken[i] = true;
+            Some(children[i])
+        });
+        lines.push((own, child));
+    }
+    lines.extend((0..children.len()).filter(|&i| !taken[i]).map(|i| (Vec::new(), Some(children[i]))));
+    for (n, (own, child)) in lines.iter().enumerate() {
+        let number = (n + 1).to_string();
+        // A child row's non-empty value, else the default row's, else the source's.
+        let v = |f: &str| -> String {
+            if f == ROW_NUMBER {
+                return number.clone();
+            }
+            let from_child = child.and_then(|c| c.field(f)).filter(|x| !x.is_empty());
+            from_child.or_else(|| own.iter().find(|(k, _)| *k == f).map(|(_, x)| x.clone())).unwrap_or_else(|| value(f))
+        };
+        rows.push(Row::new(
+            t.cells
+                .iter()
+                .zip(&t.centred)
+                .map(|(c, &short)| Cell::new(vec![para(if short { center } else { cell }, c, &v)]))
+                .collect(),
+        ));
+    }
+    if lines.is_empty() {
+        for _ in 0..t.blank_rows {
+            let blank = Template::default();
+            rows.push(Row {
+                min_height: 2.0 * styles::PITCH,
+                ..Row::new(t.cells.iter().map(|_| Cell::new(vec![para(cell, &blank, value)])).collect())
+            });
+        }
+    }
+    Table { columns: t.columns.clone(), rows, header_rows: 1, borders: t.borders, pad_x: TASK_PAD_X, pad_y: TASK_PAD_Y }
+}
+
 fn table_cell(c: &CellItem, p: Paragraph) -> Cell {
     Cell { col_span: c.span, row_span: c.rows, shade: c.shade, valign: c.valign, label: c.label, ..Cell::new(vec![p]) }
 }

@@ -40,14 +40,26 @@ pub struct Column<F: 'static> {
     pub alias: &'static str,
     pub required: bool,
     pub kind: Kind,
+    /// For a column declared as data: what goes in it (the template's header note), its
+    /// width in the template (0: as its kind suggests) and the template's example cells.
+    pub note: &'static str,
+    pub width: f64,
+    pub examples: &'static [&'static str],
 }
 
-/// A sheet: its Chinese name, English alias and columns.
+/// A sheet: its Chinese name, English alias and columns. A sheet the code reads by role
+/// ([`ReqField`], [`TaskField`]) has its role columns in `columns` and any others declared
+/// for it in `extra`; any other sheet ([`Sheet<()>`]) has all its columns in `columns` and
+/// names its `key`, the column holding the 编号 of the request each row belongs to.
 #[derive(Debug, Clone, Copy)]
 pub struct Sheet<F: 'static> {
     pub name: &'static str,
     pub alias: &'static str,
+    /// What the sheet is for (the template's instructions), for a sheet declared as data.
+    pub note: &'static str,
     pub columns: &'static [Column<F>],
+    pub extra: &'static [Column<()>],
+    pub key: Option<&'static str>,
 }
 
 impl<F> Sheet<F> {
@@ -186,6 +198,10 @@ static SCHEMA: LazyLock<Schema> =
 pub static REQUESTS: LazyLock<Sheet<ReqField>> = LazyLock::new(|| SCHEMA.requests);
 /// The 任务拆分 sheet.
 pub static TASKS: LazyLock<Sheet<TaskField>> = LazyLock::new(|| SCHEMA.tasks);
+/// The other sheets declared in `forms/columns.toml` (沟通记录, 流程记录), read generically.
+pub fn declared_sheets() -> &'static [Sheet<()>] {
+    &SCHEMA.others
+}
 
 #[cfg(test)]
 mod tests {

@@ -23,7 +23,8 @@ mod file;
 mod grid;
 mod hidden;
 mod problem;
-mod schema;
+pub mod records;
+pub(crate) mod schema;
 pub mod seal;
 mod sheet;
 mod source;
@@ -31,6 +32,7 @@ pub mod template;
 mod validate;
 
 pub use problem::{Fatal, Problem, Severity};
+pub use records::RecordSheet;
 pub use sheet::{Unlisted, MAX_LISTED};
 
 use crate::request::{Request, Task};
@@ -58,6 +60,14 @@ pub struct Workbook {
     pub problems: Vec<Problem>,
     /// The problems found past that limit: counted, not listed.
     pub unlisted: Unlisted,
+    /// The other declared sheets found in the workbook (沟通记录 …), read generically.
+    pub others: Vec<RecordSheet>,
+    /// The columns of 协作需求 and 任务拆分 beyond their roles, as the sheets have them.
+    pub request_extra: std::sync::Arc<[Box<str>]>,
+    pub task_extra: std::sync::Arc<[Box<str>]>,
+    /// The name of the 协作需求 sheet as written, and the 0-based column of its 编号.
+    pub request_sheet: String,
+    pub request_key_col0: u32,
 }
 
 /// A request row that is not generated.
@@ -72,6 +82,11 @@ pub struct Rejected {
 }
 
 impl Workbook {
+    /// The generically read sheet declared as `name`, when the workbook has it.
+    pub fn other(&self, name: &str) -> Option<&RecordSheet> {
+        self.others.iter().find(|s| s.name == name)
+    }
+
     /// The tasks of one request, in sheet order.
     pub fn tasks_of<'a>(&'a self, request_id: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
         self.tasks.iter().filter(move |t| t.request_id == request_id)
@@ -107,9 +122,20 @@ impl Workbook {
 /// Read and check the workbook at `path`. `Err` only when nothing can be generated; every
 /// problem in the rows is in [`Workbook::problems`].
 pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
+    read_workbook_with(path, &[])
+}
+
+/// [`read_workbook`], reading also the sheets the forms in use declare (`[[sheet]]` in a form
+/// file) beside those of `forms/columns.toml`.
+pub fn read_workbook_with(path: &Path, form_sheets: &[&'static columns::Sheet<()>]) -> Result<Workbook, Fatal> {
     let mut book = source::Source::open(path)?;
     let names = book.sheet_names();
-    let (req_name, task_name) = find_sheets(&names).ok_or_else(|| Fatal::MissingSheet {
+    let specs: Vec<&'static columns::Sheet<()>> =
+        columns::declared_sheets().iter().chain(form_sheets.iter().copied()).collect();
+    // A sheet named like one of the other declared sheets is never taken by position.
+    let others: Vec<&String> =
+        names.iter().filter(|n| specs.iter().any(|s| s.is_named(n) || names_the_sheet(n, s.name, s.alias))).collect();
+    let (req_name, task_name) = find_sheets(&names, &others).ok_or_else(|| Fatal::MissingSheet {
         path: path.to_path_buf(),
         sheet: REQUESTS.name,
         alias: REQUESTS.alias,
@@ -121,6 +147,20 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         Some((name, _)) => Some(book.grid(name)?),
         None => None,
     };
+    // The other declared sheets the workbook has, by name (exactly, or containing it).
+    let taken = |n: &String| *n == req_name || task_name.as_ref().is_some_and(|(t, _)| t == n);
+    let mut other_grids = Vec::new();
+    for spec in specs {
+        let found = names
+            .iter()
+            .find(|n| !taken(n) && spec.is_named(n))
+            .or_else(|| names.iter().find(|n| !taken(n) && names_the_sheet(n, spec.name, spec.alias)));
+        if let Some(name) = found {
+            if !other_grids.iter().any(|(n, _, _): &(String, _, _)| n == name) {
+                other_grids.push((name.clone(), spec, book.grid(name)?));
+            }
+        }
+    }
     let req_hidden = book.hidden_rows(&req_name);
     let task_hidden = task_name.as_ref().map(|(name, _)| book.hidden_rows(name)).unwrap_or_default();
     // The cells are in the ranges now: let the workbook's own buffers (shared strings …) go
@@ -132,6 +172,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
         req_range,
         task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)),
         task_range,
+        other_grids,
         &mut seals,
     );
     // A requests sheet taken by position that does not fit: say which sheets there are and
@@ -204,13 +245,14 @@ pub const DEFAULT_SEAL_MM: f32 = 42.0;
 
 /// The requests sheet and, if any, the tasks sheet with whether it was found by name.
 /// By name (Chinese or English, trimmed), else by position: first = requests, second = tasks.
-fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
+fn find_sheets(names: &[String], others: &[&String]) -> Option<(String, Option<(String, bool)>)> {
     let is_tasks = |n: &&String| TASKS.is_named(n) || names_the_sheet(n, TASKS.name, TASKS.alias);
+    let other = |n: &&String| others.contains(n);
     let requests = names
         .iter()
         .find(|n| REQUESTS.is_named(n))
         .or_else(|| names.iter().find(|n| names_the_sheet(n, REQUESTS.name, REQUESTS.alias) && !is_tasks(n)))
-        .or_else(|| names.iter().find(|n| !is_tasks(n)))?
+        .or_else(|| names.iter().find(|n| !is_tasks(n) && !other(n)))?
         .clone();
     let tasks = match names
         .iter()
@@ -218,7 +260,7 @@ fn find_sheets(names: &[String]) -> Option<(String, Option<(String, bool)>)> {
         .or_else(|| names.iter().find(|n| is_tasks(n) && **n != requests))
     {
         Some(n) => Some((n.clone(), true)),
-        None => names.iter().take(2).find(|n| **n != requests).map(|n| (n.clone(), false)),
+        None => names.iter().take(2).find(|n| **n != requests && !other(n)).map(|n| (n.clone(), false)),
     };
     Some((requests, tasks))
 }
@@ -230,6 +272,7 @@ fn check(
     req_range: Grid,
     task_sheet: Option<(&str, bool)>,
     task_range: Option<Grid>,
+    other_grids: Vec<(String, &'static columns::Sheet<()>, Grid)>,
     seals: &mut seal::SealLoader,
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
@@ -245,7 +288,7 @@ fn check(
     }
 
     let mut task_rows = Vec::new();
-    let mut task_cols = vec![None; TASKS.columns.len()];
+    let mut task_header = None;
     let mut task_sheet_used = None;
     if let (Some((name, by_name)), Some(range)) = (task_sheet, task_range) {
         let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, grid: &range };
@@ -263,18 +306,58 @@ fn check(
                 tasks.require_columns(&header)?;
                 problems.extend(header_problems);
                 task_rows = tasks.rows(&header, &mut problems);
-                task_cols = header.col_of;
+                task_header = Some(header);
                 task_sheet_used = Some(name);
             }
         }
     }
 
-    Ok(validate::assemble(
-        SheetRows { sheet: SheetName { name: req_name, no: 0 }, rows: req_rows, cols: &req_header.col_of },
-        task_sheet_used.map(|name| SheetRows { sheet: SheetName { name, no: 1 }, rows: task_rows, cols: &task_cols }),
+    // The other sheets: a missing column or an empty sheet is a problem of that sheet only.
+    let mut others = Vec::new();
+    let mut unusable = Vec::new();
+    for (i, (name, spec, grid)) in other_grids.iter().enumerate() {
+        let no = 2 + i.min(200) as u8;
+        let reader = SheetReader { spec, name, sheet_no: no, grid };
+        let Some(header) = reader.header(&mut problems) else { continue };
+        if let Err(fatal) = reader.require_columns(&header) {
+            let message = format!("{fatal}；在此之前，用到此表的表单不生成");
+            problems.sheet_level(no, name, Severity::Error, message.clone());
+            unusable.push((spec.name, name.clone(), message));
+            continue;
+        }
+        let rows = reader.rows(&header, &mut problems);
+        others.push(records::OtherRows { sheet: SheetName { name, no }, spec, header, rows });
+    }
+
+    let mut wb = validate::assemble(
+        SheetRows { sheet: SheetName { name: req_name, no: 0 }, rows: req_rows, header: &req_header },
+        task_sheet_used.zip(task_header.as_ref()).map(|(name, header)| SheetRows {
+            sheet: SheetName { name, no: 1 },
+            rows: task_rows,
+            header,
+        }),
+        others,
         problems,
         seals,
-    ))
+    );
+    for (declared, written, reason) in unusable {
+        wb.others.push(RecordSheet {
+            name: declared,
+            written,
+            key_col0: 0,
+            records: Vec::new(),
+            blocked: Default::default(),
+            headers: std::sync::Arc::new([]),
+            unusable: Some(reason),
+        });
+    }
+    wb.request_extra = req_header.extra_headers.clone();
+    wb.request_sheet = req_name.to_string();
+    wb.request_key_col0 = req_header.col_of[columns::ReqField::Id as usize].unwrap_or(0);
+    if let Some(h) = &task_header {
+        wb.task_extra = h.extra_headers.clone();
+    }
+    Ok(wb)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! of its roles, because a row's values are kept in an array indexed by `field as usize`.
 
 use super::columns::{Column, Kind, ReqField, Sheet, TaskField};
-use crate::forms::checks::{toml_message, MAX_FILE_BYTES};
+use crate::forms::checks::{out_of_range, toml_message, Num, MAX_FILE_BYTES};
 use crate::forms::{line_of, FormError};
 use serde::Deserialize;
 use toml::Spanned;
@@ -77,11 +77,12 @@ impl Field for TaskField {
     ];
 }
 
-/// Both sheets, declared.
-#[derive(Debug, Clone, Copy)]
+/// The declared sheets: the two read by role, and any others.
+#[derive(Debug, Clone)]
 pub struct Schema {
     pub requests: Sheet<ReqField>,
     pub tasks: Sheet<TaskField>,
+    pub others: Vec<Sheet<()>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,11 +91,16 @@ struct File {
     sheet: Vec<SheetDef>,
 }
 
+/// A `[[sheet]]` as written, in `columns.toml` or a form file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SheetDef {
+pub struct SheetDef {
     name: Spanned<String>,
     alias: Spanned<String>,
+    /// For a sheet read generically: the column holding its request's 编号.
+    key: Option<Spanned<String>>,
+    /// What the sheet is for, for the template's instructions.
+    note: Option<Spanned<String>>,
     columns: Vec<ColumnDef>,
 }
 
@@ -107,6 +113,12 @@ struct ColumnDef {
     #[serde(default)]
     required: bool,
     values: Option<Spanned<Vec<Spanned<String>>>>,
+    /// What goes in the column, for the template's header note.
+    note: Option<Spanned<String>>,
+    /// Width in the template, in Excel's character units.
+    width: Option<Spanned<Num>>,
+    /// The template's example cells, one per example row.
+    examples: Option<Spanned<Vec<String>>>,
 }
 
 /// The kinds a column may have; `choice` also takes `values`.
@@ -141,14 +153,30 @@ pub fn parse(file: &str, src: &str) -> Result<Schema, FormError> {
         if earlier.iter().any(|e| e.alias.get_ref().eq_ignore_ascii_case(s.alias.get_ref())) {
             return Err(p.err(&s.alias, format!("别名“{}”已用于另一个工作表：请换一个", s.alias.get_ref())));
         }
-        if ![ReqField::SHEET, TaskField::SHEET].contains(&s.name.get_ref().as_str()) {
-            return Err(p.err(
-                &s.name,
-                format!("未知的工作表“{}”（可用：{}、{}）", s.name.get_ref(), ReqField::SHEET, TaskField::SHEET),
-            ));
-        }
     }
-    Ok(Schema { requests: p.sheet(&parsed)?, tasks: p.sheet(&parsed)? })
+    let others = parsed
+        .sheet
+        .iter()
+        .filter(|s| ![ReqField::SHEET, TaskField::SHEET].contains(&s.name.get_ref().as_str()))
+        .map(|s| p.generic(s))
+        .collect::<Result<_, _>>()?;
+    Ok(Schema { requests: p.sheet(&parsed)?, tasks: p.sheet(&parsed)?, others })
+}
+
+/// The `[[sheet]]`s of a form file: sheets only that form reads, each new (not one of
+/// `known`, the sheets already declared) and read generically.
+pub fn form_sheets(file: &str, src: &str, defs: &[SheetDef], known: &[&str]) -> Result<Vec<Sheet<()>>, FormError> {
+    let p = Parser { file, src };
+    let mut out: Vec<Sheet<()>> = Vec::new();
+    for d in defs {
+        let name = d.name.get_ref();
+        if known.contains(&name.as_str()) || out.iter().any(|s| s.name == name) {
+            let message = format!("工作表“{name}”已有定义：表单文件中的 [[sheet]] 只能定义新的工作表，请换一个名称");
+            return Err(p.err(&d.name, message));
+        }
+        out.push(p.generic(d)?);
+    }
+    Ok(out)
 }
 
 struct Parser<'a> {
@@ -172,12 +200,87 @@ impl Parser<'_> {
         };
         self.name(&def.name, "工作表名（name）")?;
         self.alias(&def.alias)?;
+        if let Some(key) = &def.key {
+            return Err(self.err(key, format!("“{}”表由 gongwen 按列的用途读取，不用写 key：请删去", F::SHEET)));
+        }
+        let all = self.all_columns(def)?;
+        let mut columns: Vec<Column<F>> = Vec::with_capacity(F::HEADERS.len());
+        let mut extra: Vec<Column<()>> = Vec::new();
+        for (i, (c, column)) in def.columns.iter().zip(all).enumerate() {
+            // The bridge: the role this header is read as, in its place; the columns after the
+            // roles are the sheet's own.
+            let Some(&(field, expected)) = F::HEADERS.get(i) else {
+                extra.push(column);
+                continue;
+            };
+            if expected != column.header {
+                let message = format!(
+                    "列的顺序不对：“{}”表的第 {} 列应为“{expected}”（gongwen 按用途读取的列在前，另加的列写在它们之后）",
+                    F::SHEET,
+                    i + 1
+                );
+                return Err(self.err(&c.header, message));
+            }
+            let Column { header, alias, required, kind, note, width, examples, .. } = column;
+            columns.push(Column { field, header, alias, required, kind, note, width, examples });
+        }
+        if let Some(missing) = F::HEADERS.get(columns.len()..).filter(|m| !m.is_empty()) {
+            let names: Vec<String> = missing.iter().map(|(_, h)| format!("“{h}”")).collect();
+            let message = format!("“{}”表缺少列{}：请按顺序补上", F::SHEET, names.join("、"));
+            return Err(self.err(&def.name, message));
+        }
+        Ok(Sheet {
+            name: leak(def.name.get_ref()),
+            alias: leak(def.alias.get_ref()),
+            note: self.note(&def.note)?,
+            columns: columns.leak(),
+            extra: extra.leak(),
+            key: None,
+        })
+    }
+
+    /// A sheet read generically: its columns, and its `key` naming one of them (the 编号 of
+    /// the request each row belongs to, so always required).
+    fn generic(&self, def: &SheetDef) -> Result<Sheet<()>, FormError> {
+        self.name(&def.name, "工作表名（name）")?;
+        self.alias(&def.alias)?;
+        if [ReqField::SHEET, TaskField::SHEET].iter().any(|s| def.alias.get_ref().eq_ignore_ascii_case(s)) {
+            return Err(self.err(&def.alias, format!("别名“{}”与已有工作表重复：请换一个", def.alias.get_ref())));
+        }
+        let mut columns = self.all_columns(def)?;
+        let Some(key) = &def.key else {
+            let message =
+                format!("工作表“{}”须用 key 指明哪一列是所属协作需求的编号，如 key = \"编号\"", def.name.get_ref());
+            return Err(self.err(&def.name, message));
+        };
+        let Some(k) = columns.iter_mut().find(|c| c.header == key.get_ref()) else {
+            return Err(self.err(key, format!("key 应为本表的一列，这里是“{}”", key.get_ref())));
+        };
+        if !matches!(k.kind, Kind::Text) {
+            return Err(self.err(key, format!("key 列“{}”应为 text 类型", k.header)));
+        }
+        k.required = true;
+        Ok(Sheet {
+            name: leak(def.name.get_ref()),
+            alias: leak(def.alias.get_ref()),
+            note: self.note(&def.note)?,
+            key: Some(k.header),
+            columns: columns.leak(),
+            extra: &[],
+        })
+    }
+
+    /// Every column of a sheet, checked: at most [`MAX_COLUMNS`], no header or alias twice.
+    fn all_columns(&self, def: &SheetDef) -> Result<Vec<Column<()>>, FormError> {
         if def.columns.len() > MAX_COLUMNS {
             let message = format!("一个工作表最多 {MAX_COLUMNS} 列，这里有 {} 列", def.columns.len());
             return Err(self.err(&def.name, message));
         }
-        let mut columns: Vec<Column<F>> = Vec::with_capacity(def.columns.len());
-        for (i, c) in def.columns.iter().enumerate() {
+        if def.columns.is_empty() {
+            return Err(self.err(&def.name, format!("工作表“{}”没有列：请在 columns 中列出", def.name.get_ref())));
+        }
+        let mut columns: Vec<Column<()>> = Vec::with_capacity(def.columns.len());
+        for c in &def.columns {
             let column = self.column(c)?;
             if columns.iter().any(|e| e.header == column.header) {
                 return Err(self.err(&c.header, format!("列“{}”写了两次：请删去一个", column.header)));
@@ -186,30 +289,13 @@ impl Parser<'_> {
                 let message = format!("别名“{}”已用于列“{}”：请换一个", column.alias, e.header);
                 return Err(self.err(&c.alias, message));
             }
-            // The bridge: the role this header is read as, in its place.
-            let Some(&(field, _)) = F::HEADERS.iter().find(|(_, h)| *h == column.header) else {
-                let known: Vec<&str> = F::HEADERS.iter().map(|(_, h)| *h).collect();
-                let message =
-                    format!("“{}”表中没有 gongwen 认得的列“{}”（可用：{}）", F::SHEET, column.header, known.join("、"));
-                return Err(self.err(&c.header, message));
-            };
-            let expected = F::HEADERS.get(i).map_or("", |(_, h)| *h);
-            if expected != column.header {
-                let message = format!("列的顺序不对：“{}”表的第 {} 列应为“{expected}”", F::SHEET, i + 1);
-                return Err(self.err(&c.header, message));
-            }
-            columns.push(Column { field, ..column });
+            columns.push(column);
         }
-        if let Some(missing) = F::HEADERS.get(columns.len()..).filter(|m| !m.is_empty()) {
-            let names: Vec<String> = missing.iter().map(|(_, h)| format!("“{h}”")).collect();
-            let message = format!("“{}”表缺少列{}：请按顺序补上", F::SHEET, names.join("、"));
-            return Err(self.err(&def.name, message));
-        }
-        Ok(Sheet { name: leak(def.name.get_ref()), alias: leak(def.alias.get_ref()), columns: columns.leak() })
+        Ok(columns)
     }
 
-    /// One column, checked; its `field` is the sheet's first role until the bridge sets it.
-    fn column<F: Field>(&self, c: &ColumnDef) -> Result<Column<F>, FormError> {
+    /// One column, checked, with no role yet.
+    fn column(&self, c: &ColumnDef) -> Result<Column<()>, FormError> {
         self.name(&c.header, "列名（header）")?;
         self.alias(&c.alias)?;
         let Some(&(_, kind)) = KINDS.iter().find(|(k, _)| k == c.kind.get_ref()) else {
@@ -228,13 +314,41 @@ impl Parser<'_> {
             }
             (kind, None) => kind,
         };
+        let width = match &c.width {
+            None => 0.0,
+            Some(w) => match out_of_range("width（列宽）", w.get_ref().0, 4.0, 100.0, false) {
+                Some(message) => return Err(self.err(w, message)),
+                None => w.get_ref().0,
+            },
+        };
+        let examples: Vec<&'static str> = match &c.examples {
+            None => Vec::new(),
+            Some(list) if list.get_ref().len() > 5 => {
+                return Err(self.err(list, "examples 最多 5 项（模板中的示例行）".into()))
+            }
+            Some(list) => list.get_ref().iter().map(|e| leak(e)).collect(),
+        };
         Ok(Column {
-            field: F::HEADERS[0].0,
+            field: (),
             header: leak(c.header.get_ref()),
             alias: leak(c.alias.get_ref()),
             required: c.required,
             kind,
+            note: self.note(&c.note)?,
+            width,
+            examples: examples.leak(),
         })
+    }
+
+    /// A note for people (the template's): one line, at most 200 characters.
+    fn note(&self, note: &Option<Spanned<String>>) -> Result<&'static str, FormError> {
+        match note {
+            None => Ok(""),
+            Some(n) if n.get_ref().chars().count() > 200 || n.get_ref().contains('\n') => {
+                Err(self.err(n, "note 应为一行、最多 200 个字".into()))
+            }
+            Some(n) => Ok(leak(n.get_ref().trim())),
+        }
     }
 
     /// A `choice` column's values: 1 to [`MAX_VALUES`], each a name, none twice, and short
@@ -367,7 +481,7 @@ mod tests {
             (r#"{ header = "对接人", alias = "phone", kind = "phone" }"#, "列“对接人”写了两次"),
             (
                 r#"{ header = "手机", alias = "phone", kind = "phone" }"#,
-                "“协作需求”表中没有 gongwen 认得的列“手机”（可用：编号、",
+                "列的顺序不对：“协作需求”表的第 14 列应为“联系电话”（gongwen 按用途读取的列在前，另加的列写在它们之后）",
             ),
         ] {
             let e = error_after(phone, to);
@@ -402,7 +516,7 @@ mod tests {
         assert_eq!(e.line, line_with("name = \"任务拆分\""));
         // Sheets.
         let e = error_after("name = \"任务拆分\"", "name = \"任务\"");
-        assert!(e.message.contains("未知的工作表“任务”（可用：协作需求、任务拆分）"), "{e}");
+        assert!(e.message.contains("工作表“任务”须用 key 指明哪一列是所属协作需求的编号"), "{e}");
         let e = error_after("alias = \"tasks\"", "alias = \"Requests\"");
         assert!(e.message.contains("别名“Requests”已用于另一个工作表"), "{e}");
         let e = parse("c.toml", "").unwrap_err();

@@ -4,7 +4,7 @@
 //! (unique 编号, task dependencies) live in `validate`.
 
 use super::cells::{self, DateError};
-use super::columns::{Column, Kind, Sheet};
+use super::columns::{Kind, Sheet};
 use super::grid::{Grid, GridRow};
 use super::problem::{Fatal, Problem, Severity};
 use calamine::Data;
@@ -111,6 +111,22 @@ pub struct Header {
     pub col_of: Vec<Option<u32>>,
     /// Header cells that could name more than one column: (text, the columns it may mean).
     pub near_misses: Vec<(String, Vec<usize>)>,
+    /// The sheet's other columns: those declared in `extra` (present or not), then every
+    /// other named column of the header row, read as text, in sheet order.
+    pub extra: Vec<ExtraColumn>,
+    /// Their headers, shared by every row's [`Extra`](crate::request::Extra).
+    pub extra_headers: std::sync::Arc<[Box<str>]>,
+}
+
+/// A column of the sheet that no role reads.
+#[derive(Debug)]
+pub struct ExtraColumn {
+    pub header: String,
+    pub alias: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    /// Where it is in the sheet; `None` for a declared column the sheet lacks.
+    pub col0: Option<u32>,
 }
 
 impl Header {
@@ -125,11 +141,37 @@ impl Header {
 pub struct RowValues {
     pub row0: u32,
     pub values: Vec<Option<Value>>,
+    /// The other columns' printed values, indexed like [`Header::extra`] (empty when blank).
+    pub extra: Vec<Box<str>>,
     /// Errors found in this row's cells: (0-based column, message without the cell reference).
     pub errors: Vec<(u32, String)>,
 }
 
+impl Value {
+    /// The value as a form prints it: dates the official way, lists joined (annex titles one
+    /// per line, anything else with `、`).
+    pub fn printed(&self, kind: Kind) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => crate::request::format_date(*d),
+            Value::List(v) if kind == Kind::AnnexList => v.join("\n"),
+            Value::List(v) => v.join("、"),
+            Value::Seq(n) => n.to_string(),
+            Value::Seqs(v) => v.iter().map(u32::to_string).collect::<Vec<_>>().join("、"),
+        }
+    }
+}
+
 impl RowValues {
+    /// The row's other columns, by header, for its [`Request`](crate::request::Request),
+    /// [`Task`](crate::request::Task) or [`Record`](crate::request::Record).
+    pub fn take_extra(&mut self, header: &Header) -> crate::request::Extra {
+        crate::request::Extra {
+            headers: header.extra_headers.clone(),
+            values: std::mem::take(&mut self.extra).into_boxed_slice(),
+        }
+    }
+
     pub fn text(&self, field: usize) -> Option<&str> {
         match &self.values[field] {
             Some(Value::Text(s)) => Some(s),
@@ -224,12 +266,35 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         let warn = |problems: &mut Problems, col0: u32, msg: String| {
             problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, msg)
         };
+        let mut extra: Vec<ExtraColumn> = self
+            .spec
+            .extra
+            .iter()
+            .map(|c| ExtraColumn {
+                header: c.header.into(),
+                alias: c.alias,
+                kind: c.kind,
+                required: c.required,
+                col0: None,
+            })
+            .collect();
         // Exact names first, so a near name never takes a column that is also there exactly.
         let mut unknown: Vec<(u32, String)> = Vec::new();
         for (col0, cell) in header_row.cells() {
             let Ok(Some(raw)) = cells::raw_text(cell) else { continue };
             let key = header_key(&raw);
             if key.is_empty() {
+                continue;
+            }
+            if let Some(e) = extra.iter_mut().find(|e| e.header == key || e.alias.eq_ignore_ascii_case(&key)) {
+                match e.col0 {
+                    None => e.col0 = Some(col0),
+                    Some(first) => warn(
+                        problems,
+                        col0,
+                        format!("列“{key}”重复（第一次在 {}），此列已忽略；请删除或改名", cells::cell_ref(row0, first)),
+                    ),
+                }
                 continue;
             }
             match self.spec.column_for_header(&key) {
@@ -258,11 +323,24 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                     col_of[*c] = Some(col0);
                     warn(problems, col0, format!("列“{key}”按“{header}”读取；请把表头改为“{header}”"));
                 }
-                [] => warn(
-                    problems,
-                    col0,
-                    format!("列“{key}”不在{}的规定列中，已忽略；若应是规定列，请检查列名是否写错", self.spec.name),
-                ),
+                // A column of the office's own: read as text, for forms that print it.
+                [] => match extra.iter().find(|e| e.header == key) {
+                    Some(e) => warn(
+                        problems,
+                        col0,
+                        format!(
+                            "列“{key}”重复（第一次在 {}），此列已忽略；请删除或改名",
+                            cells::cell_ref(row0, e.col0.unwrap_or(col0))
+                        ),
+                    ),
+                    None => extra.push(ExtraColumn {
+                        header: key,
+                        alias: "",
+                        kind: Kind::Text,
+                        required: false,
+                        col0: Some(col0),
+                    }),
+                },
                 several => {
                     warn(
                         problems,
@@ -273,7 +351,8 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 }
             }
         }
-        Some(Header { row0, col_of, near_misses })
+        let extra_headers = extra.iter().map(|e| e.header.clone().into_boxed_str()).collect();
+        Some(Header { row0, col_of, near_misses, extra, extra_headers })
     }
 
     /// Every required column must be in the header row; all missing ones are named at once.
@@ -285,6 +364,14 @@ impl<'a, F: Copy> SheetReader<'a, F> {
             .zip(&header.col_of)
             .filter(|(c, at)| c.required && at.is_none())
             .map(|(c, _)| (c.header, c.alias))
+            .chain(
+                self.spec
+                    .extra
+                    .iter()
+                    .zip(&header.extra)
+                    .filter(|(c, e)| c.required && e.col0.is_none())
+                    .map(|(c, _)| (c.header, c.alias)),
+            )
             .collect();
         if missing.is_empty() {
             return Ok(());
@@ -336,7 +423,12 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 .map(|&f| self.spec.columns[f].header)
                 .collect();
             let mostly_empty = empty.len() >= 3 && empty.len() * 2 > required.len();
-            let mut row = RowValues { row0, values: vec![None; self.spec.columns.len()], errors: Vec::new() };
+            let mut row = RowValues {
+                row0,
+                values: vec![None; self.spec.columns.len()],
+                extra: Vec::with_capacity(header.extra.len()),
+                errors: Vec::new(),
+            };
             if mostly_empty {
                 const SHOWN: usize = 3;
                 let more = if empty.len() > SHOWN { " 等" } else { "" };
@@ -361,7 +453,7 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                         problems.at(self.sheet_no, self.name, severity, row0, col0, message);
                     }
                 };
-                let value = read_cell(column, cell, &mut report);
+                let value = read_cell(column.header, column.kind, cell, &mut report);
                 let failed = !cell_errors.is_empty();
                 if !mostly_empty {
                     row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
@@ -372,6 +464,29 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                     problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
                 }
                 row.values[field] = value;
+            }
+            for e in &header.extra {
+                let Some(col0) = e.col0 else {
+                    row.extra.push("".into());
+                    continue;
+                };
+                let mut failed = false;
+                let mut report = |severity, message: String| {
+                    if severity == Severity::Error {
+                        failed = true;
+                        row.errors.push((col0, message.clone()));
+                    }
+                    if !mostly_empty {
+                        problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                    }
+                };
+                let value = read_cell(&e.header, e.kind, cells.get(col0), &mut report);
+                if value.is_none() && e.required && !failed && !mostly_empty {
+                    let message = format!("{}：必填，不能为空", e.header);
+                    row.errors.push((col0, message.clone()));
+                    problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
+                }
+                row.extra.push(value.map_or_else(String::new, |v| v.printed(e.kind)).into_boxed_str());
             }
             out.push(row);
         }
@@ -394,9 +509,8 @@ fn total_row(row: &GridRow) -> Option<(u32, &'static str)> {
 
 /// Read one cell by its column's kind. Problems go to `report` (severity, message naming
 /// the column); `None` for a blank cell or one with an error.
-fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severity, String)) -> Option<Value> {
-    let h = column.header;
-    match column.kind {
+fn read_cell(h: &str, kind: Kind, cell: &Data, report: &mut impl FnMut(Severity, String)) -> Option<Value> {
+    match kind {
         Kind::Date => match cells::cell_date(cell) {
             Ok(None) => None,
             Ok(Some(d)) => {
@@ -450,7 +564,7 @@ fn read_cell<F>(column: &Column<F>, cell: &Data, report: &mut impl FnMut(Severit
         },
         Kind::Text | Kind::Choice(_) | Kind::Email | Kind::Phone | Kind::DeptList | Kind::AnnexList => {
             let text = read_text(h, cell, report)?;
-            match column.kind {
+            match kind {
                 Kind::Choice(allowed) => {
                     if !allowed.contains(&text.as_str()) {
                         report(

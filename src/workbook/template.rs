@@ -5,9 +5,11 @@
 //! 填写说明 sheet. The output is byte-for-byte the same on every run.
 //!
 //! What this module adds to `columns` is only the wording for people ([`Guide`]: what a
-//! column means, how wide it is, what the example rows hold), one exhaustive `match` per sheet.
+//! column means, how wide it is, what the example rows hold), one exhaustive `match` per sheet
+//! read by role; a column or sheet declared as data carries its own (`note`, `width`,
+//! `examples` in `forms/columns.toml`), and every declared sheet is written.
 
-use super::columns::{Column, Kind, ReqField, Sheet, TaskField, REQUESTS, TASKS};
+use super::columns::{declared_sheets, Column, Kind, ReqField, Sheet, TaskField, REQUESTS, TASKS};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
     Note, Workbook, Worksheet, XlsxError,
@@ -57,8 +59,12 @@ pub fn template_bytes() -> Result<Vec<u8>, XlsxError> {
             .set_creation_datetime(&created),
     );
     let styles = Styles::new();
-    write_sheet(wb.add_worksheet(), &REQUESTS, request_guide, &styles)?;
-    write_sheet(wb.add_worksheet(), &TASKS, task_guide, &styles)?;
+    write_sheet(wb.add_worksheet(), &REQUESTS, request_guide, 1, &styles)?;
+    write_sheet(wb.add_worksheet(), &TASKS, task_guide, 2, &styles)?;
+    for sheet in declared_sheets() {
+        let rows = sheet.columns.iter().map(|c| c.examples.len()).max().unwrap_or(0);
+        write_sheet(wb.add_worksheet(), sheet, |_| unreachable!("no roles"), rows, &styles)?;
+    }
     write_instructions(wb.add_worksheet(), &styles)?;
     wb.save_to_buffer()
 }
@@ -85,7 +91,31 @@ struct Guide {
     /// Column width in Excel character units; long-text columns also wrap.
     width: f64,
     /// The column's cell in each example row.
-    examples: &'static [Example],
+    examples: Vec<Example>,
+}
+
+/// The guide of a column declared as data, from its `note`, `width` and `examples`; `rows`
+/// example cells (blank past its own examples).
+fn data_guide<F>(column: &Column<F>, rows: usize) -> Guide {
+    let width = match column.width {
+        w if w > 0.0 => w,
+        _ if column.kind == Kind::Date => DATE_WIDTH,
+        _ => 20.0,
+    };
+    let example = |i: usize| match column.examples.get(i) {
+        None => Example::Blank,
+        Some(&"") => Example::Blank,
+        Some(t) if column.kind == Kind::Date => match chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(d) => {
+                use chrono::Datelike;
+                Example::Date(d.year() as u16, d.month() as u8, d.day() as u8)
+            }
+            Err(_) => Example::Text(t),
+        },
+        Some(t) => Example::Text(t),
+    };
+    let what = if column.note.is_empty() { column.header } else { column.note };
+    Guide { what, width, examples: (0..rows).map(example).collect() }
 }
 
 /// Columns at least this wide hold long text: they wrap and are top-aligned.
@@ -95,7 +125,7 @@ const DATE_WIDTH: f64 = 16.0;
 fn request_guide(field: ReqField) -> Guide {
     use Example::*;
     use ReqField as F;
-    let (what, width, examples): (&'static str, f64, &'static [Example]) = match field {
+    let (what, width, examples): (&'static str, f64, &[Example]) = match field {
         F::Id => ("本函的编号，在工作簿中不能重复；“任务拆分”表用它对应本需求", 20.0, &[Text("示例函〔2026〕1号")]),
         F::FromDept => ("发出本函的部门", 14.0, &[Text("市场营销部")]),
         F::ToDept => ("请求协作的部门", 18.0, &[Text("研发中心")]),
@@ -139,13 +169,13 @@ fn request_guide(field: ReqField) -> Guide {
             &[Blank],
         ),
     };
-    Guide { what, width, examples }
+    Guide { what, width, examples: examples.to_vec() }
 }
 
 fn task_guide(field: TaskField) -> Guide {
     use Example::*;
     use TaskField as F;
-    let (what, width, examples): (&'static str, f64, &'static [Example]) = match field {
+    let (what, width, examples): (&'static str, f64, &[Example]) = match field {
         F::Id => (
             "本任务所属协作需求的编号，须与“协作需求”表中的编号完全一致",
             20.0,
@@ -165,7 +195,7 @@ fn task_guide(field: TaskField) -> Guide {
         F::Finish => ("任务完成日期", DATE_WIDTH, &[Date(2026, 3, 10), Date(2026, 3, 20)]),
         F::Remark => ("其他说明", 20.0, &[Blank, Text("线上线下同步")]),
     };
-    Guide { what, width, examples }
+    Guide { what, width, examples: examples.to_vec() }
 }
 
 /// The text of the example request row in `field`'s column (the one the template is written
@@ -191,7 +221,7 @@ fn kind_hint(kind: Kind) -> Option<String> {
 }
 
 /// The note on a header: required or not, what goes there, how, and an example.
-fn header_note<F>(column: &Column<F>, guide: &Guide) -> String {
+fn header_note(column: View, guide: &Guide) -> String {
     let mut note = format!("{}。{}：{}", if column.required { "必填" } else { "选填" }, column.header, guide.what);
     if let Some(hint) = kind_hint(column.kind) {
         note += &format!("。{hint}");
@@ -204,6 +234,20 @@ fn header_note<F>(column: &Column<F>, guide: &Guide) -> String {
         (_, Some(Example::Number(n))) => note += &format!("。例：{n}"),
     }
     note + "。"
+}
+
+/// What the template needs of a column.
+#[derive(Clone, Copy)]
+struct View {
+    header: &'static str,
+    required: bool,
+    kind: Kind,
+}
+
+impl<F> From<&Column<F>> for View {
+    fn from(c: &Column<F>) -> View {
+        View { header: c.header, required: c.required, kind: c.kind }
+    }
 }
 
 /// The formats shared by all sheets.
@@ -274,10 +318,13 @@ fn lines_needed(text: &str, width: f64) -> u32 {
 const LINE_HEIGHT: f64 = 15.0;
 
 /// One data sheet: header row with notes, column formats and widths, dropdowns, examples.
+/// `guide_of` gives the wording of a role column; the others carry their own, for `rows`
+/// example rows.
 fn write_sheet<F: Copy>(
     ws: &mut Worksheet,
     sheet: &Sheet<F>,
     guide_of: fn(F) -> Guide,
+    rows: usize,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(sheet.name)?;
@@ -286,9 +333,17 @@ fn write_sheet<F: Copy>(
     // Excel does not grow a row to fit wrapped text on opening, so the example rows are given
     // the height their longest wrapped cell needs.
     let mut example_lines: Vec<u32> = Vec::new();
-    for (col, column) in sheet.columns.iter().enumerate() {
+    let columns = sheet
+        .columns
+        .iter()
+        .map(|c| {
+            let guide = if sheet.key.is_some() { data_guide(c, rows) } else { guide_of(c.field) };
+            (c.header, c.required, c.kind, guide)
+        })
+        .chain(sheet.extra.iter().map(|c| (c.header, c.required, c.kind, data_guide(c, rows))));
+    for (col, (header, required, kind, guide)) in columns.enumerate() {
         let col = u16::try_from(col).expect("a sheet has fewer than 65536 columns");
-        let guide = guide_of(column.field);
+        let column = View { header, required, kind };
         let body = body_format(column.kind, guide.width);
         ws.set_column_width(col, guide.width)?;
         ws.set_column_format(col, &body)?;
@@ -343,7 +398,7 @@ fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxErr
     ws.set_column_width(1, TEXT_WIDTH)?;
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, "协作需求工作簿填写说明", &styles.title)?;
-    let lines = [
+    let mut lines = vec![
         format!("“{}”表：每行一个协作需求，生成工作联系函（每个收函部门一份）和协作需求申请表。", REQUESTS.name),
         format!(
             "“{}”表：每行一个任务，用“编号”对应协作需求，生成协作任务拆分清单；没有任务的需求不必填写。",
@@ -352,9 +407,15 @@ fn write_instructions(ws: &mut Worksheet, styles: &Styles) -> Result<(), XlsxErr
         "表头下面的行是示例，可照着改写；不需要时整行删除。".to_string(),
         "把鼠标移到表头上，可以看到该列填什么、是否必填和示例。".to_string(),
         "日期可填 2026-03-05、2026/3/5 或 2026年3月5日；工作性质、紧急程度可从下拉列表选择。".to_string(),
-        "请不要修改表头文字和工作表名称；可以增加数据行，多出的列会被忽略（检查时会提示）。".to_string(),
+        "请不要修改表头文字和工作表名称；可以增加数据行，也可以增加自己的列（自定义表单中用“{列名}”引用）。"
+            .to_string(),
         "填好后先检查：gongwen check 工作簿.xlsx；再生成：gongwen generate 工作簿.xlsx -o 输出文件夹".to_string(),
     ];
+    // The sheets declared as data say what they are for, after the two above.
+    for (i, sheet) in declared_sheets().iter().enumerate() {
+        let what = if sheet.note.is_empty() { "每行一条记录" } else { sheet.note };
+        lines.insert(2 + i, format!("“{}”表：{what}；用“编号”对应协作需求，不需要时可以不填。", sheet.name));
+    }
     let mut row = 2;
     for (i, line) in lines.iter().enumerate() {
         ws.write_number_with_format(row, 0, (i + 1) as f64, &styles.plain)?;
@@ -418,12 +479,12 @@ mod tests {
     fn notes_say_required_or_not_and_how() {
         let date = &REQUESTS.columns[ReqField::Date as usize];
         assert_eq!(
-            header_note(date, &request_guide(date.field)),
+            header_note(date.into(), &request_guide(date.field)),
             "必填。发函日期：发出本函的日期。填日期，如 2026-03-05 或 2026年3月5日。"
         );
         let email = &REQUESTS.columns[ReqField::Email as usize];
         assert_eq!(
-            header_note(email, &request_guide(email.field)),
+            header_note(email.into(), &request_guide(email.field)),
             "选填。电子邮箱：对接人的电子邮箱。例：wangxm@example.com。"
         );
     }

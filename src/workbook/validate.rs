@@ -5,7 +5,7 @@
 
 use super::columns::{ReqField as R, TaskField as T};
 use super::problem::Severity;
-use super::sheet::{Problems, RowValues};
+use super::sheet::{Header, Problems, RowValues};
 use super::{Rejected, Workbook};
 use crate::request::{format_date, Request, Task};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -16,21 +16,23 @@ pub struct SheetName<'a> {
     pub no: u8,
 }
 
-/// The rows read from one sheet, with the sheet's name and the column of each field.
+/// The rows read from one sheet, with the sheet's name and its header (the column of each field).
 pub struct SheetRows<'a> {
     pub sheet: SheetName<'a>,
     pub rows: Vec<RowValues>,
-    pub cols: &'a [Option<u32>],
+    pub header: &'a Header,
 }
 
 /// Apply the workbook rules to the rows read from both sheets.
 pub fn assemble(
     requests: SheetRows,
     tasks: Option<SheetRows>,
+    others: Vec<super::records::OtherRows>,
     mut problems: Problems,
     seals: &mut super::seal::SealLoader,
 ) -> Workbook {
-    let SheetRows { sheet: req_sheet, rows: req_rows, cols: req_cols } = requests;
+    let SheetRows { sheet: req_sheet, rows: req_rows, header: req_header } = requests;
+    let req_cols = &req_header.col_of;
     let mut wb = Workbook::default();
 
     // 协作需求: unique 编号 (the second occurrence is the error), then build or reject.
@@ -61,7 +63,8 @@ pub fn assemble(
                     None
                 }
             });
-            wb.requests.push(Request { seal, ..build_request(row) });
+            let extra = row.take_extra(req_header);
+            wb.requests.push(Request { seal, extra, ..build_request(row) });
         } else {
             let id = row.take_text(R::Id as usize);
             let reasons = row.errors.into_iter().map(|(_, message)| message).collect();
@@ -69,12 +72,16 @@ pub fn assemble(
         }
     }
 
-    if let Some(SheetRows { sheet: task_sheet, rows: task_rows, cols: task_cols }) = tasks {
+    if let Some(SheetRows { sheet: task_sheet, rows: task_rows, header }) = tasks {
         let valid_ids: HashSet<&str> = wb.requests.iter().map(|r| r.id.as_str()).collect();
-        let (tasks, blocked) = check_tasks(&task_sheet, task_rows, task_cols, &first_row_of, &valid_ids, &mut problems);
+        let (tasks, blocked) = check_tasks(&task_sheet, task_rows, header, &first_row_of, &valid_ids, &mut problems);
         wb.tasks = tasks;
         wb.tasks_blocked = blocked;
     }
+    let valid_ids: HashSet<&str> = wb.requests.iter().map(|r| r.id.as_str()).collect();
+    let others =
+        others.into_iter().map(|o| super::records::check(o, &first_row_of, &valid_ids, &mut problems)).collect();
+    wb.others = others;
     (wb.problems, wb.unlisted) = problems.into_sorted();
     wb
 }
@@ -149,6 +156,7 @@ fn build_request(mut row: RowValues) -> Request {
         requester: row.take_text(R::Requester as usize),
         urgency: row.take_text(R::Urgency as usize),
         seal: None,
+        extra: Default::default(),
     }
 }
 
@@ -189,12 +197,12 @@ impl TaskErrors<'_> {
 fn check_tasks(
     sheet: &SheetName,
     rows: Vec<RowValues>,
-    cols: &[Option<u32>],
+    header: &Header,
     request_rows: &HashMap<String, u32>,
     valid_ids: &HashSet<&str>,
     problems: &mut Problems,
 ) -> (Vec<Task>, BTreeMap<String, String>) {
-    let mut errors = TaskErrors { sheet, cols, problems, by_request: BTreeMap::new() };
+    let mut errors = TaskErrors { sheet, cols: &header.col_of, problems, by_request: BTreeMap::new() };
 
     // Cell errors and unknown 编号; group the rest by request, in sheet order.
     let mut rows: Vec<TaskRow> =
@@ -282,7 +290,7 @@ fn check_tasks(
     let tasks = rows
         .into_iter()
         .filter(|r| !r.failed)
-        .filter_map(|r| build_task(r.values))
+        .filter_map(|r| build_task(r.values, header))
         .filter(|t| valid_ids.contains(t.request_id.as_str()) && !blocked.contains_key(&t.request_id))
         .collect();
     (tasks, blocked)
@@ -304,7 +312,7 @@ fn cycle_text(cycle: &[u32]) -> String {
 }
 
 /// Why a task list is blocked: the first few task errors, then how many more.
-fn blocked_reason(errors: &[String]) -> String {
+pub(super) fn blocked_reason(errors: &[String]) -> String {
     const SHOWN: usize = 3;
     let mut reason = format!("共 {} 处错误：{}", errors.len(), errors[..errors.len().min(SHOWN)].join("；"));
     if errors.len() > SHOWN {
@@ -313,8 +321,9 @@ fn blocked_reason(errors: &[String]) -> String {
     reason
 }
 
-fn build_task(mut row: RowValues) -> Option<Task> {
+fn build_task(mut row: RowValues, header: &Header) -> Option<Task> {
     Some(Task {
+        extra: row.take_extra(header),
         row: row.row0 + 1,
         seq: row.seq(T::Seq as usize)?,
         depends_on: row.seqs(T::DependsOn as usize).to_vec(),

@@ -29,6 +29,26 @@ pub const REQUIRED_HEADERS: [&str; 12] = [
     "联系电话",
 ];
 
+/// A valid row of [`REQUIRED_HEADERS`] with 编号 `id`, sent by 行政部 to `to`.
+pub fn required_values(id: &str, to: &str) -> Vec<String> {
+    [
+        id,
+        "行政部",
+        to,
+        "2026-03-05",
+        "供应商管理流程优化",
+        "流程梳理",
+        "2026-05-07",
+        "提供业务数据",
+        "数据准确完整",
+        "2026-03-22",
+        "杨磊",
+        "13800000003",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// The columns a letter prints: the required ones and 工作性质, 预期成效, 电子邮箱, 协商截止日期,
 /// in the template's order.
 pub const LETTER_HEADERS: [&str; 16] = [
