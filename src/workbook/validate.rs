@@ -76,6 +76,9 @@ pub fn assemble(
         wb.tasks_blocked = blocked;
     }
     (wb.problems, wb.unlisted) = problems.into_sorted();
+    // Held for the whole run: no room left over from growing them (a third of the tasks' size).
+    wb.requests.shrink_to_fit();
+    wb.tasks.shrink_to_fit();
     wb
 }
 
