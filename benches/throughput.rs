@@ -336,6 +336,28 @@ fn build_workbook(dir: &Path, n: u32) -> Synthetic {
     Synthetic { path, requests: n as usize, tasks: row as usize - 1, letters }
 }
 
+/// Set (to `DIR N`) in the child process that builds a workbook: see [`build_apart`].
+const BUILD_ENV: &str = "GONGWEN_BENCH_BUILD";
+
+/// [`build_workbook`] in a child process (this program again, told by [`BUILD_ENV`]). Not for
+/// speed: Linux counts a child's peak RSS (`ru_maxrss`) from the parent's own peak at the
+/// moment it is started, and building 2,000 requests took this process to ≈ 28 MB — which
+/// every child's figure then showed as its floor (`check` at N = 2000 read 28 MB whatever it
+/// used). Built apart, this process stays small and each figure is the child's own.
+fn build_apart(dir: &Path, n: u32) -> Synthetic {
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    let out = Command::new(me)
+        .env(BUILD_ENV, format!("{} {n}", dir.display()))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("start the workbook builder");
+    assert!(out.status.success(), "building the workbook of {n} requests failed");
+    let text = String::from_utf8(out.stdout).expect("builder output");
+    let counts: Vec<usize> = text.split_whitespace().map(|w| w.parse().expect("builder output")).collect();
+    let [requests, tasks, letters] = counts[..] else { panic!("builder output: {text}") };
+    Synthetic { path: dir.join(format!("requests-{n}.xlsx")), requests, tasks, letters }
+}
+
 // ---------------------------------------------------------------------------------------
 // Running the binary.
 
@@ -660,6 +682,12 @@ fn report(all: &[Measurement]) -> String {
 }
 
 fn main() {
+    if let Ok(spec) = std::env::var(BUILD_ENV) {
+        let (dir, n) = spec.rsplit_once(' ').expect("DIR N");
+        let wb = build_workbook(Path::new(dir), n.parse().expect("N"));
+        println!("{} {} {}", wb.requests, wb.tasks, wb.letters);
+        return;
+    }
     let under_cargo_bench = std::env::args().any(|a| a == "--bench");
     let ns: Vec<u32> = std::env::var("GONGWEN_BENCH_N")
         .unwrap_or_else(|_| if under_cargo_bench { DEFAULT_NS } else { SMOKE_NS }.into())
@@ -687,7 +715,7 @@ fn main() {
     let workbook_dir =
         std::env::var_os("GONGWEN_BENCH_KEEP").map_or_else(|| scratch.path().to_path_buf(), PathBuf::from);
     std::fs::create_dir_all(&workbook_dir).expect("GONGWEN_BENCH_KEEP folder");
-    let tiny = build_workbook(scratch.path(), 3);
+    let tiny = build_apart(scratch.path(), 3);
     let full_set = available_full_set(&tiny.path, scratch.path());
     println!("full set = --forms {} --format docx,pdf", full_set.join(","));
     let scenarios = [
@@ -701,7 +729,7 @@ fn main() {
     let mut all = Vec::new();
     for &n in &ns {
         let started = Instant::now();
-        let wb = build_workbook(&workbook_dir, n);
+        let wb = build_apart(&workbook_dir, n);
         eprintln!(
             "N={n}: workbook of {} requests, {} tasks, {} letters built in {:.1} s",
             wb.requests,

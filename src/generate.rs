@@ -264,6 +264,18 @@ fn batch_size(done: usize) -> usize {
     (done / 8).max(64)
 }
 
+/// Give back to the system the memory a batch freed. glibc keeps what is freed in each
+/// thread's arena, and the large buffers of many sizes that writing documents uses (the .docx
+/// font subsets above all) leave it fragmented: without this, 2,000 letters as .docx peaked
+/// at 115 MB against 35 MB for 200; with it, near the figure of one batch.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only hands free pages of the allocator's arenas back to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// The 说明 of a document whose making panicked (a bug): the panic's own text is English and
 /// means nothing to a clerk.
 const PANICKED: &str = "生成此文件时程序出错（程序内部错误，请把这一行报告给维护者），其余文件照常生成";
@@ -447,6 +459,7 @@ pub fn run(
                 fatal.get_or_insert(f);
             }
         }
+        release_free_memory();
     }
     if !bundles.is_empty() && !stopped() {
         let writing: Vec<ManifestEntry> = bundles.iter().map(|b| b.line()).collect();

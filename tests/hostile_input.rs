@@ -833,3 +833,26 @@ fn a_ten_megabyte_workbook_is_checked_within_the_bound() {
     assert_within_bound(&run);
     eprintln!("10 MB workbook ({size} bytes): peak {:?} KB", run.peak_kb);
 }
+
+/// Rows out of order in the sheet's XML (Excel never writes them; a hand-made or damaged file
+/// may): the sheet, read row by row, is read again whole, and says exactly what the same rows
+/// in order say — the bad date in its own cell, the later of two cells at one place kept.
+#[test]
+fn rows_out_of_order_read_as_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
+    let mut bad = request_row(2);
+    bad[3] = "2026-02-30".into();
+    let in_order = xlsx_row(0, &headers) + &xlsx_row(1, &request_row(1)) + &xlsx_row(2, &bad);
+    // Row 3 before row 2, and row 2's 编号 written twice: first as row 3's (which, kept,
+    // would be a repeated 编号), then its own.
+    let twice = "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>函2号</t></is></c>";
+    let shuffled =
+        xlsx_row(0, &headers) + &xlsx_row(2, &bad) + &xlsx_row(1, &request_row(1)).replace("<row r=\"2\">", twice);
+    let ordered = check(&write(dir.path(), "ordered.xlsx", &xlsx(None, &in_order, None, None)));
+    let run = check(&write(dir.path(), "shuffled.xlsx", &xlsx(None, &shuffled, None, None)));
+    assert_eq!(run.code, Some(1), "{}", run.err);
+    assert!(run.err.starts_with("错误：协作需求!D3 "), "{}", run.err);
+    assert!(!run.err.contains("重复"), "{}", run.err);
+    assert_eq!((run.code, &run.err), (ordered.code, &ordered.err));
+}

@@ -7,12 +7,13 @@
 //! reading), `validate` (workbook-wide rules), `problem` (what is reported); opening the file safely: `source` (diagnosis, format,
 //! reading under a guard), `file` (only regular files, bounded reads), `bounds` (what a
 //! file claims, checked before the reader allocates for it), `grid` (a sheet's non-empty
-//! cells, never the rectangle they span).
+//! cells as rows, one at a time, never the rectangle they span).
 //!
 //! Memory: `check` of any workbook under [`source::MAX_WORKBOOK_BYTES`] stays under 1 GB
 //! (measured peaks are in tests/hostile_input.rs): the file is held once, its parts are
-//! inflated as streams within `bounds`' limits, and each sheet keeps at most
-//! [`grid::MAX_CELLS`] cells and [`grid::MAX_TEXT_BYTES`] of text.
+//! inflated as streams within `bounds`' limits, an .xlsx sheet is read row by row (only the
+//! checked values are kept), and each sheet reads at most [`grid::MAX_CELLS`] cells and
+//! [`grid::MAX_TEXT_BYTES`] of text.
 
 mod bounds;
 // Public for tests/fuzz.rs only: the cell parsers are fuzzed directly.
@@ -37,7 +38,6 @@ pub use sheet::{Unlisted, MAX_LISTED};
 
 use crate::request::{Request, Task};
 use columns::{REQUESTS, TASKS};
-use grid::Grid;
 use sheet::{Problems, SheetReader};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -142,39 +142,29 @@ pub fn read_workbook_with(path: &Path, form_sheets: &[&'static columns::Sheet<()
         found: names.clone(),
     })?;
     let req_by_name = names_the_sheet(&req_name, REQUESTS.name, REQUESTS.alias);
-    let req_range = book.grid(&req_name)?;
-    let task_range = match &task_name {
-        Some((name, _)) => Some(book.grid(name)?),
-        None => None,
-    };
     // The other declared sheets the workbook has, by name (exactly, or containing it).
     let taken = |n: &String| *n == req_name || task_name.as_ref().is_some_and(|(t, _)| t == n);
-    let mut other_grids = Vec::new();
+    let mut other_sheets: Vec<(String, &'static columns::Sheet<()>)> = Vec::new();
     for spec in specs {
         let found = names
             .iter()
             .find(|n| !taken(n) && spec.is_named(n))
             .or_else(|| names.iter().find(|n| !taken(n) && names_the_sheet(n, spec.name, spec.alias)));
         if let Some(name) = found {
-            if !other_grids.iter().any(|(n, _, _): &(String, _, _)| n == name) {
-                other_grids.push((name.clone(), spec, book.grid(name)?));
+            if !other_sheets.iter().any(|(n, _)| n == name) {
+                other_sheets.push((name.clone(), spec));
             }
         }
     }
     let req_hidden = book.hidden_rows(&req_name);
     let task_hidden = task_name.as_ref().map(|(name, _)| book.hidden_rows(name)).unwrap_or_default();
-    // The cells are in the ranges now: let the workbook's own buffers (shared strings …) go
-    // before the rows are checked, so they do not add to the peak.
+    let task_sheet = task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name));
+    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path));
+    // Rows out of order (never written by Excel) void what was read row by row: read again whole.
+    if book.read_again_whole() {
+        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path));
+    }
     drop(book);
-    let mut seals = seal::SealLoader::new(&seal::workbook_folder(path), DEFAULT_SEAL_MM);
-    let result = check(
-        &req_name,
-        req_range,
-        task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name)),
-        task_range,
-        other_grids,
-        &mut seals,
-    );
     // A requests sheet taken by position that does not fit: say which sheets there are and
     // which one was tried, since the likely cause is a renamed or moved sheet.
     let result = result.map(|mut wb| {
@@ -240,6 +230,10 @@ fn taken_by_position(sheet: &str, names: &[String]) -> String {
     )
 }
 
+fn seal_loader(path: &Path) -> seal::SealLoader {
+    seal::SealLoader::new(&seal::workbook_folder(path), DEFAULT_SEAL_MM)
+}
+
 /// Printed width of an electronic seal unless told otherwise (the usual round 公章).
 pub const DEFAULT_SEAL_MM: f32 = 42.0;
 
@@ -265,24 +259,34 @@ fn find_sheets(names: &[String], others: &[&String]) -> Option<(String, Option<(
     Some((requests, tasks))
 }
 
-/// Read both sheets' ranges and apply every check.
-/// Each sheet's cells are dropped as soon as its rows are read (they are not needed after).
+/// Read both sheets' rows and apply every check. A sheet's rows are checked as they are read;
+/// only their values are kept. An error reading a sheet (damage, a limit) is the result
+/// whatever else was found, as when each sheet was read whole before any check.
 fn check(
+    book: &mut source::Source,
     req_name: &str,
-    req_range: Grid,
     task_sheet: Option<(&str, bool)>,
-    task_range: Option<Grid>,
-    other_grids: Vec<(String, &'static columns::Sheet<()>, Grid)>,
+    other_sheets: &[(String, &'static columns::Sheet<()>)],
     seals: &mut seal::SealLoader,
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
-    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, grid: &req_range };
-    let req_header = reqs
-        .header(&mut problems)
-        .ok_or_else(|| Fatal::EmptySheet { sheet: req_name.to_string(), hint: String::new() })?;
-    reqs.require_columns(&req_header)?;
-    let req_rows = reqs.rows(&req_header, &mut problems);
-    drop(req_range);
+    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0 };
+    let mut req_stream = book.rows(req_name)?;
+    let header = reqs.header(&mut req_stream, &mut problems);
+    let header_fault = match &header {
+        None => Some(Fatal::EmptySheet { sheet: req_name.to_string(), hint: String::new() }),
+        Some(header) => reqs.require_columns(header).err(),
+    };
+    if let Some(fault) = header_fault {
+        req_stream.finish()?;
+        if let Some((name, _)) = task_sheet {
+            book.read_through(name)?;
+        }
+        return Err(fault);
+    }
+    let req_header = header.expect("no fault: a header");
+    let req_rows = reqs.rows(&mut req_stream, &req_header, &mut problems);
+    req_stream.finish()?;
     if req_rows.is_empty() {
         problems.sheet_level(0, req_name, Severity::Warning, "没有数据行：表头下面每行填写一个协作需求".into());
     }
@@ -290,10 +294,11 @@ fn check(
     let mut task_rows = Vec::new();
     let mut task_header = None;
     let mut task_sheet_used = None;
-    if let (Some((name, by_name)), Some(range)) = (task_sheet, task_range) {
-        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, grid: &range };
+    if let Some((name, by_name)) = task_sheet {
+        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1 };
+        let mut stream = book.rows(name)?;
         let mut header_problems = Problems::default();
-        match tasks.header(&mut header_problems) {
+        match tasks.header(&mut stream, &mut header_problems) {
             None => {} // an empty tasks sheet: no tasks
             // A sheet taken only by position must look like a tasks sheet before it is held to it.
             Some(header) if !by_name && !header.recognises_any() => problems.sheet_level(
@@ -303,29 +308,39 @@ fn check(
                 format!("不是“{0}”工作表（没有可识别的列），已忽略；任务请填在名为“{0}”的工作表中", TASKS.name),
             ),
             Some(header) => {
-                tasks.require_columns(&header)?;
+                if let Err(fault) = tasks.require_columns(&header) {
+                    stream.finish()?;
+                    return Err(fault);
+                }
                 problems.extend(header_problems);
-                task_rows = tasks.rows(&header, &mut problems);
+                task_rows = tasks.rows(&mut stream, &header, &mut problems);
                 task_header = Some(header);
                 task_sheet_used = Some(name);
             }
         }
+        stream.finish()?;
     }
 
     // The other sheets: a missing column or an empty sheet is a problem of that sheet only.
     let mut others = Vec::new();
     let mut unusable = Vec::new();
-    for (i, (name, spec, grid)) in other_grids.iter().enumerate() {
+    for (i, (name, spec)) in other_sheets.iter().enumerate() {
         let no = 2 + i.min(200) as u8;
-        let reader = SheetReader { spec, name, sheet_no: no, grid };
-        let Some(header) = reader.header(&mut problems) else { continue };
+        let reader = SheetReader { spec, name, sheet_no: no };
+        let mut stream = book.rows(name)?;
+        let Some(header) = reader.header(&mut stream, &mut problems) else {
+            stream.finish()?;
+            continue;
+        };
         if let Err(fatal) = reader.require_columns(&header) {
+            stream.finish()?;
             let message = format!("{fatal}；在此之前，用到此表的表单不生成");
             problems.sheet_level(no, name, Severity::Error, message.clone());
             unusable.push((spec.name, name.clone(), message));
             continue;
         }
-        let rows = reader.rows(&header, &mut problems);
+        let rows = reader.rows(&mut stream, &header, &mut problems);
+        stream.finish()?;
         others.push(records::OtherRows { sheet: SheetName { name, no }, spec, header, rows });
     }
 

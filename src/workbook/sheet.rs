@@ -5,8 +5,9 @@
 
 use super::cells::{self, DateError};
 use super::columns::{Kind, Sheet};
-use super::grid::{Grid, GridRow};
+use super::grid::GridRow;
 use super::problem::{Fatal, Problem, Severity};
+use super::source::RowStream;
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 
@@ -94,13 +95,13 @@ impl Problems {
     }
 }
 
-/// One worksheet being read: its name as written, its place in the problem order, its cells
-/// (only the non-empty ones, at their sheet positions: see `grid`).
+/// One worksheet being read: its name as written, its place in the problem order. Its rows
+/// (only the non-empty cells, at their sheet positions: see `grid`) are read once, top to
+/// bottom, and not kept.
 pub struct SheetReader<'a, F: 'static> {
     pub spec: &'static Sheet<F>,
     pub name: &'a str,
     pub sheet_no: u8,
-    pub grid: &'a Grid,
 }
 
 /// The header row: where it is and which sheet column holds each table column.
@@ -245,8 +246,9 @@ impl<'a, F: Copy> SheetReader<'a, F> {
     /// non-blank row, except that a title row above it (a row naming no column, such as a
     /// merged `协作需求登记表`) is passed over: among the first few non-blank rows, the first
     /// that names a known column wins. Unknown and repeated columns are warnings.
-    /// `None` when the sheet has no non-blank row.
-    pub fn header(&self, problems: &mut Problems) -> Option<Header> {
+    /// `None` when the sheet has no non-blank row. The rows looked at below the header are
+    /// put back for [`SheetReader::rows`].
+    pub fn header(&self, sheet: &mut RowStream, problems: &mut Problems) -> Option<Header> {
         const TITLE_ROWS: usize = 5;
         let names_a_column = |row: &GridRow| {
             row.cells().any(|(_, c)| match cells::raw_text(c) {
@@ -257,10 +259,10 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                 _ => false,
             })
         };
-        let mut non_blank = self.grid.rows().filter(|r| !is_blank_row(r));
-        let first = non_blank.next()?;
-        let header_row =
-            std::iter::once(first).chain(non_blank.take(TITLE_ROWS - 1)).find(|r| names_a_column(r)).unwrap_or(first);
+        let mut ahead: Vec<GridRow> = sheet.by_ref().filter(|r| !is_blank_row(r)).take(TITLE_ROWS).collect();
+        let at = ahead.iter().position(names_a_column).unwrap_or(0);
+        sheet.put_back(ahead.split_off((at + 1).min(ahead.len())));
+        let header_row = ahead.pop()?;
         let row0 = header_row.row0;
         let mut col_of: Vec<Option<u32>> = vec![None; self.spec.columns.len()];
         let warn = |problems: &mut Problems, col0: u32, msg: String| {
@@ -398,9 +400,15 @@ impl<'a, F: Copy> SheetReader<'a, F> {
     }
 
     /// Every non-blank row below the header, read into values, in sheet order.
-    pub fn rows(&self, header: &Header, problems: &mut Problems) -> Vec<RowValues> {
+    pub fn rows(
+        &self,
+        sheet: impl Iterator<Item = GridRow>,
+        header: &Header,
+        problems: &mut Problems,
+    ) -> Vec<RowValues> {
         let mut out = Vec::new();
-        for cells in self.grid.rows().filter(|r| r.row0 > header.row0) {
+        for cells in sheet.filter(|r| r.row0 > header.row0) {
+            let cells = &cells;
             if is_blank_row(cells) {
                 continue;
             }

@@ -3,14 +3,15 @@
 //! does not promise), the file is read whole but never past [`MAX_WORKBOOK_BYTES`], its real
 //! format is taken from its content (not its extension), its claims are bounded (`bounds`),
 //! and only then does calamine read it — under a guard that turns any panic of the reader
-//! into a Chinese "file damaged" message. Sheets come out as [`Grid`]s; an .xlsx sheet is read
-//! cell by cell, never as the rectangle its cells span.
+//! into a Chinese "file damaged" message. Sheets come out as [`RowStream`]s: an .xlsx sheet is
+//! read cell by cell as its rows are asked for, one row held at a time, never as the
+//! rectangle its cells span.
 
 use super::bounds::{self, CompoundKind, ZipKind};
 use super::file::{self, FileFault};
-use super::grid::{Grid, GridBuilder, Overflow};
+use super::grid::{Grid, GridBuilder, GridRow, Overflow, RowAssembler};
 use super::problem::Fatal;
-use calamine::{Data, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, Ods, Reader, Xls, Xlsx, XlsxCellReader};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,6 +29,10 @@ const RESAVE: &str = "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试";
 pub struct Source {
     path: PathBuf,
     book: Book,
+    /// Read every sheet whole (into a [`Grid`]) instead of row by row.
+    whole: bool,
+    /// An .xlsx sheet read row by row had a cell above a row already handed out.
+    unordered: bool,
 }
 
 enum Book {
@@ -119,7 +124,7 @@ impl Source {
             }
             Sniffed::Not(what) => return Err(refuse(what)),
         };
-        Ok(Source { path: path.to_path_buf(), book })
+        Ok(Source { path: path.to_path_buf(), book, whole: false, unordered: false })
     }
 
     /// The sheet names, in workbook order.
@@ -139,45 +144,163 @@ impl Source {
         }
     }
 
-    /// Read one sheet's non-empty cells.
-    pub fn grid(&mut self, sheet: &str) -> Result<Grid, Fatal> {
-        let path = self.path.clone();
-        let refuse = |reason: String| Fatal::Unreadable { path: path.clone(), reason };
-        let overflow = |o: Overflow| {
-            refuse(match o {
-                Overflow::Cells => format!(
-                    "工作表“{sheet}”的非空单元格超过 {} 个；请删除不需要的内容，或把需求分成几个工作簿",
-                    super::grid::MAX_CELLS
-                ),
-                Overflow::Text => format!(
-                    "工作表“{sheet}”的文字超过 {} MB；请删除不需要的内容，或把需求分成几个工作簿",
-                    super::grid::MAX_TEXT_BYTES / (1024 * 1024)
-                ),
-                Overflow::Position => format!("工作表“{sheet}”有单元格位于 Excel 表格范围之外，文件已损坏；{RESAVE}"),
-            })
+    /// One sheet's rows, read as they are asked for. A sheet that cannot be opened is an
+    /// error here; a problem further in the sheet ends its rows (see [`RowStream::finish`]).
+    pub fn rows(&mut self, sheet: &str) -> Result<RowStream<'_>, Fatal> {
+        let refuse = |reason: String| Fatal::Unreadable { path: self.path.clone(), reason };
+        let from = if !self.whole && matches!(self.book, Book::Xlsx(..)) {
+            let Book::Xlsx(b, _) = &mut self.book else { unreachable!("an .xlsx book") };
+            let opened = guarded(|| b.worksheet_cells_reader(sheet)).and_then(Result::ok);
+            Rows::Cells(Box::new(opened.ok_or_else(|| refuse(sheet_damaged(sheet)))?), RowAssembler::default())
+        } else {
+            Rows::Whole(whole_sheet(&mut self.book, sheet).map_err(|e| refuse(sheet_reason(sheet, e)))?.into_rows())
         };
-        let read = guarded(|| -> Result<Grid, Fatal> {
-            match &mut self.book {
-                Book::Xlsx(b, _) => {
-                    let mut cells = b.worksheet_cells_reader(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
-                    let mut grid = GridBuilder::default();
-                    while let Some(cell) = cells.next_cell().map_err(|_| refuse(sheet_damaged(sheet)))? {
+        Ok(RowStream {
+            from,
+            back: Vec::new(),
+            error: None,
+            path: &self.path,
+            sheet: sheet.to_string(),
+            unordered: &mut self.unordered,
+        })
+    }
+
+    /// Read the sheet through, only for the error it may hold (what the sheet's rows would
+    /// have ended with).
+    pub fn read_through(&mut self, sheet: &str) -> Result<(), Fatal> {
+        self.rows(sheet)?.finish()
+    }
+
+    /// Was an .xlsx sheet's row order broken (cells written above rows already read)? Then
+    /// whatever was read from it is void, and from now on every sheet is read whole, sorted,
+    /// as calamine's ranges are: read the workbook again.
+    pub fn read_again_whole(&mut self) -> bool {
+        let again = std::mem::take(&mut self.unordered) && !self.whole;
+        self.whole |= again;
+        again
+    }
+}
+
+/// Why a sheet could not be read: damaged (`None`) or past a limit.
+fn sheet_reason(sheet: &str, overflow: Option<Overflow>) -> String {
+    match overflow {
+        Some(Overflow::Cells) => format!(
+            "工作表“{sheet}”的非空单元格超过 {} 个；请删除不需要的内容，或把需求分成几个工作簿",
+            super::grid::MAX_CELLS
+        ),
+        Some(Overflow::Text) => format!(
+            "工作表“{sheet}”的文字超过 {} MB；请删除不需要的内容，或把需求分成几个工作簿",
+            super::grid::MAX_TEXT_BYTES / (1024 * 1024)
+        ),
+        Some(Overflow::Position) => format!("工作表“{sheet}”有单元格位于 Excel 表格范围之外，文件已损坏；{RESAVE}"),
+        Some(Overflow::Unordered) | None => sheet_damaged(sheet),
+    }
+}
+
+/// Every non-empty cell of a sheet at once: .xls and .ods (calamine reads them only whole), and
+/// an .xlsx sheet whose rows are out of order. `Err(None)` when the sheet is damaged.
+fn whole_sheet(book: &mut Book, sheet: &str) -> Result<Grid, Option<Overflow>> {
+    let read = guarded(|| -> Result<Grid, Option<Overflow>> {
+        match book {
+            Book::Xlsx(b, _) => {
+                let mut cells = b.worksheet_cells_reader(sheet).map_err(|_| None)?;
+                let mut grid = GridBuilder::default();
+                while let Some(cell) = cells.next_cell().map_err(|_| None)? {
+                    let (row, col) = cell.get_position();
+                    grid.push(row, col, Data::from(cell.get_value().clone()))?;
+                }
+                Ok(grid.finish())
+            }
+            Book::Xls(b) => Ok(Grid::from_range(&b.worksheet_range(sheet).map_err(|_| None)?)?),
+            Book::Ods(b) => Ok(Grid::from_range(&b.worksheet_range(sheet).map_err(|_| None)?)?),
+        }
+    });
+    read.unwrap_or(Err(None))
+}
+
+/// One sheet's rows, top to bottom, each with its non-empty cells. An .xlsx sheet is read
+/// as the rows are asked for (only the row being read is held); other formats come from a
+/// sheet read whole. A problem reading the sheet (damage, a limit passed) ends the rows:
+/// [`RowStream::finish`] returns it, and then nothing read from the sheet counts.
+pub struct RowStream<'a> {
+    from: Rows<'a>,
+    /// Rows handed back by the reader ([`RowStream::put_back`]), the next one last.
+    back: Vec<GridRow>,
+    error: Option<Fatal>,
+    path: &'a Path,
+    sheet: String,
+    unordered: &'a mut bool,
+}
+
+enum Rows<'a> {
+    Cells(Box<XlsxCellReader<'a, Cursor<Arc<[u8]>>>>, RowAssembler),
+    Whole(std::vec::IntoIter<GridRow>),
+    Done,
+}
+
+impl RowStream<'_> {
+    /// Give rows back, to be read again next (in the order given): what a reader looked at
+    /// ahead of where it is (the header search).
+    pub fn put_back(&mut self, rows: Vec<GridRow>) {
+        self.back.extend(rows.into_iter().rev());
+    }
+
+    /// Read what is left of the sheet, only for its error: `Err` when the sheet could not be
+    /// read to its end, as when it was read whole before any row was looked at.
+    pub fn finish(mut self) -> Result<(), Fatal> {
+        while self.next().is_some() {}
+        self.error.map_or(Ok(()), Err)
+    }
+
+    fn stop(&mut self, why: Option<Overflow>) {
+        if why == Some(Overflow::Unordered) {
+            *self.unordered = true;
+        }
+        self.from = Rows::Done;
+        let reason = sheet_reason(&self.sheet, why);
+        self.error = Some(Fatal::Unreadable { path: self.path.to_path_buf(), reason });
+    }
+}
+
+impl Iterator for RowStream<'_> {
+    type Item = GridRow;
+
+    fn next(&mut self) -> Option<GridRow> {
+        if let Some(row) = self.back.pop() {
+            return Some(row);
+        }
+        match &mut self.from {
+            Rows::Done => None,
+            Rows::Whole(rows) => rows.next(),
+            Rows::Cells(cells, assembler) => {
+                // One guard per row, not per cell: installing it is not free.
+                let read = guarded(|| -> Result<Option<GridRow>, Option<Overflow>> {
+                    while let Some(cell) = cells.next_cell().map_err(|_| None)? {
                         let (row, col) = cell.get_position();
-                        grid.push(row, col, Data::from(cell.get_value().clone())).map_err(overflow)?;
+                        if let Some(done) = assembler.push(row, col, Data::from(cell.get_value().clone()))? {
+                            return Ok(Some(done));
+                        }
                     }
-                    Ok(grid.finish())
-                }
-                Book::Xls(b) => {
-                    let range = b.worksheet_range(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
-                    Grid::from_range(&range).map_err(overflow)
-                }
-                Book::Ods(b) => {
-                    let range = b.worksheet_range(sheet).map_err(|_| refuse(sheet_damaged(sheet)))?;
-                    Grid::from_range(&range).map_err(overflow)
+                    Ok(None)
+                });
+                match read {
+                    Some(Ok(Some(row))) => Some(row),
+                    Some(Ok(None)) => {
+                        let last = assembler.finish();
+                        self.from = Rows::Done;
+                        last
+                    }
+                    Some(Err(why)) => {
+                        self.stop(why);
+                        None
+                    }
+                    None => {
+                        self.stop(None);
+                        None
+                    }
                 }
             }
-        });
-        read.unwrap_or_else(|| Err(refuse(sheet_damaged(sheet))))
+        }
     }
 }
 

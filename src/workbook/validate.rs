@@ -83,6 +83,9 @@ pub fn assemble(
         others.into_iter().map(|o| super::records::check(o, &first_row_of, &valid_ids, &mut problems)).collect();
     wb.others = others;
     (wb.problems, wb.unlisted) = problems.into_sorted();
+    // Held for the whole run: no room left over from growing them (a third of the tasks' size).
+    wb.requests.shrink_to_fit();
+    wb.tasks.shrink_to_fit();
     wb
 }
 
