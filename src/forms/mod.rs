@@ -249,6 +249,9 @@ struct Wanted {
     in_rows: bool,
 }
 
+/// Height of a row-table's empty row (`blank_rows`): one line of handwriting.
+const BLANK_ROW_MM: f32 = 9.0;
+
 /// The placeholder that numbers the rows of a row-table: 1, 2, 3 ….
 pub const ROW_NUMBER: &str = "行号";
 
@@ -1095,7 +1098,7 @@ fn row_table(t: &RowTable, value: &dyn Fn(&str) -> String, src: &Source) -> Tabl
         for _ in 0..t.blank_rows {
             let blank = Template::default();
             rows.push(Row {
-                min_height: 2.0 * styles::PITCH,
+                min_height: BLANK_ROW_MM * MM,
                 ..Row::new(t.cells.iter().map(|_| Cell::new(vec![para(cell, &blank, value)])).collect())
             });
         }
