@@ -1,11 +1,12 @@
 //! Writes the bundled sample workbook `samples/requests.xlsx` (run with
 //! `cargo run --example make-sample`). Six requests: ordinary ones, one whose long fields make
 //! its letter a page longer, one with two receiving departments, one with 40 tasks, dates as
-//! date cells and as text, phone numbers as number cells.
+//! date cells and as text, phone numbers as number cells; the record forms' columns and sheets
+//! (沟通记录, 流程记录) filled for two of them.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
-const REQ_HEADERS: [&str; 23] = [
+const REQ_HEADERS: [&str; 30] = [
     "编号",
     "发函部门",
     "收函部门",
@@ -29,7 +30,17 @@ const REQ_HEADERS: [&str; 23] = [
     "期望时间节点",
     "发起人",
     "紧急程度",
+    "印章",
+    "协同方式与频次",
+    "风险提示与应对预案",
+    "验收结果",
+    "验收意见",
+    "验收人",
+    "复盘总结",
 ];
+
+const COMMUNICATION_HEADERS: [&str; 6] = ["编号", "记录类型", "日期", "内容", "责任部门", "完成时间"];
+const PROCESS_HEADERS: [&str; 4] = ["编号", "步骤名称", "实际完成日期", "情况说明"];
 
 const TASK_HEADERS: [&str; 10] =
     ["编号", "序号", "任务名称", "承办部门", "承办人", "任务描述", "前置任务", "开始日期", "完成日期", "备注"];
@@ -92,6 +103,10 @@ fn main() -> Result<(), XlsxError> {
             T("wangxm@example.com"), D(2026, 3, 10), T("新产品上市推广方案\n产品培训会日程安排"),
             T("新产品研发已完成，需要市场营销部与研发中心配合制定推广计划"), T("30天内完成推广方案设计并启动推广"),
             T("研发中心技术人员2名，产品样机5台"), T("3月20日前完成材料；3月31日前完成培训"), T("李华"), T("紧急"),
+            T(""), T("每周三10:00例会，每日17:00在协作群同步进度"),
+            T("研发中心人力紧张可能影响培训安排；必要时由产品经理代讲，技术人员线上答疑"), T("通过"),
+            T("需补充竞品参数对比表"), T("李华"),
+            T("亮点：信息同步及时；改进点：卖点材料初稿返工一次；措施：下次先开需求评审会"),
         ],
         vec![
             T("协作函〔2026〕2号"), T("财务部"), T("人力资源部、行政部"), T("2026-03-05"), T("2026年度预算执行情况中期检查"),
@@ -110,6 +125,7 @@ fn main() -> Result<(), XlsxError> {
             T("contact3@example.com"), D(2026, 3, 15), T("工作方案\n任务清单"),
             T("现有供应商准入、评价与退出流程分散在多个部门，审批环节多、周期长"), T("建立统一的供应商全生命周期管理流程"),
             T("采购中心业务数据、供应商档案"), T("4月15日前完成流程设计，5月7日前上线试运行"), T("赵敏"), T("一般"),
+            T(""), T("每周一上午碰头会，关键节点召开评审会"), T("历史数据口径不一致；先统一字段口径再汇总"),
         ],
         vec![
             T("协作函〔2026〕4号"), T("客户服务部"), T("信息技术部"), D(2026, 3, 12), T("客户服务一体化流程再造"),
@@ -317,6 +333,65 @@ fn main() -> Result<(), XlsxError> {
     ws.set_column_range_width(1, 9, 14)?;
     ws.set_freeze_panes(1, 0)?;
 
+    // The record forms' sheets: request 1's meeting conclusions, to-dos and progress, and what
+    // happened at request 3's first steps (and one step of its own).
+    let ws = wb.add_worksheet().set_name("沟通记录")?;
+    for (c, h) in COMMUNICATION_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &header)?;
+    }
+    let records: Vec<Vec<V>> = vec![
+        vec![
+            T("协作函〔2026〕1号"),
+            T("会议共识"),
+            D(2026, 3, 4),
+            T("研发中心负责整理技术参数说明，市场营销部负责卖点提炼"),
+            T("研发中心"),
+            D(2026, 3, 10),
+        ],
+        vec![
+            T("协作函〔2026〕1号"),
+            T("待办事项"),
+            D(2026, 3, 4),
+            T("补充用户使用场景文档，供卖点提炼参考"),
+            T("市场营销部"),
+            D(2026, 3, 7),
+        ],
+        vec![
+            T("协作函〔2026〕1号"),
+            T("进度更新"),
+            D(2026, 3, 6),
+            T("技术参数说明完成八成，剩余三项待测试数据确认"),
+            T(""),
+            T(""),
+        ],
+        vec![
+            T("协作函〔2026〕1号"),
+            T("进度更新"),
+            D(2026, 3, 11),
+            T("技术参数说明与卖点材料已定稿，培训会定于3月25日"),
+            T(""),
+            T(""),
+        ],
+    ];
+    for (i, r) in records.iter().enumerate() {
+        write_row(ws, i as u32 + 1, r, &date)?;
+    }
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(3, 48)?;
+    let ws = wb.add_worksheet().set_name("流程记录")?;
+    for (c, h) in PROCESS_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &header)?;
+    }
+    let steps: Vec<Vec<V>> = vec![
+        vec![T("协作函〔2026〕3号"), T("需求发起与确认"), D(2026, 3, 9), T("采购中心当日确认承接")],
+        vec![T("协作函〔2026〕3号"), T("任务拆分与分工"), D(2026, 3, 11), T("拆分为40项任务，分四个阶段推进")],
+        vec![T("协作函〔2026〕3号"), T("方案评审会"), D(2026, 3, 18), T("评审通过，补充供应商分级标准")],
+    ];
+    for (i, r) in steps.iter().enumerate() {
+        write_row(ws, i as u32 + 1, r, &date)?;
+    }
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(3, 40)?;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/requests.xlsx");
     wb.save(&path)?;
     println!("wrote {}", path.display());
