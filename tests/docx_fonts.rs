@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 /// The sample, all forms, .docx and .pdf, with fonts embedded (the default): made once.
 fn embedded() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| generate_sample("docx-fonts", "letter,application,tasks"))
+    OUT.get_or_init(|| generate_sample("docx-fonts", "letter,application,tasks,communication,process"))
 }
 
 /// The sample's .docx made with `--no-embed-fonts`.
@@ -253,7 +253,7 @@ fn family_name(face: &ttf_parser::Face) -> Option<String> {
 #[test]
 fn every_docx_carries_subsets_covering_its_runs() {
     let docs = files_with_ext(embedded(), "docx");
-    assert_eq!(docs.len(), 18, "the sample gives 18 .docx");
+    assert_eq!(docs.len(), 30, "the sample gives 30 .docx");
     let bundled = gongwen::fonts::fonts();
     let mut sizes = Vec::new();
     for docx in &docs {
@@ -350,7 +350,7 @@ fn every_docx_carries_subsets_covering_its_runs() {
 #[test]
 fn no_embed_fonts_leaves_the_fonts_out() {
     let docs = files_with_ext(bare(), "docx");
-    assert_eq!(docs.len(), 18);
+    assert_eq!(docs.len(), 30, "8 letters, 6 application forms, 4 task lists, 6 + 6 record forms");
     for docx in &docs {
         let p = parts(docx);
         assert!(
@@ -482,5 +482,5 @@ fn checkdocs_accepts_the_packages_with_embedded_fonts() {
     let o = Command::new("python3").arg(&tool).arg(embedded()).args(["-q", "--allow-landscape"]).output().unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "checkdocs:\n{report}");
-    assert!(report.contains("36 passed, 0 failed"), "{report}");
+    assert!(report.contains("60 passed, 0 failed"), "{report}");
 }

@@ -365,7 +365,8 @@ fn a_second_run_into_a_busy_folder_is_refused() {
     let o = run(&["generate", s(&wb), "-o", s(&out)], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let lines = folder_is_true(&out);
-    assert_eq!(lines.values().filter(|l| l.0 == "已生成").count(), 2 * 2 * 2, "{lines:?}");
+    // Two requests × (letter, application form, process record) × two formats.
+    assert_eq!(lines.values().filter(|l| l.0 == "已生成").count(), 2 * 3 * 2, "{lines:?}");
 }
 
 /// stderr (or stdout and stderr) closed while the run goes on — `gongwen … 2>&1 | head -1` —

@@ -93,8 +93,8 @@ fn a_200_character_id_with_two_receivers_finishes_with_distinct_short_names() {
     );
     let names = file_names(&out);
     let docs: Vec<&String> = names.iter().filter(|n| *n != "manifest.csv").collect();
-    // Two letters (one per receiver) and one application form, each as .docx and PDF.
-    assert_eq!(docs.len(), 6, "{names:?}");
+    // Two letters (one per receiver), an application form and a process record, each as .docx and PDF.
+    assert_eq!(docs.len(), 8, "{names:?}");
     let folded: HashSet<String> = docs.iter().map(|n| n.to_lowercase()).collect();
     assert_eq!(folded.len(), docs.len(), "names clash: {docs:?}");
     for n in &docs {

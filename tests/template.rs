@@ -234,16 +234,26 @@ fn choice_columns_have_dropdowns_with_the_allowed_values() {
         .map(|v| (v.attr("sqref").unwrap().to_string(), v.find_all("formula1")[0].text.clone()))
         .collect();
     let mut choices = 0;
-    for (i, c) in REQUESTS.columns.iter().enumerate() {
-        if let Kind::Choice(values) = c.kind {
+    for (i, (header, _, kind)) in all_columns(&REQUESTS).into_iter().enumerate() {
+        if let Kind::Choice(values) = kind {
             choices += 1;
             let range = format!("{0}2:{0}{LAST_ROW}", letters(i));
-            assert_eq!(lists.get(&range), Some(&format!("\"{}\"", values.join(","))), "{} at {range}", c.header);
+            assert_eq!(lists.get(&range), Some(&format!("\"{}\"", values.join(","))), "{header} at {range}");
         }
     }
-    assert_eq!(choices, 2, "工作性质 and 紧急程度");
+    assert_eq!(choices, 3, "工作性质, 紧急程度 and 验收结果");
     assert_eq!(lists.len(), choices);
     assert!(parts.get("xl/worksheets/sheet2.xml").find_all("dataValidation").is_empty());
+    // The sheets declared as data have theirs: 沟通记录's 记录类型.
+    let records = parts.get("xl/worksheets/sheet3.xml").find_all("dataValidation");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].find_all("formula1")[0].text, "\"会议共识,待办事项,进度更新\"");
+}
+
+/// A sheet's columns as the template writes them: those read by role, then the others.
+fn all_columns<F>(sheet: &Sheet<F>) -> Vec<(&'static str, bool, Kind)> {
+    let roles = sheet.columns.iter().map(|c| (c.header, c.required, c.kind));
+    roles.chain(sheet.extra.iter().map(|c| (c.header, c.required, c.kind))).collect()
 }
 
 /// Every header cell has a note saying whether it is required and naming the column.
@@ -254,15 +264,16 @@ fn assert_notes<F>(parts: &Parts, comments: &str, sheet: &Sheet<F>) {
         .into_iter()
         .map(|c| (c.attr("ref").unwrap().to_string(), c.deep_text()))
         .collect();
-    assert_eq!(notes.len(), sheet.columns.len(), "{comments}");
-    for (i, c) in sheet.columns.iter().enumerate() {
-        let note = notes.get(&format!("{}1", letters(i))).unwrap_or_else(|| panic!("no note on {}", c.header));
-        let expected = format!("{}。{}：", if c.required { "必填" } else { "选填" }, c.header);
-        assert!(note.starts_with(&expected), "{}: {note}", c.header);
-        if c.kind == Kind::Date {
+    let columns = all_columns(sheet);
+    assert_eq!(notes.len(), columns.len(), "{comments}");
+    for (i, (header, required, kind)) in columns.into_iter().enumerate() {
+        let note = notes.get(&format!("{}1", letters(i))).unwrap_or_else(|| panic!("no note on {header}"));
+        let expected = format!("{}。{header}：", if required { "必填" } else { "选填" });
+        assert!(note.starts_with(&expected), "{header}: {note}");
+        if kind == Kind::Date {
             assert!(note.contains("2026-03-05 或 2026年3月5日"), "{note}");
         }
-        if let Kind::Choice(values) = c.kind {
+        if let Kind::Choice(values) = kind {
             assert!(values.iter().all(|v| note.contains(v)), "{note}");
         }
     }
@@ -273,6 +284,9 @@ fn every_header_has_a_note() {
     let (_dir, parts) = Parts::of_template();
     assert_notes(&parts, "xl/comments1.xml", &REQUESTS);
     assert_notes(&parts, "xl/comments2.xml", &TASKS);
+    for (i, sheet) in gongwen::workbook::columns::declared_sheets().iter().enumerate() {
+        assert_notes(&parts, &format!("xl/comments{}.xml", i + 3), sheet);
+    }
 }
 
 #[test]
@@ -280,8 +294,8 @@ fn header_rows_are_frozen_and_read_as_the_reader_expects() {
     let (_dir, parts) = Parts::of_template();
     let shared: Vec<String> = parts.get("xl/sharedStrings.xml").find_all("si").iter().map(|s| s.deep_text()).collect();
     for (part, headers) in [
-        ("xl/worksheets/sheet1.xml", REQUESTS.columns.iter().map(|c| (c.header, c.required)).collect::<Vec<_>>()),
-        ("xl/worksheets/sheet2.xml", TASKS.columns.iter().map(|c| (c.header, c.required)).collect()),
+        ("xl/worksheets/sheet1.xml", all_columns(&REQUESTS).into_iter().map(|c| (c.0, c.1)).collect::<Vec<_>>()),
+        ("xl/worksheets/sheet2.xml", all_columns(&TASKS).into_iter().map(|c| (c.0, c.1)).collect()),
     ] {
         let sheet = parts.get(part);
         let pane = &sheet.find_all("pane")[0];
@@ -304,8 +318,8 @@ fn header_rows_are_frozen_and_read_as_the_reader_expects() {
 fn date_columns_are_dates_and_phone_and_id_are_text() {
     let (_dir, parts) = Parts::of_template();
     for (part, columns) in [
-        ("xl/worksheets/sheet1.xml", REQUESTS.columns.iter().map(|c| (c.header, c.kind)).collect::<Vec<_>>()),
-        ("xl/worksheets/sheet2.xml", TASKS.columns.iter().map(|c| (c.header, c.kind)).collect()),
+        ("xl/worksheets/sheet1.xml", all_columns(&REQUESTS).into_iter().map(|c| (c.0, c.2)).collect::<Vec<_>>()),
+        ("xl/worksheets/sheet2.xml", all_columns(&TASKS).into_iter().map(|c| (c.0, c.2)).collect()),
     ] {
         let sheet = parts.get(part);
         for (i, (header, kind)) in columns.into_iter().enumerate() {
