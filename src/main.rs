@@ -313,6 +313,37 @@ fn main() -> ExitCode {
                     has(f.source) && f.children.as_ref().is_none_or(|c| c.optional || has(c.sheet))
                 });
             }
+            // A form asked for by name whose sheets the workbook lacks: said, not made silently empty.
+            let mut missing_sheets = 0;
+            if keys.is_some() {
+                let absent = |sheet: &str| {
+                    sheet != workbook::columns::REQUESTS.name
+                        && sheet != workbook::columns::TASKS.name
+                        && wb.other(sheet).is_none()
+                };
+                chosen.retain(|f| {
+                    if absent(f.source) {
+                        missing_sheets += 1;
+                        eprintln!(
+                            "错误：工作簿中没有“{}”工作表，不能生成{}；请加上这个工作表（gongwen template 写出的模板中有），或不选这个表单",
+                            f.source, f.name
+                        );
+                        return false;
+                    }
+                    match f.children.as_ref().filter(|c| !c.optional && absent(c.sheet)) {
+                        Some(c) if c.skip_empty => {
+                            missing_sheets += 1;
+                            eprintln!("错误：工作簿中没有“{}”工作表，不生成{}；请加上这个工作表", c.sheet, f.name);
+                            false
+                        }
+                        Some(c) => {
+                            eprintln!("警告：工作簿中没有“{}”工作表，{}中它的表格是空的（留待手写）", c.sheet, f.name);
+                            true
+                        }
+                        None => true,
+                    }
+                });
+            }
             // A form printing a column neither declared nor in the workbook stops the run, as a
             // broken form file does: nothing is written.
             let missing: Vec<_> = chosen
@@ -335,7 +366,7 @@ fn main() -> ExitCode {
             if let Err(msg) = apply_seals(&mut wb, &seals, seal_size) {
                 return cannot_run(msg);
             }
-            let n_err = errors(&wb);
+            let n_err = errors(&wb) + missing_sheets;
             if strict && n_err > 0 {
                 eprintln!("发现 {n_err} 个错误；因使用 --strict，未写任何文件");
                 return ExitCode::from(1);

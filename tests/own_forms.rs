@@ -222,3 +222,31 @@ fn docx_text(path: &Path) -> String {
     }
     text
 }
+
+#[test]
+fn a_form_asked_for_whose_sheet_is_missing_is_said_not_made_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sample has no 会议记录 sheet.
+    let forms = dir.path().join("表单");
+    std::fs::create_dir(&forms).unwrap();
+    std::fs::write(forms.join("meeting.toml"), MEETING.replace("项目代号：{项目代号}", "工作名称：{工作名称}"))
+        .unwrap();
+    let sample = sample();
+    let out = dir.path().join("out");
+    let args = ["generate", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms-dir"];
+    let o = gongwen(&[&args[..], &[forms.to_str().unwrap(), "--forms", "会议纪要,申请表", "--format", "pdf"]].concat());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("错误：工作簿中没有“会议记录”工作表，不能生成会议纪要；请加上这个工作表（gongwen template 写出的模板中有），或不选这个表单"),
+        "{err}"
+    );
+    assert_eq!(files_with_ext(&out, "pdf").len(), 6, "the application forms are made");
+    // Without --forms the form is simply not in the run: nothing to say.
+    let out = dir.path().join("out2");
+    let args = ["generate", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--forms-dir"];
+    let o = gongwen(&[&args[..], &[forms.to_str().unwrap(), "--format", "pdf"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("会议记录"), "{}", stderr(&o));
+    assert!(files_with_ext(&out, "pdf").iter().all(|p| !p.to_string_lossy().contains("会议纪要")));
+}

@@ -2,10 +2,13 @@
 //! `columns`: parsed once, and checked as it is parsed, each problem said in Chinese with
 //! the file and line, as the form files are (`forms::checks`).
 //!
-//! Until rows are generic (issue 10, step 2) the code reads each value by its role, a
-//! [`ReqField`] or [`TaskField`]; the bridge from a declared column to its role is the
-//! column's header ([`Field::HEADERS`]), and a sheet's columns must be declared in the order
-//! of its roles, because a row's values are kept in an array indexed by `field as usize`.
+//! 协作需求 and 任务拆分 are read by role, a [`ReqField`] or [`TaskField`] (the rules that need
+//! them: unique 编号, one letter per 收函部门, 前置任务 …): the bridge from a declared column to
+//! its role is the column's header ([`Field::HEADERS`]), and their role columns come first, in
+//! the order of the roles, because a row's values are kept in an array indexed by
+//! `field as usize`; the columns after them are the sheet's own (`extra`). Every other sheet
+//! is read generically (`records`): its columns, and its `key` column naming the request.
+//! A form file's `[[sheet]]`s are read here too ([`form_sheets`]).
 
 use super::columns::{Column, Kind, ReqField, Sheet, TaskField};
 use crate::forms::checks::{out_of_range, toml_message, Num, MAX_FILE_BYTES};
