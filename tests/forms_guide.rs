@@ -138,25 +138,6 @@ fn printed_date(iso: &str) -> String {
     format!("{}年{}月{}日", parts[0], parts[1], parts[2])
 }
 
-/// The text of a .docx's document.xml, tags removed.
-fn docx_text(path: &Path) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 #[test]
 fn the_guide_to_writing_a_form_runs_as_written() {
     let Guide { sheets, blocks } = guide();

@@ -204,25 +204,6 @@ fn a_column_neither_declared_nor_in_the_workbook_stops_the_run_at_its_form_line(
     assert!(!out.exists(), "nothing is written");
 }
 
-/// The text of a .docx's document.xml, tags removed.
-fn docx_text(path: &Path) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 #[test]
 fn a_form_asked_for_whose_sheet_is_missing_is_said_not_made_empty() {
     let dir = tempfile::tempdir().unwrap();

@@ -419,3 +419,22 @@ pub fn checkdocs_tool() -> Option<PathBuf> {
     skip("checkdocs", &format!("not found at {} (set GONGWEN_CHECKDOCS)", tool.display()));
     None
 }
+
+/// The text of a .docx's document.xml, tags removed.
+pub fn docx_text(path: &Path) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
