@@ -289,9 +289,7 @@ pub type Rendered = (Format, Result<Vec<u8>, RenderError>, Option<usize>);
 /// .docx is written.
 pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptions) -> Vec<Rendered> {
     #[cfg(feature = "fault-injection")]
-    let request = source.request;
-    #[cfg(feature = "fault-injection")]
-    fault::maybe_panic(request);
+    fault::maybe_panic(source.request);
     // Settled once for both writers: where table rows shrink or split depends on the page.
     let doc = crate::layout::settle(&form.build_from(source));
     // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
@@ -306,7 +304,7 @@ pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptio
                 (Format::Pdf, None) => unreachable!("laid out whenever a PDF is asked for"),
             };
             #[cfg(feature = "fault-injection")]
-            let bytes = fault::maybe_fail(request, f).map_or(bytes, Err);
+            let bytes = fault::maybe_fail(source.request, f).map_or(bytes, Err);
             (f, bytes, pages)
         })
         .collect()
@@ -376,7 +374,7 @@ pub fn run(
                 vec![(None, request_place.clone())]
             } else {
                 let Some(sheet) = wb.other(form.source) else { continue };
-                if let Some(why) = sheet.unusable.as_ref().or(sheet.blocked.get(&request.id)) {
+                if let Some(why) = sheet.blocked_for(&request.id) {
                     skipped.push(not_made(&request_place, format!("{}有误，未生成：{why}", form.source)));
                     continue;
                 }
@@ -562,7 +560,7 @@ impl<'a> Rows<'a> {
             return Ok(list.iter().map(|t| *t as &(dyn Fields + Sync)).collect());
         }
         let Some(other) = wb.other(sheet) else { return Ok(Vec::new()) };
-        if let Some(why) = other.unusable.as_deref().or(other.blocked.get(id).map(String::as_str)) {
+        if let Some(why) = other.blocked_for(id) {
             return Err(why);
         }
         Ok(other.of(id).map(|r| r as &(dyn Fields + Sync)).collect())

@@ -305,22 +305,13 @@ fn main() -> ExitCode {
             // of 协作需求 alone makes no 沟通记录表); a form asked for by name always is.
             if keys.is_none() {
                 chosen.retain(|f| {
-                    let has = |sheet: &str| {
-                        sheet == workbook::columns::REQUESTS.name
-                            || sheet == workbook::columns::TASKS.name
-                            || wb.other(sheet).is_some()
-                    };
-                    has(f.source) && f.children.as_ref().is_none_or(|c| c.optional || has(c.sheet))
+                    wb.has_sheet(f.source) && f.children.as_ref().is_none_or(|c| c.optional || wb.has_sheet(c.sheet))
                 });
             }
             // A form asked for by name whose sheets the workbook lacks: said, not made silently empty.
             let mut missing_sheets = 0;
             if keys.is_some() {
-                let absent = |sheet: &str| {
-                    sheet != workbook::columns::REQUESTS.name
-                        && sheet != workbook::columns::TASKS.name
-                        && wb.other(sheet).is_none()
-                };
+                let absent = |sheet: &str| !wb.has_sheet(sheet);
                 chosen.retain(|f| {
                     if absent(f.source) {
                         missing_sheets += 1;
@@ -346,17 +337,7 @@ fn main() -> ExitCode {
             }
             // A form printing a column neither declared nor in the workbook stops the run, as a
             // broken form file does: nothing is written.
-            let missing: Vec<_> = chosen
-                .iter()
-                .flat_map(|f| {
-                    let file = forms_dir
-                        .as_ref()
-                        .map(|d| d.join(format!("{}.toml", f.key)))
-                        .filter(|p| p.is_file())
-                        .map_or_else(|| format!("forms/{}.toml", f.key), |p| p.display().to_string());
-                    f.missing_columns(&wb, &file)
-                })
-                .collect();
+            let missing: Vec<_> = chosen.iter().flat_map(|f| f.missing_columns(&wb)).collect();
             if !missing.is_empty() {
                 for e in &missing {
                     eprintln!("{e}");

@@ -187,6 +187,8 @@ struct CellDef {
 pub struct Form {
     /// Its file's name without `.toml`: `letter`, `application`, `tasks`, `meeting` ….
     pub key: String,
+    /// Its file as named in messages: `forms/letter.toml`, or the path in `--forms-dir`.
+    pub file: String,
     /// The form's Chinese name, e.g. 工作联系函.
     pub name: String,
     /// Other names `--forms` takes.
@@ -816,6 +818,7 @@ impl Form {
         };
         Ok(Form {
             key: key.to_string(),
+            file: file.to_string(),
             name: name.to_string(),
             order,
             aliases: h.aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
@@ -834,8 +837,7 @@ impl Form {
 
     /// The placeholders of this form that name a column `wb` does not have (they are not
     /// declared, so only the workbook can have them), one error each at the form file's line.
-    /// `file` names the form file.
-    pub fn missing_columns(&self, wb: &crate::workbook::Workbook, file: &str) -> Vec<FormError> {
+    pub fn missing_columns(&self, wb: &crate::workbook::Workbook) -> Vec<FormError> {
         let has = |sheet: &str, name: &str| -> bool {
             if sheet == REQUESTS.name {
                 wb.request_extra.iter().any(|h| &**h == name)
@@ -861,7 +863,7 @@ impl Form {
                 "表单“{}”用到“{{{}}}”，但工作表“{}”中没有这一列；请在工作表的表头加上“{}”列，或改正表单中的名称",
                 self.name, w.name, sheets[0], w.name
             );
-            let error = FormError { file: file.to_string(), line: w.line, message };
+            let error = FormError { file: self.file.clone(), line: w.line, message };
             if !out.contains(&error) {
                 out.push(error);
             }

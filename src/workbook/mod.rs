@@ -82,6 +82,12 @@ pub struct Rejected {
 }
 
 impl Workbook {
+    /// Can forms read the sheet declared as `name`? 协作需求 always (a workbook has it or is
+    /// refused), 任务拆分 always (none means no tasks), any other when the workbook has it.
+    pub fn has_sheet(&self, name: &str) -> bool {
+        name == REQUESTS.name || name == TASKS.name || self.other(name).is_some()
+    }
+
     /// The generically read sheet declared as `name`, when the workbook has it.
     pub fn other(&self, name: &str) -> Option<&RecordSheet> {
         self.others.iter().find(|s| s.name == name)

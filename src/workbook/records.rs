@@ -33,6 +33,12 @@ pub struct RecordSheet {
 }
 
 impl RecordSheet {
+    /// Why the rows of the request with 编号 `key` cannot be used, if they cannot: the sheet
+    /// lacks a required column, or one of those rows has an error.
+    pub fn blocked_for(&self, key: &str) -> Option<&str> {
+        self.unusable.as_deref().or(self.blocked.get(key).map(String::as_str))
+    }
+
     /// The rows belonging to the request with 编号 `key`, in sheet order.
     pub fn of<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a SheetRow> + 'a {
         self.records.iter().filter(move |r| r.key == key)
