@@ -36,19 +36,10 @@ impl Bundle<'_> {
     }
 }
 
-/// The bundles of `jobs`: one per form, in the order the forms first appear, each named by
-/// `book`.
-pub fn plan<'a>(jobs: &[Job<'a>], book: &mut NameBook) -> Vec<Bundle<'a>> {
-    let mut forms: Vec<&Form> = Vec::new();
-    for job in jobs {
-        if !forms.iter().any(|f| std::ptr::eq(*f, job.form)) {
-            forms.push(job.form);
-        }
-    }
-    forms
-        .into_iter()
-        .map(|form| Bundle { form, file: book.claim(&format!("{BUNDLE_FORM}_{}", form.name), "pdf") })
-        .collect()
+/// The bundles of the forms `kinds` (those with documents, in the order they first appear),
+/// each named by `book`.
+pub fn plan<'a>(kinds: &[&'a Form], book: &mut NameBook) -> Vec<Bundle<'a>> {
+    kinds.iter().map(|form| Bundle { form, file: book.claim(&format!("{BUNDLE_FORM}_{}", form.name), "pdf") }).collect()
 }
 
 /// A bundle's manifest line and, if its write failed for the whole folder, that failure.

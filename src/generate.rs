@@ -14,7 +14,7 @@ use crate::oserror::reason_writing;
 use crate::output::record::{Stale, MADE, NOT_MADE};
 use crate::output::{folder_wide, ManifestEntry, NameBook, OutDir, Record, MANIFEST_NAME};
 use crate::request::{Fields, Request, SheetRow, Task};
-use crate::workbook::Workbook;
+use crate::workbook::{Fatal, Workbook};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -256,6 +256,33 @@ impl std::fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
+/// Why a run stopped before its end.
+#[derive(Debug)]
+pub enum RunError {
+    /// A write failed for the whole output folder.
+    Write(WriteError),
+    /// The workbook's rows did not read again as they read the first time (a bug: the same
+    /// bytes are read by the same code).
+    Reread(Fatal),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Write(e) => e.fmt(f),
+            RunError::Reread(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<Fatal> for RunError {
+    fn from(e: Fatal) -> RunError {
+        RunError::Reread(e)
+    }
+}
+
 /// Documents made in the next batch when `done` are made: the manifest is rewritten before
 /// each batch (see `output::record`), so after a kill at most one batch's files are listed as
 /// 写入中 (with no SHA-256). Batches grow with the run — an eighth of what is done — so the
@@ -263,6 +290,9 @@ impl std::error::Error for WriteError {}
 fn batch_size(done: usize) -> usize {
     (done / 8).max(64)
 }
+
+/// Documents made between two [`release_free_memory`] calls.
+const RELEASE_EVERY: usize = 256;
 
 /// Give back to the system the memory a batch freed. glibc keeps what is freed in each
 /// thread's arena, and the large buffers of many sizes that writing documents uses (the .docx
@@ -338,28 +368,22 @@ fn place(sheet: &str, col0: u32, row: u32) -> String {
     format!("{sheet}!{}", crate::workbook::cells::cell_ref(row - 1, col0))
 }
 
-/// Make every document of `forms` for the valid rows of `wb` into `out`. Rows that were
-/// rejected are listed in the manifest with their reasons. `progress` is told how many
-/// documents there are, then called once per document made (from any thread).
-///
-/// `Err` only for a write that fails for the whole folder (see [`WriteError`]); a document
-/// whose writer fails is a 未生成 line and in [`Report::failed`].
-pub fn run(
-    wb: &Workbook,
-    forms: &[Form],
-    out: &OutDir,
-    options: &Options,
-    progress: &(dyn Progress + Sync),
-) -> Result<Report, WriteError> {
-    let rows = Rows::of(wb);
-    // Every file of the run — documents, then bundles — is named by this one book, up front,
-    // so no file overwrites another and the names do not depend on threads.
-    let mut book = NameBook::default();
-    let mut work: Vec<Job> = Vec::new();
-    let mut skipped: Vec<ManifestEntry> = Vec::new();
-    // Request by request, each form in turn: a request's documents are together.
-    for request in &wb.requests {
-        let request_place = place(&wb.request_sheet, wb.request_key_col0, request.row);
+/// The documents of `forms` for the requests of `window` (a workbook, or a window of one read
+/// again: see `workbook::feed`), in order: request by request, each form in turn, so a
+/// request's documents are together. Each file is named by `book`. Requests whose child rows
+/// cannot be used, or that have none for a form that skips such requests, add a line to
+/// `skipped` instead.
+fn jobs_of<'a>(
+    window: &'a Workbook,
+    rows: &'a Rows<'a>,
+    forms: &'a [Form],
+    formats: &[Format],
+    book: &mut NameBook,
+    skipped: &mut Vec<ManifestEntry>,
+) -> Vec<Job<'a>> {
+    let mut work = Vec::new();
+    for request in &window.requests {
+        let request_place = place(&window.request_sheet, window.request_key_col0, request.row);
         for form in forms {
             let not_made = |place: &str, note: String| ManifestEntry {
                 form: form.name.clone(),
@@ -373,7 +397,7 @@ pub fn run(
             let sources: Vec<(Option<&SheetRow>, String)> = if form.source == REQUESTS_SHEET {
                 vec![(None, request_place.clone())]
             } else {
-                let Some(sheet) = wb.other(form.source) else { continue };
+                let Some(sheet) = window.other(form.source) else { continue };
                 if let Some(why) = sheet.blocked_for(&request.id) {
                     skipped.push(not_made(&request_place, format!("{}有误，未生成：{why}", form.source)));
                     continue;
@@ -382,7 +406,7 @@ pub fn run(
             };
             let children: Vec<&(dyn Fields + Sync)> = match &form.children {
                 None => Vec::new(),
-                Some(c) => match rows.children(wb, c.sheet, &request.id) {
+                Some(c) => match rows.children(window, c.sheet, &request.id) {
                     Err(why) => {
                         skipped.push(not_made(&request_place, format!("{}有误，未生成：{why}", c.sheet)));
                         continue;
@@ -411,66 +435,153 @@ pub fn run(
                         names: Vec::new(),
                     };
                     let stem = form.file_stem(&job.source());
-                    job.names = options.formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
+                    job.names = formats.iter().map(|&f| (f, book.claim(&stem, f.ext()))).collect();
                     work.push(job);
                 }
             }
         }
     }
-    let bundles = if options.bundle { crate::bundle::plan(&work, &mut book) } else { Vec::new() };
-    let planned = work
-        .iter()
-        .flat_map(|j| j.names.iter().map(|(_, n)| n.as_str()))
-        .chain(bundles.iter().map(|b| b.file.as_str()));
-    let mut record = Record::new(out, planned);
+    work
+}
 
-    progress.start(work.len());
+/// The sheets whose rows `forms` print besides 协作需求: their source and child sheets.
+fn sheets_of(forms: &[Form]) -> Vec<&'static str> {
+    forms.iter().flat_map(|f| std::iter::once(f.source).chain(f.children.as_ref().map(|c| c.sheet))).collect()
+}
+
+/// Requests read at a time when the file names are planned.
+const PLAN_WINDOW: usize = 256;
+
+/// Make every document of `forms` for the valid rows of `wb` into `out`. Rows that were
+/// rejected are listed in the manifest with their reasons. `progress` is told how many
+/// documents there are, then called once per document made (from any thread).
+///
+/// The rows are read again from the workbook a window of requests at a time (see
+/// `workbook::feed`): twice, once to name every file up front and once to make them, so
+/// the run holds one window's rows, never the workbook's. Print bundles order their documents
+/// by 编号, so `--bundle` reads every row into one window at its end.
+///
+/// `Err` for a write that fails for the whole folder (see [`WriteError`]); a document whose
+/// writer fails is a 未生成 line and in [`Report::failed`].
+pub fn run(
+    wb: &Workbook,
+    forms: &[Form],
+    out: &OutDir,
+    options: &Options,
+    progress: &(dyn Progress + Sync),
+) -> Result<Report, RunError> {
+    let sheets = sheets_of(forms);
+    // Every file of the run — documents, then bundles — is named by this one book, up front,
+    // so no file overwrites another and the names do not depend on threads.
+    let mut book = NameBook::default();
+    let mut planned: Vec<String> = Vec::new();
+    let mut skipped: Vec<ManifestEntry> = Vec::new();
+    let mut documents = 0;
+    // The forms with documents, in the order they first appear (by index into `forms`).
+    let mut kinds: Vec<usize> = Vec::new();
+    {
+        let mut sources = wb.sources(&sheets)?;
+        let mut feed = wb.feed(&mut sources)?;
+        while let Some(window) = feed.next_window(PLAN_WINDOW)? {
+            let rows = Rows::of(&window);
+            for job in jobs_of(&window, &rows, forms, options.formats, &mut book, &mut skipped) {
+                documents += 1;
+                let kind = forms.iter().position(|f| std::ptr::eq(f, job.form)).expect("one of the forms");
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+                planned.extend(job.names.into_iter().map(|(_, name)| name));
+            }
+        }
+    }
+    let kinds: Vec<&Form> = kinds.into_iter().map(|i| &forms[i]).collect();
+    let bundles = if options.bundle { crate::bundle::plan(&kinds, &mut book) } else { Vec::new() };
+    drop(book);
+    let mut record =
+        Record::new(out, planned.iter().map(String::as_str).chain(bundles.iter().map(|b| b.file.as_str())));
+    drop(planned);
+
+    progress.start(documents);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.clamp(1, MAX_JOBS)).build();
     // Without threads (the system refused them) the documents are made one by one, here.
     let pool = pool.ok();
     let halt = AtomicBool::new(false);
     let stopped = || options.stop.requested() || halt.load(Ordering::SeqCst);
     let mut fatal: Option<(String, std::io::Error)> = None;
-    let mut rest: &[Job] = &work;
-    while !rest.is_empty() {
-        if stopped() {
-            break;
-        }
-        let (batch, after) = rest.split_at(batch_size(work.len() - rest.len()).min(rest.len()));
-        rest = after;
-        let writing: Vec<ManifestEntry> = batch.iter().flat_map(|job| job.lines()).collect();
-        if let Err(e) = record.checkpoint(out, &writing) {
-            fatal = Some((MANIFEST_NAME.into(), e));
-            break;
-        }
-        let make = |job: &Job| (!stopped()).then(|| make(job, out, progress, &options.docx));
-        let made: Vec<Option<Made>> = match &pool {
-            Some(pool) => pool.install(|| batch.par_iter().map(make).collect()),
-            None => batch.iter().map(make).collect(),
+    let mut reread: Option<Fatal> = None;
+    // The same rows in the same order, named by a book of their own: the same names.
+    let mut names = NameBook::default();
+    let mut sources = wb.sources(&sheets)?;
+    let mut feed = wb.feed(&mut sources)?;
+    let mut done = 0;
+    let mut requests_done = 0;
+    'windows: while !stopped() {
+        // A window of requests grows with those done, like a batch, but never past an eighth
+        // of them: the rows held stay a small part of the run.
+        let window = match feed.next_window(batch_size(requests_done)) {
+            Ok(Some(window)) => window,
+            Ok(None) => break,
+            Err(e) => {
+                reread = Some(e);
+                break;
+            }
         };
-        for made in made.into_iter().flatten() {
-            for line in made.lines {
-                record.push(line);
+        requests_done += window.requests.len();
+        let rows = Rows::of(&window);
+        let work = jobs_of(&window, &rows, forms, options.formats, &mut names, &mut Vec::new());
+        let mut rest: &[Job] = &work;
+        while !rest.is_empty() {
+            if stopped() {
+                break 'windows;
             }
-            if let Some(f) = made.fatal {
-                halt.store(true, Ordering::SeqCst);
-                fatal.get_or_insert(f);
+            let (batch, after) = rest.split_at(batch_size(done).min(rest.len()));
+            rest = after;
+            done += batch.len();
+            let writing: Vec<ManifestEntry> = batch.iter().flat_map(|job| job.lines()).collect();
+            if let Err(e) = record.checkpoint(out, &writing) {
+                fatal = Some((MANIFEST_NAME.into(), e));
+                break 'windows;
+            }
+            let make = |job: &Job| (!stopped()).then(|| make(job, out, progress, &options.docx));
+            // Made a few at a time, the memory they freed given back after each: a batch is
+            // only for the manifest, and grows with the run.
+            for part in batch.chunks(RELEASE_EVERY) {
+                let made: Vec<Option<Made>> = match &pool {
+                    Some(pool) => pool.install(|| part.par_iter().map(make).collect()),
+                    None => part.iter().map(make).collect(),
+                };
+                for made in made.into_iter().flatten() {
+                    for line in made.lines {
+                        record.push(out, line);
+                    }
+                    if let Some(f) = made.fatal {
+                        halt.store(true, Ordering::SeqCst);
+                        fatal.get_or_insert(f);
+                    }
+                }
+                release_free_memory();
             }
         }
-        release_free_memory();
     }
-    if !bundles.is_empty() && !stopped() {
+    drop(feed);
+    drop(sources);
+    if !bundles.is_empty() && !stopped() && reread.is_none() {
         let writing: Vec<ManifestEntry> = bundles.iter().map(|b| b.line()).collect();
         match record.checkpoint(out, &writing) {
             Err(e) => fatal = Some((MANIFEST_NAME.into(), e)),
             Ok(_) => {
+                // Every row at once: a bundle orders its documents by 编号, not by row.
+                let mut sources = wb.sources(&sheets)?;
+                let all = wb.feed(&mut sources)?.next_window(usize::MAX)?.unwrap_or_default();
+                let rows = Rows::of(&all);
+                let work = jobs_of(&all, &rows, forms, options.formats, &mut NameBook::default(), &mut Vec::new());
                 let write = || crate::bundle::write_bundles(&bundles, &work, out, options.stop);
                 let made = match &pool {
                     Some(pool) => pool.install(write),
                     None => write(),
                 };
                 for made in made {
-                    record.push(made.line);
+                    record.push(out, made.line);
                     if let Some(f) = made.fatal {
                         fatal.get_or_insert(f);
                     }
@@ -479,38 +590,31 @@ pub fn run(
         }
     }
     for e in skipped {
-        record.push(e);
+        record.push(out, e);
     }
     for r in &wb.rejected {
-        record.push(ManifestEntry {
-            source: place(&wb.request_sheet, wb.request_key_col0, r.row),
-            id: r.id.clone().unwrap_or_default(),
-            status: NOT_MADE.into(),
-            note: r.reasons.join("；"),
-            ..Default::default()
-        });
+        record.push(
+            out,
+            ManifestEntry {
+                source: place(&wb.request_sheet, wb.request_key_col0, r.row),
+                id: r.id.clone().unwrap_or_default(),
+                status: NOT_MADE.into(),
+                note: r.reasons.join("；"),
+                ..Default::default()
+            },
+        );
     }
     let interrupted = options.stop.requested();
     let stale = if fatal.is_none() && !interrupted { record.settle(out, options.clean) } else { Stale::default() };
     let manifest = record.checkpoint(out, &[]);
-    let mut counts: Vec<(String, Format, usize)> = Vec::new();
-    let mut failed = Vec::new();
-    for e in record.lines() {
-        if e.status == MADE && !e.format.is_empty() {
-            let format = if e.format == "pdf" { Format::Pdf } else { Format::Docx };
-            match counts.iter_mut().find(|(f, fm, _)| *f == e.form && *fm == format) {
-                Some(c) => c.2 += 1,
-                None => counts.push((e.form.clone(), format, 1)),
-            }
-        }
-    }
-    for e in record.lines() {
-        // A document's file (it has a format) that was not made; rejected rows are the
-        // workbook's problems, reported as such.
-        if e.status == NOT_MADE && !e.format.is_empty() {
-            failed.push(e.clone());
-        }
-    }
+    let counts: Vec<(String, Format, usize)> = record
+        .counts()
+        .iter()
+        .map(|(form, format, n)| (form.clone(), if format == "pdf" { Format::Pdf } else { Format::Docx }, *n))
+        .collect();
+    // A document's file (it has a format) that was not made; rejected rows are the
+    // workbook's problems, reported as such.
+    let failed = record.failed().to_vec();
     let made = counts.iter().map(|c| c.2).sum();
     let state = |written: bool| match written {
         true => ManifestState::Current,
@@ -518,16 +622,21 @@ pub fn run(
         false => ManifestState::Absent,
     };
     match (fatal, manifest) {
-        (Some((file, error)), manifest) => {
-            Err(WriteError { folder: out.path().to_path_buf(), file, error, made, manifest: state(manifest.is_ok()) })
-        }
-        (None, Err(error)) => Err(WriteError {
+        (Some((file, error)), manifest) => Err(RunError::Write(WriteError {
+            folder: out.path().to_path_buf(),
+            file,
+            error,
+            made,
+            manifest: state(manifest.is_ok()),
+        })),
+        (None, Err(error)) => Err(RunError::Write(WriteError {
             folder: out.path().to_path_buf(),
             file: MANIFEST_NAME.into(),
             error,
             made,
             manifest: state(false),
-        }),
+        })),
+        (None, Ok(_)) if reread.is_some() => Err(RunError::Reread(reread.expect("checked"))),
         (None, Ok(manifest)) => Ok(Report { manifest, counts, failed, interrupted, stale }),
     }
 }

@@ -97,26 +97,14 @@ fn apply_seals(wb: &mut Workbook, options: &[String], size: f32) -> Result<(), S
     }
     // A seal for a department that sends nothing in this run would silently do nothing, and a
     // clerk would print unsealed letters thinking them sealed: say so, with the right names.
-    let mut senders: Vec<&str> = Vec::new();
-    for req in &wb.requests {
-        if !senders.contains(&req.from_dept.as_str()) {
-            senders.push(&req.from_dept);
-        }
-    }
-    let mut unused: Vec<&String> = by_dept.keys().filter(|d| !senders.contains(&d.as_str())).collect();
+    let senders = &wb.senders;
+    let mut unused: Vec<&String> = by_dept.keys().filter(|d| !senders.contains(d)).collect();
     unused.sort();
     for dept in unused {
         let list = if senders.is_empty() { "无".to_string() } else { senders.join("、") };
         eprintln!("警告：--seal {dept}：本次没有“{dept}”发出的联系函，此印章未使用（本次发函的部门：{list}）");
     }
-    for req in &mut wb.requests {
-        if req.seal.is_none() {
-            req.seal = by_dept.get(&req.from_dept).cloned();
-        }
-        if let Some(seal) = &mut req.seal {
-            seal.width_mm = size;
-        }
-    }
+    wb.seal_rule = Some(std::sync::Arc::new(workbook::SealRule { by_dept, width_mm: size }));
     Ok(())
 }
 
@@ -193,7 +181,8 @@ fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
 /// [`read`], with the sheets the forms in use declare.
 fn read_with(path: &Path, forms: &[gongwen::forms::Form], report: Report) -> Result<Workbook, ExitCode> {
     let sheets: Vec<_> = forms.iter().flat_map(|f| f.sheets.iter().copied()).collect();
-    let wb = workbook::read_workbook_with(path, &sheets).map_err(cannot_run)?;
+    // Only which rows are valid is kept: generation reads them again a few at a time.
+    let wb = workbook::read_workbook_with(path, &sheets, workbook::Keep::Index).map_err(cannot_run)?;
     for p in &wb.problems {
         report.line(p);
     }
@@ -238,8 +227,8 @@ fn main() -> ExitCode {
             let code = if n == 0 {
                 Report::Stdout.line(format!(
                     "检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条",
-                    wb.requests.len(),
-                    wb.tasks.len()
+                    wb.valid.len(),
+                    wb.task_count
                 ));
                 ExitCode::SUCCESS
             } else {

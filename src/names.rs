@@ -33,12 +33,28 @@ const UNNAMED: &str = "未命名";
 /// case and normalisation, as Windows and macOS do) gets `_2`, `_3` … before the extension, in
 /// the order names are asked for; the stem is shortened to leave room for the suffix, so the
 /// suffix is never cut off and every claim ends.
+///
+/// Names are kept as 128-bit digests, not as text: a run of thousands of documents holds a
+/// few bytes per name. Two different names with one digest (about one chance in 10^28 for
+/// a million names) would only give the second a suffix it did not need.
 pub struct NameBook {
-    /// Folded forms ([`fold`]) of every name handed out or reserved.
-    taken: HashSet<String>,
-    /// Per cleaned stem and extension: the next suffix number to try, so that a thousand
-    /// documents with one stem cost a thousand tries, not half a million.
-    next: HashMap<(String, String), u64>,
+    /// Digests of the folded forms ([`fold`]) of every name handed out or reserved.
+    taken: HashSet<u128>,
+    /// Per cleaned stem and extension (digest): the next suffix number to try, so that a
+    /// thousand documents with one stem cost a thousand tries, not half a million.
+    next: HashMap<u128, u64>,
+}
+
+/// The first 128 bits of the SHA-256 of `parts`, each ended by a NUL (no name holds one).
+fn digest(parts: &[&str]) -> u128 {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let bytes: [u8; 32] = hasher.finalize().into();
+    u128::from_be_bytes(bytes[..16].try_into().expect("16 bytes"))
 }
 
 impl Default for NameBook {
@@ -57,7 +73,7 @@ impl NameBook {
 
     /// Keep `name` (a file gongwen writes under a fixed name) from being handed out.
     pub fn reserve(&mut self, name: &str) {
-        self.taken.insert(fold(name));
+        self.taken.insert(digest(&[&fold(name)]));
     }
 
     /// A safe name for `stem` + `.ext`, distinct from every name this book has handed out.
@@ -68,14 +84,14 @@ impl NameBook {
             "extension {ext:?} is not one of ours"
         );
         let base = clean_stem(stem);
-        let key = (base.clone(), ext.to_ascii_lowercase());
+        let key = digest(&[&base, &ext.to_ascii_lowercase()]);
         let start = self.next.get(&key).copied().unwrap_or(1);
         // Ends: names with suffixes of one digit count share one shortened stem and differ in
         // the number, so among the 9·10^(k-1) numbers of k digits at most `taken.len()` are
         // taken.
         for n in start.. {
             let name = compose(&base, n, ext);
-            if self.taken.insert(fold(&name)) {
+            if self.taken.insert(digest(&[&fold(&name)])) {
                 self.next.insert(key, n + 1);
                 return name;
             }

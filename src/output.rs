@@ -227,33 +227,60 @@ fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `manifest.csv` (UTF-8 with BOM so Excel opens it right), written line by line as
-/// documents are made — nothing of the run is held in memory for it — to a temporary file
-/// that becomes `manifest.csv` only when complete.
+/// `manifest.csv` (UTF-8 with BOM so Excel opens it right), written line by line to a
+/// temporary file that becomes `manifest.csv` only when complete.
 pub struct Manifest {
-    csv: csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>,
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
     path: PathBuf,
+}
+
+/// One manifest line as CSV (its cells made inert), ending in a line break.
+fn csv_line<'a>(cells: impl IntoIterator<Item = &'a str>) -> std::io::Result<Vec<u8>> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record(cells.into_iter().map(|c| inert_cell(c).into_owned()))?;
+    csv.into_inner().map_err(|e| e.into_error())
+}
+
+impl ManifestEntry {
+    /// The line as written to the manifest.
+    pub(crate) fn csv(&self) -> std::io::Result<Vec<u8>> {
+        let pages = self.pages.map(|p| p.to_string()).unwrap_or_default();
+        csv_line([
+            &*self.file,
+            &self.form,
+            &self.format,
+            &self.source,
+            &self.id,
+            &self.to_dept,
+            &pages,
+            &self.sha256,
+            &self.status,
+            &self.note,
+        ])
+    }
 }
 
 impl Manifest {
     pub fn create(out: &OutDir) -> std::io::Result<Manifest> {
-        let mut tmp = out.temp_file()?;
-        tmp.write_all("\u{feff}".as_bytes())?;
-        let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(tmp));
-        csv.write_record(MANIFEST_HEADER)?;
-        Ok(Manifest { csv, path: out.root.join(MANIFEST_NAME) })
+        let mut manifest =
+            Manifest { out: std::io::BufWriter::new(out.temp_file()?), path: out.root.join(MANIFEST_NAME) };
+        manifest.out.write_all("\u{feff}".as_bytes())?;
+        manifest.out.write_all(&csv_line(MANIFEST_HEADER)?)?;
+        Ok(manifest)
     }
 
     pub fn push(&mut self, e: &ManifestEntry) -> std::io::Result<()> {
-        let pages = e.pages.map(|p| p.to_string()).unwrap_or_default();
-        let cells = [&e.file, &e.form, &e.format, &e.source, &e.id, &e.to_dept, &pages, &e.sha256, &e.status, &e.note];
-        self.csv.write_record(cells.map(|c| inert_cell(c).into_owned()))?;
-        Ok(())
+        self.out.write_all(&e.csv()?)
+    }
+
+    /// Lines already written as CSV ([`ManifestEntry::csv`]), copied as they are.
+    pub fn push_written(&mut self, lines: &mut impl std::io::Read) -> std::io::Result<()> {
+        std::io::copy(lines, &mut self.out).map(|_| ())
     }
 
     /// Flush and put the manifest in place; returns its path.
     pub fn finish(self) -> std::io::Result<PathBuf> {
-        let tmp = self.csv.into_inner().map_err(|e| e.into_error())?.into_inner().map_err(|e| e.into_error())?;
+        let tmp = self.out.into_inner().map_err(|e| e.into_error())?;
         publish(tmp, &self.path)?;
         Ok(self.path)
     }

@@ -17,6 +17,7 @@
 use super::{ManifestEntry, OutDir, LOCK_NAME, MANIFEST_HEADER, MANIFEST_NAME, TMP_PREFIX};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// 状态 of a file this run wrote.
@@ -36,11 +37,28 @@ pub const STALE: &str = "过期";
 const MAX_EARLIER_MANIFEST: u64 = 64 << 20;
 
 /// This run's manifest lines and the earlier run's files, written out at checkpoints.
+///
+/// This run's lines are not held: each is written as it comes to a temporary file in the
+/// output folder (deleted when the record is dropped, swept by the next run if the process is
+/// killed), which every checkpoint copies. What the run needs of them afterwards — files made
+/// per form and format, the files not made — is counted as they come.
 pub struct Record {
     earlier: Vec<ManifestEntry>,
+    /// The earlier run's files this run will make (names this run plans are not kept: only
+    /// the earlier files are ever looked up).
     planned: HashSet<String>,
+    /// The earlier run's files this run has made.
     written: HashSet<String>,
-    lines: Vec<ManifestEntry>,
+    /// The earlier run's file names.
+    known: HashSet<String>,
+    /// This run's lines so far, as CSV; `None` until the first, or after a write failed.
+    lines: Option<std::io::BufWriter<tempfile::NamedTempFile>>,
+    /// Why writing them failed, when it did: the next checkpoint returns it.
+    failure: Option<std::io::Error>,
+    /// Files made per (form, format).
+    counts: Vec<(String, String, usize)>,
+    /// The lines of documents' files not made.
+    failed: Vec<ManifestEntry>,
 }
 
 /// What became of the earlier run's files that this run does not make (see [`Record::settle`]).
@@ -60,32 +78,74 @@ pub struct Stale {
 impl Record {
     /// A record for a run that will write the files `planned` into `out`.
     pub fn new<'a>(out: &OutDir, planned: impl IntoIterator<Item = &'a str>) -> Record {
+        let earlier = out.earlier().to_vec();
+        let known: HashSet<String> = earlier.iter().map(|l| l.file.clone()).collect();
+        let planned = planned.into_iter().filter(|f| known.contains(*f)).map(str::to_string).collect();
         Record {
-            earlier: out.earlier().to_vec(),
-            planned: planned.into_iter().map(str::to_string).collect(),
+            earlier,
+            planned,
             written: HashSet::new(),
-            lines: Vec::new(),
+            known,
+            lines: None,
+            failure: None,
+            counts: Vec::new(),
+            failed: Vec::new(),
         }
     }
 
     /// Add one of this run's lines.
-    pub fn push(&mut self, line: ManifestEntry) {
-        if line.status == MADE && !line.file.is_empty() {
+    pub fn push(&mut self, out: &OutDir, line: ManifestEntry) {
+        let is_file = !line.format.is_empty();
+        if line.status == MADE && is_file {
+            match self.counts.iter_mut().find(|(f, fm, _)| *f == line.form && *fm == line.format) {
+                Some(c) => c.2 += 1,
+                None => self.counts.push((line.form.clone(), line.format.clone(), 1)),
+            }
+        }
+        if line.status == MADE && !line.file.is_empty() && self.known.contains(&line.file) {
             self.written.insert(line.file.clone());
         }
-        self.lines.push(line);
+        if line.status == NOT_MADE && is_file {
+            self.failed.push(line.clone());
+        }
+        if self.failure.is_some() {
+            return;
+        }
+        let written = match self.lines.as_mut() {
+            Some(lines) => line.csv().and_then(|bytes| lines.write_all(&bytes)),
+            None => out.temp_file().and_then(|file| {
+                let mut lines = std::io::BufWriter::new(file);
+                lines.write_all(&line.csv()?)?;
+                self.lines = Some(lines);
+                Ok(())
+            }),
+        };
+        if let Err(e) = written {
+            self.failure = Some(e);
+            self.lines = None;
+        }
     }
 
-    pub fn lines(&self) -> &[ManifestEntry] {
-        &self.lines
+    /// Files made, per (form, format), in the order first made.
+    pub fn counts(&self) -> &[(String, String, usize)] {
+        &self.counts
+    }
+
+    /// The lines of documents' files this run could not make.
+    pub fn failed(&self) -> &[ManifestEntry] {
+        &self.failed
     }
 
     /// Rewrite `manifest.csv`: this run's lines, then `writing` (the files about to be written,
     /// as 写入中), then the earlier run's files not yet replaced. Returns the manifest's path.
-    pub fn checkpoint(&self, out: &OutDir, writing: &[ManifestEntry]) -> std::io::Result<PathBuf> {
+    pub fn checkpoint(&mut self, out: &OutDir, writing: &[ManifestEntry]) -> std::io::Result<PathBuf> {
+        if let Some(e) = &self.failure {
+            return Err(std::io::Error::new(e.kind(), e.to_string()));
+        }
         let mut manifest = super::Manifest::create(out)?;
-        for line in &self.lines {
-            manifest.push(line)?;
+        if let Some(lines) = self.lines.as_mut() {
+            lines.flush()?;
+            manifest.push_written(&mut lines.get_ref().reopen()?)?;
         }
         let mut busy: HashSet<&str> = HashSet::new();
         for line in writing {

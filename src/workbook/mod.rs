@@ -11,15 +11,18 @@
 //!
 //! Memory: `check` of any workbook under [`source::MAX_WORKBOOK_BYTES`] stays under 1 GB
 //! (measured peaks are in tests/hostile_input.rs): the file is held once, its parts are
-//! inflated as streams within `bounds`' limits, an .xlsx sheet is read row by row (only the
-//! checked values are kept), and each sheet reads at most [`grid::MAX_CELLS`] cells and
-//! [`grid::MAX_TEXT_BYTES`] of text.
+//! inflated as streams within `bounds`' limits, an .xlsx sheet is read row by row, and each
+//! sheet reads at most [`grid::MAX_CELLS`] cells and [`grid::MAX_TEXT_BYTES`] of text. Each
+//! row is checked as it is read (`validate`, `records`); with [`Keep::Index`] only which rows
+//! are valid is kept, and `feed` reads them again, a window of requests at a time, for
+//! generation — so a run's memory does not grow with the workbook's rows.
 
 mod bounds;
 // Public for tests/fuzz.rs only: the cell parsers are fuzzed directly.
 #[doc(hidden)]
 pub mod cells;
 pub mod columns;
+mod feed;
 mod file;
 mod grid;
 mod hidden;
@@ -41,14 +44,16 @@ use columns::{REQUESTS, TASKS};
 use sheet::{Problems, SheetReader};
 use std::collections::BTreeMap;
 use std::path::Path;
-use validate::{SheetName, SheetRows};
+use validate::SheetName;
 
 /// Everything read from the workbook.
 #[derive(Debug, Clone, Default)]
 pub struct Workbook {
-    /// Valid request rows, in sheet order.
+    /// Valid request rows, in sheet order (read with [`Keep::Rows`]; empty with
+    /// [`Keep::Index`], where [`Workbook::valid`] says which they are).
     pub requests: Vec<Request>,
-    /// Valid task rows whose request is valid and whose task list is not blocked, in sheet order.
+    /// Valid task rows whose request is valid and whose task list is not blocked, in sheet
+    /// order (read with [`Keep::Rows`]).
     pub tasks: Vec<Task>,
     /// Request rows not generated, with why.
     pub rejected: Vec<Rejected>,
@@ -68,6 +73,48 @@ pub struct Workbook {
     /// The name of the 协作需求 sheet as written, and the 0-based column of its 编号.
     pub request_sheet: String,
     pub request_key_col0: u32,
+    /// Every valid request row: its 0-based row and 编号, in sheet order (kept however the
+    /// workbook was read, see [`Keep`]).
+    pub valid: Vec<(u32, Box<str>)>,
+    /// How many task rows are used.
+    pub task_count: usize,
+    /// The 发函部门 of the valid requests, each once, in order of appearance.
+    pub senders: Vec<String>,
+    /// Seals given by department (`--seal 部门=FILE.png`) for requests without their own, and
+    /// the printed seal width; applied to every request, held or read again.
+    pub seal_rule: Option<std::sync::Arc<SealRule>>,
+    /// What reading the valid rows again needs (see [`Workbook::feed`]).
+    reread: Option<std::sync::Arc<feed::Reread>>,
+}
+
+/// How much of the checked rows a read keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every valid row, in [`Workbook::requests`], [`Workbook::tasks`] and each
+    /// [`RecordSheet`]'s records.
+    Rows,
+    /// Only which rows are valid: the memory of a run does not grow with the workbook's rows.
+    /// Generation reads them again, a few requests at a time ([`Workbook::feed`]).
+    Index,
+}
+
+/// `--seal 部门=FILE.png`: seals by sending department, and the printed seal width.
+#[derive(Debug, Default)]
+pub struct SealRule {
+    pub by_dept: std::collections::HashMap<String, crate::model::SealImage>,
+    pub width_mm: f32,
+}
+
+impl SealRule {
+    /// Give `request` its department's seal when it has none of its own, at the rule's width.
+    pub fn apply(&self, request: &mut Request) {
+        if request.seal.is_none() {
+            request.seal = self.by_dept.get(&request.from_dept).cloned();
+        }
+        if let Some(seal) = &mut request.seal {
+            seal.width_mm = self.width_mm;
+        }
+    }
 }
 
 /// A request row that is not generated.
@@ -125,15 +172,19 @@ impl Workbook {
     }
 }
 
-/// Read and check the workbook at `path`. `Err` only when nothing can be generated; every
-/// problem in the rows is in [`Workbook::problems`].
+/// Read and check the workbook at `path`, keeping its valid rows. `Err` only when nothing
+/// can be generated; every problem in the rows is in [`Workbook::problems`].
 pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
-    read_workbook_with(path, &[])
+    read_workbook_with(path, &[], Keep::Rows)
 }
 
 /// [`read_workbook`], reading also the sheets the forms in use declare (`[[sheet]]` in a form
-/// file) beside those of `forms/columns.toml`.
-pub fn read_workbook_with(path: &Path, form_sheets: &[&'static columns::Sheet<()>]) -> Result<Workbook, Fatal> {
+/// file) beside those of `forms/columns.toml`, and keeping as much as `keep` says.
+pub fn read_workbook_with(
+    path: &Path,
+    form_sheets: &[&'static columns::Sheet<()>],
+    keep: Keep,
+) -> Result<Workbook, Fatal> {
     let mut book = source::Source::open(path)?;
     let names = book.sheet_names();
     let specs: Vec<&'static columns::Sheet<()>> =
@@ -165,22 +216,27 @@ pub fn read_workbook_with(path: &Path, form_sheets: &[&'static columns::Sheet<()
     let req_hidden = book.hidden_rows(&req_name);
     let task_hidden = task_name.as_ref().map(|(name, _)| book.hidden_rows(name)).unwrap_or_default();
     let task_sheet = task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name));
-    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path));
+    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path), keep);
     // Rows out of order (never written by Excel) void what was read row by row: read again whole.
     if book.read_again_whole() {
-        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path));
+        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path), keep);
     }
     drop(book);
     // A requests sheet taken by position that does not fit: say which sheets there are and
     // which one was tried, since the likely cause is a renamed or moved sheet.
     let result = result.map(|mut wb| {
         let mut sheets = vec![(req_name.as_str(), req_hidden, {
-            let mut rows: Vec<u32> = wb.requests.iter().map(|r| r.row).collect();
+            let mut rows: Vec<u32> = wb.valid.iter().map(|(row0, _)| row0 + 1).collect();
             rows.extend(wb.rejected.iter().map(|r| r.row));
             rows
         })];
         if let Some((name, _)) = &task_name {
-            sheets.push((name.as_str(), task_hidden, wb.tasks.iter().map(|t| t.row).collect()));
+            let tasks = wb.reread.as_ref().and_then(|r| r.tasks.as_ref());
+            sheets.push((
+                name.as_str(),
+                task_hidden,
+                tasks.map(|t| t.index.rows.iter().map(|r| r + 1).collect()).unwrap_or_default(),
+            ));
         }
         for (sheet, hidden, rows) in sheets {
             warn_hidden_rows(&mut wb, sheet, &hidden, rows);
@@ -265,15 +321,17 @@ fn find_sheets(names: &[String], others: &[&String]) -> Option<(String, Option<(
     Some((requests, tasks))
 }
 
-/// Read both sheets' rows and apply every check. A sheet's rows are checked as they are read;
-/// only their values are kept. An error reading a sheet (damage, a limit) is the result
-/// whatever else was found, as when each sheet was read whole before any check.
+/// Read every sheet's rows and apply every check. A sheet's rows are checked as they are
+/// read, one at a time; with [`Keep::Index`] only which rows are used is kept. An error
+/// reading a sheet (damage, a limit) is the result whatever else was found, as when each
+/// sheet was read whole before any check.
 fn check(
     book: &mut source::Source,
     req_name: &str,
     task_sheet: Option<(&str, bool)>,
     other_sheets: &[(String, &'static columns::Sheet<()>)],
     seals: &mut seal::SealLoader,
+    keep: Keep,
 ) -> Result<Workbook, Fatal> {
     let mut problems = Problems::default();
     let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0 };
@@ -291,15 +349,19 @@ fn check(
         return Err(fault);
     }
     let req_header = header.expect("no fault: a header");
-    let req_rows = reqs.rows(&mut req_stream, &req_header, &mut problems);
+    let mut requests = validate::Requests::new(SheetName { name: req_name, no: 0 }, &req_header, keep);
+    for cells in req_stream.by_ref() {
+        if let Some(row) = reqs.row(&cells, &req_header, &mut problems) {
+            requests.take(row, &mut problems, seals);
+        }
+    }
     req_stream.finish()?;
-    if req_rows.is_empty() {
+    if requests.read == 0 {
         problems.sheet_level(0, req_name, Severity::Warning, "没有数据行：表头下面每行填写一个协作需求".into());
     }
 
-    let mut task_rows = Vec::new();
-    let mut task_header = None;
-    let mut task_sheet_used = None;
+    let mut wb = Workbook::default();
+    let mut task_read = None;
     if let Some((name, by_name)) = task_sheet {
         let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1 };
         let mut stream = book.rows(name)?;
@@ -319,17 +381,24 @@ fn check(
                     return Err(fault);
                 }
                 problems.extend(header_problems);
-                task_rows = tasks.rows(&mut stream, &header, &mut problems);
-                task_header = Some(header);
-                task_sheet_used = Some(name);
+                let mut checked = validate::Tasks::new(SheetName { name, no: 1 }, &header, keep);
+                for cells in stream.by_ref() {
+                    if let Some(row) = tasks.row(&cells, &header, &mut problems) {
+                        checked.take(row, &requests, &mut problems);
+                    }
+                }
+                let result = checked.finish(&requests, &mut problems);
+                wb.tasks = result.tasks;
+                wb.tasks_blocked = result.blocked;
+                wb.task_extra = header.extra_headers.clone();
+                task_read = Some((name.to_string(), result.index));
             }
         }
         stream.finish()?;
     }
 
     // The other sheets: a missing column or an empty sheet is a problem of that sheet only.
-    let mut others = Vec::new();
-    let mut unusable = Vec::new();
+    let mut others_read = Vec::new();
     for (i, (name, spec)) in other_sheets.iter().enumerate() {
         let no = 2 + i.min(200) as u8;
         let reader = SheetReader { spec, name, sheet_no: no };
@@ -342,42 +411,38 @@ fn check(
             stream.finish()?;
             let message = format!("{fatal}；在此之前，用到此表的表单不生成");
             problems.sheet_level(no, name, Severity::Error, message.clone());
-            unusable.push((spec.name, name.clone(), message));
+            wb.others.push(RecordSheet::unusable(spec.name, name, message));
             continue;
         }
-        let rows = reader.rows(&mut stream, &header, &mut problems);
+        let mut checked = records::Records::new(SheetName { name, no }, spec, &header, keep);
+        for cells in stream.by_ref() {
+            if let Some(row) = reader.row(&cells, &header, &mut problems) {
+                checked.take(row, &requests, &mut problems);
+            }
+        }
         stream.finish()?;
-        others.push(records::OtherRows { sheet: SheetName { name, no }, spec, header, rows });
+        let (sheet, index) = checked.finish(&requests);
+        wb.others.push(sheet);
+        others_read.push(feed::ChildSheet { written: name.clone(), spec, index });
     }
 
-    let mut wb = validate::assemble(
-        SheetRows { sheet: SheetName { name: req_name, no: 0 }, rows: req_rows, header: &req_header },
-        task_sheet_used.zip(task_header.as_ref()).map(|(name, header)| SheetRows {
-            sheet: SheetName { name, no: 1 },
-            rows: task_rows,
-            header,
-        }),
-        others,
-        problems,
-        seals,
-    );
-    for (declared, written, reason) in unusable {
-        wb.others.push(RecordSheet {
-            name: declared,
-            written,
-            key_col0: 0,
-            records: Vec::new(),
-            blocked: Default::default(),
-            headers: std::sync::Arc::new([]),
-            unusable: Some(reason),
-        });
-    }
+    (wb.problems, wb.unlisted) = problems.into_sorted();
+    wb.requests = requests.built;
+    wb.requests.shrink_to_fit();
+    wb.tasks.shrink_to_fit();
+    wb.rejected = requests.rejected;
+    wb.valid = requests.valid;
+    wb.senders = requests.senders;
     wb.request_extra = req_header.extra_headers.clone();
     wb.request_sheet = req_name.to_string();
     wb.request_key_col0 = req_header.col_of[columns::ReqField::Id as usize].unwrap_or(0);
-    if let Some(h) = &task_header {
-        wb.task_extra = h.extra_headers.clone();
-    }
+    wb.task_count = task_read.as_ref().map_or(0, |(_, index)| index.rows.len());
+    wb.reread = Some(std::sync::Arc::new(feed::Reread {
+        source: book.copy(),
+        requests: req_name.to_string(),
+        tasks: task_read.map(|(written, index)| feed::ChildSheet { written, spec: &TASKS, index }),
+        others: others_read,
+    }));
     Ok(wb)
 }
 

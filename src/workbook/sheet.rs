@@ -247,7 +247,7 @@ impl<'a, F: Copy> SheetReader<'a, F> {
     /// merged `协作需求登记表`) is passed over: among the first few non-blank rows, the first
     /// that names a known column wins. Unknown and repeated columns are warnings.
     /// `None` when the sheet has no non-blank row. The rows looked at below the header are
-    /// put back for [`SheetReader::rows`].
+    /// put back for [`SheetReader::row`].
     pub fn header(&self, sheet: &mut RowStream, problems: &mut Problems) -> Option<Header> {
         const TITLE_ROWS: usize = 5;
         let names_a_column = |row: &GridRow| {
@@ -399,106 +399,95 @@ impl<'a, F: Copy> SheetReader<'a, F> {
         })
     }
 
-    /// Every non-blank row below the header, read into values, in sheet order.
-    pub fn rows(
-        &self,
-        sheet: impl Iterator<Item = GridRow>,
-        header: &Header,
-        problems: &mut Problems,
-    ) -> Vec<RowValues> {
-        let mut out = Vec::new();
-        for cells in sheet.filter(|r| r.row0 > header.row0) {
-            let cells = &cells;
-            if is_blank_row(cells) {
-                continue;
-            }
-            let row0 = cells.row0;
-            let cell_of = |field: usize| header.col_of[field].map(|col0| (col0, cells.get(col0)));
-            // The row's own first cell, for problems with the whole row.
-            let first_col0 = header.col_of.iter().flatten().copied().min().unwrap_or(0);
-            if let Some((col0, word)) = total_row(cells) {
-                let message =
-                    format!("第 {} 行是“{word}”行，不是{}，已跳过；如不需要请删除此行", row0 + 1, self.item());
-                problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, message);
-                continue;
-            }
-            // Most required cells empty: one line for the row, not one per empty cell.
-            let required: Vec<usize> =
-                (0..self.spec.columns.len()).filter(|&f| self.spec.columns[f].required).collect();
-            let empty: Vec<&str> = required
-                .iter()
-                .filter(|&&f| cell_of(f).is_none_or(|(_, c)| is_blank(c)))
-                .map(|&f| self.spec.columns[f].header)
-                .collect();
-            let mostly_empty = empty.len() >= 3 && empty.len() * 2 > required.len();
-            let mut row = RowValues {
-                row0,
-                values: vec![None; self.spec.columns.len()],
-                extra: Vec::with_capacity(header.extra.len()),
-                errors: Vec::new(),
-            };
-            if mostly_empty {
-                const SHOWN: usize = 3;
-                let more = if empty.len() > SHOWN { " 等" } else { "" };
-                let message = format!(
-                    "第 {} 行大部分必填项是空的（缺少{}{more}共 {} 项），不能生成；请补全或删除此行",
-                    row0 + 1,
-                    empty.iter().take(SHOWN).map(|h| format!("“{h}”")).collect::<String>(),
-                    empty.len()
-                );
-                problems.at(self.sheet_no, self.name, Severity::Error, row0, first_col0, message.clone());
-                row.errors.push((first_col0, message));
-            }
-            for (field, column) in self.spec.columns.iter().enumerate() {
-                let Some((col0, cell)) = cell_of(field) else { continue };
-                let mut cell_errors = Vec::new();
-                let mut report = |severity, message: String| {
-                    if severity == Severity::Error {
-                        cell_errors.push(message.clone());
-                    }
-                    // A mostly empty row has had its one line.
-                    if !mostly_empty {
-                        problems.at(self.sheet_no, self.name, severity, row0, col0, message);
-                    }
-                };
-                let value = read_cell(column.header, column.kind, cell, &mut report);
-                let failed = !cell_errors.is_empty();
-                if !mostly_empty {
-                    row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
-                }
-                if value.is_none() && column.required && !failed && !mostly_empty {
-                    let message = format!("{}：必填，不能为空", column.header);
-                    row.errors.push((col0, message.clone()));
-                    problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
-                }
-                row.values[field] = value;
-            }
-            for e in &header.extra {
-                let Some(col0) = e.col0 else {
-                    row.extra.push("".into());
-                    continue;
-                };
-                let mut failed = false;
-                let mut report = |severity, message: String| {
-                    if severity == Severity::Error {
-                        failed = true;
-                        row.errors.push((col0, message.clone()));
-                    }
-                    if !mostly_empty {
-                        problems.at(self.sheet_no, self.name, severity, row0, col0, message);
-                    }
-                };
-                let value = read_cell(&e.header, e.kind, cells.get(col0), &mut report);
-                if value.is_none() && e.required && !failed && !mostly_empty {
-                    let message = format!("{}：必填，不能为空", e.header);
-                    row.errors.push((col0, message.clone()));
-                    problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
-                }
-                row.extra.push(value.map_or_else(String::new, |v| v.printed(e.kind)).into_boxed_str());
-            }
-            out.push(row);
+    /// One row of the sheet read into values, its problems reported; `None` for the header
+    /// and the rows above it, a blank row and a 合计 row.
+    pub fn row(&self, cells: &GridRow, header: &Header, problems: &mut Problems) -> Option<RowValues> {
+        if cells.row0 <= header.row0 || is_blank_row(cells) {
+            return None;
         }
-        out
+        let row0 = cells.row0;
+        let cell_of = |field: usize| header.col_of[field].map(|col0| (col0, cells.get(col0)));
+        // The row's own first cell, for problems with the whole row.
+        let first_col0 = header.col_of.iter().flatten().copied().min().unwrap_or(0);
+        if let Some((col0, word)) = total_row(cells) {
+            let message = format!("第 {} 行是“{word}”行，不是{}，已跳过；如不需要请删除此行", row0 + 1, self.item());
+            problems.at(self.sheet_no, self.name, Severity::Warning, row0, col0, message);
+            return None;
+        }
+        // Most required cells empty: one line for the row, not one per empty cell.
+        let required: Vec<usize> = (0..self.spec.columns.len()).filter(|&f| self.spec.columns[f].required).collect();
+        let empty: Vec<&str> = required
+            .iter()
+            .filter(|&&f| cell_of(f).is_none_or(|(_, c)| is_blank(c)))
+            .map(|&f| self.spec.columns[f].header)
+            .collect();
+        let mostly_empty = empty.len() >= 3 && empty.len() * 2 > required.len();
+        let mut row = RowValues {
+            row0,
+            values: vec![None; self.spec.columns.len()],
+            extra: Vec::with_capacity(header.extra.len()),
+            errors: Vec::new(),
+        };
+        if mostly_empty {
+            const SHOWN: usize = 3;
+            let more = if empty.len() > SHOWN { " 等" } else { "" };
+            let message = format!(
+                "第 {} 行大部分必填项是空的（缺少{}{more}共 {} 项），不能生成；请补全或删除此行",
+                row0 + 1,
+                empty.iter().take(SHOWN).map(|h| format!("“{h}”")).collect::<String>(),
+                empty.len()
+            );
+            problems.at(self.sheet_no, self.name, Severity::Error, row0, first_col0, message.clone());
+            row.errors.push((first_col0, message));
+        }
+        for (field, column) in self.spec.columns.iter().enumerate() {
+            let Some((col0, cell)) = cell_of(field) else { continue };
+            let mut cell_errors = Vec::new();
+            let mut report = |severity, message: String| {
+                if severity == Severity::Error {
+                    cell_errors.push(message.clone());
+                }
+                // A mostly empty row has had its one line.
+                if !mostly_empty {
+                    problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                }
+            };
+            let value = read_cell(column.header, column.kind, cell, &mut report);
+            let failed = !cell_errors.is_empty();
+            if !mostly_empty {
+                row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
+            }
+            if value.is_none() && column.required && !failed && !mostly_empty {
+                let message = format!("{}：必填，不能为空", column.header);
+                row.errors.push((col0, message.clone()));
+                problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
+            }
+            row.values[field] = value;
+        }
+        for e in &header.extra {
+            let Some(col0) = e.col0 else {
+                row.extra.push("".into());
+                continue;
+            };
+            let mut failed = false;
+            let mut report = |severity, message: String| {
+                if severity == Severity::Error {
+                    failed = true;
+                    row.errors.push((col0, message.clone()));
+                }
+                if !mostly_empty {
+                    problems.at(self.sheet_no, self.name, severity, row0, col0, message);
+                }
+            };
+            let value = read_cell(&e.header, e.kind, cells.get(col0), &mut report);
+            if value.is_none() && e.required && !failed && !mostly_empty {
+                let message = format!("{}：必填，不能为空", e.header);
+                row.errors.push((col0, message.clone()));
+                problems.at(self.sheet_no, self.name, Severity::Error, row0, col0, message);
+            }
+            row.extra.push(value.map_or_else(String::new, |v| v.printed(e.kind)).into_boxed_str());
+        }
+        Some(row)
     }
 }
 

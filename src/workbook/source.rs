@@ -28,6 +28,8 @@ const RESAVE: &str = "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试";
 /// An opened workbook, its sheets not yet read.
 pub struct Source {
     path: PathBuf,
+    bytes: Arc<[u8]>,
+    format: Format,
     book: Book,
     /// Read every sheet whole (into a [`Grid`]) instead of row by row.
     whole: bool,
@@ -35,12 +37,73 @@ pub struct Source {
     unordered: bool,
 }
 
+/// The file's bytes are held once, shared by the reader, `hidden` (rows hidden in Excel,
+/// which calamine does not report) and any [`Reopen`]: the file is never opened again.
 enum Book {
-    /// The file's bytes are shared with `hidden` (rows hidden in Excel), which calamine does not
-    /// report: the file is held once and never opened again.
-    Xlsx(Box<Xlsx<Cursor<Arc<[u8]>>>>, Arc<[u8]>),
-    Xls(Box<Xls<Cursor<Vec<u8>>>>),
-    Ods(Box<Ods<Cursor<Vec<u8>>>>),
+    Xlsx(Box<Xlsx<Cursor<Arc<[u8]>>>>),
+    Xls(Box<Xls<Cursor<Arc<[u8]>>>>),
+    Ods(Box<Ods<Cursor<Arc<[u8]>>>>),
+}
+
+/// What the content says the workbook is.
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+/// A workbook read once, to open again ([`Source::copy`]).
+#[derive(Clone)]
+pub struct Reopen {
+    path: PathBuf,
+    bytes: Arc<[u8]>,
+    format: Format,
+    whole: bool,
+}
+
+impl std::fmt::Debug for Reopen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Reopen({}, {} bytes)", self.path.display(), self.bytes.len())
+    }
+}
+
+impl Reopen {
+    /// The workbook's folder, which seal paths in cells are relative to.
+    pub fn folder(&self) -> PathBuf {
+        super::seal::workbook_folder(&self.path)
+    }
+
+    /// Open the bytes with the reader of their format.
+    pub fn open(&self) -> Result<Source, Fatal> {
+        let refuse = |reason: String| Fatal::Unreadable { path: self.path.clone(), reason };
+        let cursor = || Cursor::new(self.bytes.clone());
+        let book = match self.format {
+            Format::Xlsx => {
+                Book::Xlsx(Box::new(guarded(|| Xlsx::new(cursor())).ok_or_else(|| refuse(damaged()))?.map_err(
+                    |e| refuse(if matches!(e, calamine::XlsxError::Password) { password() } else { damaged() }),
+                )?))
+            }
+            Format::Ods => {
+                Book::Ods(Box::new(guarded(|| Ods::new(cursor())).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
+                    refuse(if matches!(e, calamine::OdsError::Password) { password() } else { damaged() })
+                })?))
+            }
+            Format::Xls => {
+                Book::Xls(Box::new(guarded(|| Xls::new(cursor())).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
+                    refuse(if matches!(e, calamine::XlsError::Password) { password() } else { damaged() })
+                })?))
+            }
+        };
+        Ok(Source {
+            path: self.path.clone(),
+            bytes: self.bytes.clone(),
+            format: self.format,
+            book,
+            whole: self.whole,
+            unordered: false,
+        })
+    }
 }
 
 /// Run a call into the reader; a panic in it (a file it does not expect) becomes `None`,
@@ -94,43 +157,33 @@ impl Source {
                 other => other.describe(),
             })
         })?;
-        let book = match sniff(&bytes) {
+        let format = match sniff(&bytes) {
             Sniffed::Xlsx => {
                 bounds::check_zip(&bytes, ZipKind::Xlsx).map_err(refuse)?;
-                let bytes: Arc<[u8]> = bytes.into();
-                let shared = bytes.clone();
-                Book::Xlsx(
-                    Box::new(guarded(|| Xlsx::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(
-                        |e| refuse(if matches!(e, calamine::XlsxError::Password) { password() } else { damaged() }),
-                    )?),
-                    shared,
-                )
+                Format::Xlsx
             }
             Sniffed::Ods => {
                 bounds::check_zip(&bytes, ZipKind::Ods).map_err(refuse)?;
-                Book::Ods(Box::new(
-                    guarded(|| Ods::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
-                        refuse(if matches!(e, calamine::OdsError::Password) { password() } else { damaged() })
-                    })?,
-                ))
+                Format::Ods
             }
             Sniffed::Xls => {
                 bounds::check_xls(&bytes).map_err(refuse)?;
-                Book::Xls(Box::new(
-                    guarded(|| Xls::new(Cursor::new(bytes))).ok_or_else(|| refuse(damaged()))?.map_err(|e| {
-                        refuse(if matches!(e, calamine::XlsError::Password) { password() } else { damaged() })
-                    })?,
-                ))
+                Format::Xls
             }
             Sniffed::Not(what) => return Err(refuse(what)),
         };
-        Ok(Source { path: path.to_path_buf(), book, whole: false, unordered: false })
+        Reopen { path: path.to_path_buf(), bytes: bytes.into(), format, whole: false }.open()
     }
 
+    /// What opening this workbook again needs: the bytes read (never the file again, which
+    /// may have changed since), read the same way.
+    pub fn copy(&self) -> Reopen {
+        Reopen { path: self.path.clone(), bytes: self.bytes.clone(), format: self.format, whole: self.whole }
+    }
     /// The sheet names, in workbook order.
     pub fn sheet_names(&self) -> Vec<String> {
         match &self.book {
-            Book::Xlsx(b, _) => b.sheet_names(),
+            Book::Xlsx(b) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
             Book::Ods(b) => b.sheet_names(),
         }
@@ -139,7 +192,7 @@ impl Source {
     /// The rows of `sheet` hidden in Excel (by hand or by a filter); none known for .xls/.ods.
     pub fn hidden_rows(&self, sheet: &str) -> super::hidden::HiddenRows {
         match &self.book {
-            Book::Xlsx(_, bytes) => super::hidden::hidden_rows(bytes, sheet),
+            Book::Xlsx(_) => super::hidden::hidden_rows(&self.bytes, sheet),
             _ => Default::default(),
         }
     }
@@ -149,7 +202,7 @@ impl Source {
     pub fn rows(&mut self, sheet: &str) -> Result<RowStream<'_>, Fatal> {
         let refuse = |reason: String| Fatal::Unreadable { path: self.path.clone(), reason };
         let from = if !self.whole && matches!(self.book, Book::Xlsx(..)) {
-            let Book::Xlsx(b, _) = &mut self.book else { unreachable!("an .xlsx book") };
+            let Book::Xlsx(b) = &mut self.book else { unreachable!("an .xlsx book") };
             let opened = guarded(|| b.worksheet_cells_reader(sheet)).and_then(Result::ok);
             Rows::Cells(Box::new(opened.ok_or_else(|| refuse(sheet_damaged(sheet)))?), RowAssembler::default())
         } else {
@@ -202,7 +255,7 @@ fn sheet_reason(sheet: &str, overflow: Option<Overflow>) -> String {
 fn whole_sheet(book: &mut Book, sheet: &str) -> Result<Grid, Option<Overflow>> {
     let read = guarded(|| -> Result<Grid, Option<Overflow>> {
         match book {
-            Book::Xlsx(b, _) => {
+            Book::Xlsx(b) => {
                 let mut cells = b.worksheet_cells_reader(sheet).map_err(|_| None)?;
                 let mut grid = GridBuilder::default();
                 while let Some(cell) = cells.next_cell().map_err(|_| None)? {

@@ -5,88 +5,143 @@
 
 use super::columns::{ReqField as R, TaskField as T};
 use super::problem::Severity;
+use super::seal::SealLoader;
 use super::sheet::{Header, Problems, RowValues};
-use super::{Rejected, Workbook};
+use super::{Keep, Rejected};
 use crate::request::{format_date, Request, Task};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A sheet's name as written and its place in the problem order.
+#[derive(Clone, Copy)]
 pub struct SheetName<'a> {
     pub name: &'a str,
     pub no: u8,
 }
 
-/// The rows read from one sheet, with the sheet's name and its header (the column of each field).
-pub struct SheetRows<'a> {
-    pub sheet: SheetName<'a>,
-    pub rows: Vec<RowValues>,
-    pub header: &'a Header,
+/// Which rows of a child sheet (任务拆分, 沟通记录 …) are used, kept when the rows themselves
+/// are not (see [`Keep`]), so they can be read again request by request (`feed`).
+#[derive(Debug, Clone, Default)]
+pub struct ChildIndex {
+    /// The used rows (0-based), in sheet order.
+    pub rows: Vec<u32>,
+    /// 0-based row of a valid request → the last of its used rows in this sheet.
+    pub last: HashMap<u32, u32>,
 }
 
-/// Apply the workbook rules to the rows read from both sheets.
-pub fn assemble(
-    requests: SheetRows,
-    tasks: Option<SheetRows>,
-    others: Vec<super::records::OtherRows>,
-    mut problems: Problems,
-    seals: &mut super::seal::SealLoader,
-) -> Workbook {
-    let SheetRows { sheet: req_sheet, rows: req_rows, header: req_header } = requests;
-    let req_cols = &req_header.col_of;
-    let mut wb = Workbook::default();
+impl ChildIndex {
+    pub(super) fn add(&mut self, row0: u32, request_row0: u32) {
+        self.rows.push(row0);
+        let last = self.last.entry(request_row0).or_insert(row0);
+        *last = (*last).max(row0);
+    }
 
-    // 协作需求: unique 编号 (the second occurrence is the error), then build or reject.
-    let mut first_row_of: HashMap<String, u32> = HashMap::with_capacity(req_rows.len());
-    for mut row in req_rows {
+    pub(super) fn sort(&mut self) {
+        self.rows.sort_unstable();
+        self.rows.shrink_to_fit();
+    }
+
+    pub fn uses(&self, row0: u32) -> bool {
+        self.rows.binary_search(&row0).is_ok()
+    }
+}
+
+/// The 协作需求 rows as they are read: the second occurrence of an 编号 is an error, then each
+/// row is a valid request or rejected with why.
+pub struct Requests<'a> {
+    pub sheet: SheetName<'a>,
+    pub header: &'a Header,
+    pub keep: Keep,
+    /// Rows read (valid or not).
+    pub read: usize,
+    /// 编号 → 1-based row of its first occurrence (valid or not).
+    pub first_row_of: HashMap<String, u32>,
+    /// The valid rows: 0-based row and 编号, in sheet order.
+    pub valid: Vec<(u32, Box<str>)>,
+    /// The valid requests themselves, with [`Keep::Rows`].
+    pub built: Vec<Request>,
+    pub rejected: Vec<Rejected>,
+    /// The 发函部门 of the valid requests, each once, in order of appearance.
+    pub senders: Vec<String>,
+}
+
+impl<'a> Requests<'a> {
+    pub fn new(sheet: SheetName<'a>, header: &'a Header, keep: Keep) -> Requests<'a> {
+        Requests {
+            sheet,
+            header,
+            keep,
+            read: 0,
+            first_row_of: HashMap::new(),
+            valid: Vec::new(),
+            built: Vec::new(),
+            rejected: Vec::new(),
+            senders: Vec::new(),
+        }
+    }
+
+    /// Check one row as it is read.
+    pub fn take(&mut self, mut row: RowValues, problems: &mut Problems, seals: &mut SealLoader) {
+        let (sheet, cols) = (self.sheet, &self.header.col_of);
+        self.read += 1;
         if let Some(id) = row.text(R::Id as usize) {
-            if let Some(&first) = first_row_of.get(id) {
+            if let Some(&first) = self.first_row_of.get(id) {
                 let message = format!("编号：“{id}”与第 {first} 行重复，编号必须唯一");
-                let col0 = req_cols[R::Id as usize].expect("required column present");
-                problems.at(req_sheet.no, req_sheet.name, Severity::Error, row.row0, col0, message.clone());
+                let col0 = cols[R::Id as usize].expect("required column present");
+                problems.at(sheet.no, sheet.name, Severity::Error, row.row0, col0, message.clone());
                 row.errors.push((col0, message));
             } else {
-                first_row_of.insert(id.to_string(), row.row0 + 1);
+                self.first_row_of.insert(id.to_string(), row.row0 + 1);
             }
         }
-        if row.errors.is_empty() {
-            for (field, message) in likely_wrong(&row) {
-                if let Some(col0) = req_cols[field as usize] {
-                    problems.at(req_sheet.no, req_sheet.name, Severity::Warning, row.row0, col0, message);
-                }
-            }
-            // A bad seal costs only the seal: a warning, and the seal area stays clear.
-            let seal = row.take_text(R::Seal as usize).and_then(|text| match seals.from_cell(&text) {
-                Ok(image) => Some(image),
-                Err(message) => {
-                    let col0 = req_cols[R::Seal as usize].expect("a value implies the column");
-                    problems.at(req_sheet.no, req_sheet.name, Severity::Warning, row.row0, col0, message);
-                    None
-                }
-            });
-            let extra = row.take_extra(req_header);
-            wb.requests.push(Request { seal, extra, ..build_request(row) });
-        } else {
+        if !row.errors.is_empty() {
             let id = row.take_text(R::Id as usize);
             let reasons = row.errors.into_iter().map(|(_, message)| message).collect();
-            wb.rejected.push(Rejected { row: row.row0 + 1, id, reasons });
+            self.rejected.push(Rejected { row: row.row0 + 1, id, reasons });
+            return;
+        }
+        for (field, message) in likely_wrong(&row) {
+            if let Some(col0) = cols[field as usize] {
+                problems.at(sheet.no, sheet.name, Severity::Warning, row.row0, col0, message);
+            }
+        }
+        let request = valid_request(row, self.header, seals, &mut |col0, message| {
+            problems.at(sheet.no, sheet.name, Severity::Warning, col0.0, col0.1, message)
+        });
+        if !self.senders.contains(&request.from_dept) {
+            self.senders.push(request.from_dept.clone());
+        }
+        self.valid.push((request.row - 1, request.id.as_str().into()));
+        if self.keep == Keep::Rows {
+            self.built.push(request);
         }
     }
 
-    if let Some(SheetRows { sheet: task_sheet, rows: task_rows, header }) = tasks {
-        let valid_ids: HashSet<&str> = wb.requests.iter().map(|r| r.id.as_str()).collect();
-        let (tasks, blocked) = check_tasks(&task_sheet, task_rows, header, &first_row_of, &valid_ids, &mut problems);
-        wb.tasks = tasks;
-        wb.tasks_blocked = blocked;
+    /// Is `id` the 编号 of a valid request? Its 0-based row, if so.
+    pub fn valid_row0(&self, id: &str) -> Option<u32> {
+        let row = *self.first_row_of.get(id)?;
+        self.valid.binary_search_by_key(&(row - 1), |(r, _)| *r).ok().map(|_| row - 1)
     }
-    let valid_ids: HashSet<&str> = wb.requests.iter().map(|r| r.id.as_str()).collect();
-    let others =
-        others.into_iter().map(|o| super::records::check(o, &first_row_of, &valid_ids, &mut problems)).collect();
-    wb.others = others;
-    (wb.problems, wb.unlisted) = problems.into_sorted();
-    // Held for the whole run: no room left over from growing them (a third of the tasks' size).
-    wb.requests.shrink_to_fit();
-    wb.tasks.shrink_to_fit();
-    wb
+}
+
+/// A valid request row made a [`Request`]: its seal loaded (a bad seal costs only the seal:
+/// `seal_warning` gets its (row0, col0) and message, and the seal area stays clear) and its
+/// other columns kept. Used when the row is first checked and when it is read again.
+pub fn valid_request(
+    mut row: RowValues,
+    header: &Header,
+    seals: &mut SealLoader,
+    seal_warning: &mut dyn FnMut((u32, u32), String),
+) -> Request {
+    let seal = row.take_text(R::Seal as usize).and_then(|text| match seals.from_cell(&text) {
+        Ok(image) => Some(image),
+        Err(message) => {
+            let col0 = header.col_of[R::Seal as usize].expect("a value implies the column");
+            seal_warning((row.row0, col0), message);
+            None
+        }
+    });
+    let extra = row.take_extra(header);
+    Request { seal, extra, ..build_request(row) }
 }
 
 /// What is legal in a valid request row but probably not meant: the template's example left
@@ -163,30 +218,59 @@ fn build_request(mut row: RowValues) -> Request {
     }
 }
 
-/// One task row during checking.
-struct TaskRow {
-    values: RowValues,
+/// One task row during checking: only what the rules between rows need.
+struct TaskKey {
+    row0: u32,
+    seq: Option<u32>,
+    deps: Box<[u32]>,
     /// Has a cell error or breaks a rule: not used.
     failed: bool,
 }
 
-/// Task-rule errors: reported as problems and remembered per request (to block its list).
-struct TaskErrors<'a> {
-    sheet: &'a SheetName<'a>,
-    cols: &'a [Option<u32>],
-    problems: &'a mut Problems,
+/// The 任务拆分 rows as they are read, then the rules between them: 序号 unique within a
+/// request, 前置任务 naming existing tasks without cycles. Task-rule errors are reported and
+/// remembered per request, to block its list.
+pub struct Tasks<'a> {
+    sheet: SheetName<'a>,
+    header: &'a Header,
+    keep: Keep,
+    keys: Vec<TaskKey>,
+    /// The task of each key, with [`Keep::Rows`] (`None` when it could not be built).
+    built: Vec<Option<Task>>,
+    /// Request 编号 → its task rows (indexes into `keys`), in sheet order.
+    groups: BTreeMap<String, Vec<usize>>,
     /// Request 编号 → each error of its tasks: (row, column, message with its place).
     by_request: BTreeMap<String, Vec<(u32, u32, String)>>,
 }
 
-impl TaskErrors<'_> {
+/// What the task rows give: the usable tasks (with [`Keep::Rows`]), the blocked task lists
+/// (request 编号 → why), and which rows are used.
+pub struct TaskResult {
+    pub tasks: Vec<Task>,
+    pub blocked: BTreeMap<String, String>,
+    pub index: ChildIndex,
+}
+
+impl<'a> Tasks<'a> {
+    pub fn new(sheet: SheetName<'a>, header: &'a Header, keep: Keep) -> Tasks<'a> {
+        Tasks {
+            sheet,
+            header,
+            keep,
+            keys: Vec::new(),
+            built: Vec::new(),
+            groups: BTreeMap::new(),
+            by_request: BTreeMap::new(),
+        }
+    }
+
     /// A rule broken in a task cell: a problem, and a reason to block `request`'s task list.
-    fn report(&mut self, request: Option<&str>, row0: u32, field: T, message: String) {
-        let col0 = self.cols[field as usize].unwrap_or(0);
+    fn report(&mut self, problems: &mut Problems, request: Option<&str>, row0: u32, field: T, message: String) {
+        let col0 = self.header.col_of[field as usize].unwrap_or(0);
         if let Some(id) = request {
             self.remember(id, row0, col0, &message);
         }
-        self.problems.at(self.sheet.no, self.sheet.name, Severity::Error, row0, col0, message);
+        problems.at(self.sheet.no, self.sheet.name, Severity::Error, row0, col0, message);
     }
 
     /// An error (already reported) that blocks `request`'s task list.
@@ -194,109 +278,119 @@ impl TaskErrors<'_> {
         let placed = format!("{}!{} {message}", self.sheet.name, super::cells::cell_ref(row0, col0));
         self.by_request.entry(request.to_string()).or_default().push((row0, col0, placed));
     }
-}
 
-/// Check the task rows; returns the usable tasks and the blocked task lists.
-fn check_tasks(
-    sheet: &SheetName,
-    rows: Vec<RowValues>,
-    header: &Header,
-    request_rows: &HashMap<String, u32>,
-    valid_ids: &HashSet<&str>,
-    problems: &mut Problems,
-) -> (Vec<Task>, BTreeMap<String, String>) {
-    let mut errors = TaskErrors { sheet, cols: &header.col_of, problems, by_request: BTreeMap::new() };
-
-    // Cell errors and unknown 编号; group the rest by request, in sheet order.
-    let mut rows: Vec<TaskRow> =
-        rows.into_iter().map(|values| TaskRow { failed: !values.errors.is_empty(), values }).collect();
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, row) in rows.iter_mut().enumerate() {
-        let Some(id) = row.values.text(T::Id as usize).map(str::to_string) else { continue };
-        if !request_rows.contains_key(&id) {
-            let message = format!("编号：“{id}”在协作需求中不存在，请填写协作需求表中已有的编号");
-            errors.report(None, row.values.row0, T::Id, message);
-            row.failed = true;
-            continue;
-        }
-        for (col0, message) in &row.values.errors {
-            errors.remember(&id, row.values.row0, *col0, message);
-        }
-        groups.entry(id).or_default().push(i);
-    }
-
-    for (id, members) in &groups {
-        let id = id.as_str();
-        // 序号 unique within the request.
-        let mut by_seq: HashMap<u32, usize> = HashMap::with_capacity(members.len());
-        for &i in members {
-            let Some(seq) = rows[i].values.seq(T::Seq as usize) else { continue };
-            if let Some(&first) = by_seq.get(&seq) {
-                let message =
-                    format!("序号：{seq} 与第 {} 行重复，同一编号下序号必须唯一", rows[first].values.row0 + 1);
-                errors.report(Some(id), rows[i].values.row0, T::Seq, message);
-                rows[i].failed = true;
+    /// Check one row as it is read: its 编号 names a request, its dates are in order.
+    pub fn take(&mut self, mut row: RowValues, requests: &Requests, problems: &mut Problems) {
+        let mut key = TaskKey {
+            row0: row.row0,
+            seq: row.seq(T::Seq as usize),
+            deps: row.seqs(T::DependsOn as usize).into(),
+            failed: !row.errors.is_empty(),
+        };
+        let at = self.keys.len();
+        if let Some(id) = row.text(T::Id as usize).map(str::to_string) {
+            if !requests.first_row_of.contains_key(&id) {
+                let message = format!("编号：“{id}”在协作需求中不存在，请填写协作需求表中已有的编号");
+                self.report(problems, None, row.row0, T::Id, message);
+                key.failed = true;
             } else {
-                by_seq.insert(seq, i);
-            }
-        }
-        // 前置任务 name existing tasks; 开始日期 not after 完成日期.
-        for &i in members {
-            let row = &rows[i].values;
-            let own = row.seq(T::Seq as usize);
-            let mut bad = Vec::new();
-            for &dep in row.seqs(T::DependsOn as usize) {
-                if Some(dep) == own {
-                    bad.push(format!("前置任务：任务 {dep} 不能以自己为前置任务，请删除“{dep}”"));
-                } else if !by_seq.contains_key(&dep) {
-                    bad.push(format!("前置任务：任务 {dep} 不存在（编号“{id}”下没有序号 {dep}），请改正或删除"));
+                for (col0, message) in &row.errors {
+                    self.remember(&id, row.row0, *col0, message);
                 }
-            }
-            if let (Some(start), Some(finish)) = (row.date(T::Start as usize), row.date(T::Finish as usize)) {
-                if start > finish {
-                    let message = format!(
-                        "开始日期：{} 晚于完成日期 {}，请改正其中一个",
-                        format_date(start),
-                        format_date(finish)
-                    );
-                    errors.report(Some(id), row.row0, T::Start, message);
-                    rows[i].failed = true;
+                if let (Some(start), Some(finish)) = (row.date(T::Start as usize), row.date(T::Finish as usize)) {
+                    if start > finish {
+                        let message = format!(
+                            "开始日期：{} 晚于完成日期 {}，请改正其中一个",
+                            format_date(start),
+                            format_date(finish)
+                        );
+                        self.report(problems, Some(&id), row.row0, T::Start, message);
+                        key.failed = true;
+                    }
                 }
-            }
-            let row0 = rows[i].values.row0;
-            for message in bad {
-                errors.report(Some(id), row0, T::DependsOn, message);
-                rows[i].failed = true;
+                self.groups.entry(id).or_default().push(at);
             }
         }
-        // Dependency cycles among this request's tasks.
-        for cycle in find_cycles(&by_seq, |i| rows[i].values.seqs(T::DependsOn as usize)) {
-            let message = format!("前置任务：任务 {} 形成循环依赖，请删除其中一个前置关系", cycle_text(&cycle));
-            let row0 = rows[by_seq[&cycle[0]]].values.row0;
-            errors.report(Some(id), row0, T::DependsOn, message);
-            for seq in &cycle {
-                rows[by_seq[seq]].failed = true;
-            }
+        if self.keep == Keep::Rows {
+            self.built.push(if key.failed { None } else { build_task(&mut row, self.header) });
         }
+        self.keys.push(key);
     }
 
-    let blocked: BTreeMap<String, String> = errors
-        .by_request
-        .into_iter()
-        .filter(|(id, _)| valid_ids.contains(id.as_str()))
-        .map(|(id, mut errors)| {
-            errors.sort_by_key(|&(row0, col0, _)| (row0, col0));
-            let messages: Vec<String> = errors.into_iter().map(|(_, _, m)| m).collect();
-            (id, blocked_reason(&messages))
-        })
-        .collect();
-    let tasks = rows
-        .into_iter()
-        .filter(|r| !r.failed)
-        .filter_map(|r| build_task(r.values, header))
-        .filter(|t| valid_ids.contains(t.request_id.as_str()) && !blocked.contains_key(&t.request_id))
-        .collect();
-    (tasks, blocked)
+    /// The rules between rows, once every row is read.
+    pub fn finish(mut self, requests: &Requests, problems: &mut Problems) -> TaskResult {
+        let groups = std::mem::take(&mut self.groups);
+        for (id, members) in &groups {
+            let id = id.as_str();
+            // 序号 unique within the request.
+            let mut by_seq: HashMap<u32, usize> = HashMap::with_capacity(members.len());
+            for &i in members {
+                let Some(seq) = self.keys[i].seq else { continue };
+                if let Some(&first) = by_seq.get(&seq) {
+                    let message =
+                        format!("序号：{seq} 与第 {} 行重复，同一编号下序号必须唯一", self.keys[first].row0 + 1);
+                    self.report(problems, Some(id), self.keys[i].row0, T::Seq, message);
+                    self.keys[i].failed = true;
+                } else {
+                    by_seq.insert(seq, i);
+                }
+            }
+            // 前置任务 name existing tasks.
+            for &i in members {
+                let key = &self.keys[i];
+                let mut bad = Vec::new();
+                for &dep in key.deps.iter() {
+                    if Some(dep) == key.seq {
+                        bad.push(format!("前置任务：任务 {dep} 不能以自己为前置任务，请删除“{dep}”"));
+                    } else if !by_seq.contains_key(&dep) {
+                        bad.push(format!("前置任务：任务 {dep} 不存在（编号“{id}”下没有序号 {dep}），请改正或删除"));
+                    }
+                }
+                let row0 = key.row0;
+                for message in bad {
+                    self.report(problems, Some(id), row0, T::DependsOn, message);
+                    self.keys[i].failed = true;
+                }
+            }
+            // Dependency cycles among this request's tasks.
+            let keys = &self.keys;
+            let cycles = find_cycles(&by_seq, |i| &keys[i].deps[..]);
+            for cycle in cycles {
+                let message = format!("前置任务：任务 {} 形成循环依赖，请删除其中一个前置关系", cycle_text(&cycle));
+                let row0 = self.keys[by_seq[&cycle[0]]].row0;
+                self.report(problems, Some(id), row0, T::DependsOn, message);
+                for seq in &cycle {
+                    self.keys[by_seq[seq]].failed = true;
+                }
+            }
+        }
+
+        let blocked: BTreeMap<String, String> = std::mem::take(&mut self.by_request)
+            .into_iter()
+            .filter(|(id, _)| requests.valid_row0(id).is_some())
+            .map(|(id, mut errors)| {
+                errors.sort_by_key(|&(row0, col0, _)| (row0, col0));
+                let messages: Vec<String> = errors.into_iter().map(|(_, _, m)| m).collect();
+                (id, blocked_reason(&messages))
+            })
+            .collect();
+        let mut index = ChildIndex::default();
+        let mut used: Vec<usize> = Vec::new();
+        for (id, members) in &groups {
+            let Some(request_row0) = requests.valid_row0(id).filter(|_| !blocked.contains_key(id)) else { continue };
+            for &i in members.iter().filter(|&&i| !self.keys[i].failed) {
+                index.add(self.keys[i].row0, request_row0);
+                used.push(i);
+            }
+        }
+        index.sort();
+        used.sort_unstable();
+        let tasks = match self.keep {
+            Keep::Rows => used.into_iter().filter_map(|i| self.built[i].take()).collect(),
+            Keep::Index => Vec::new(),
+        };
+        TaskResult { tasks, blocked, index }
+    }
 }
 
 /// `3 → 5 → 3`; a long cycle is shortened to its first tasks: `1 → 2 → … → 1（共 40 个任务）`.
@@ -324,7 +418,8 @@ pub(super) fn blocked_reason(errors: &[String]) -> String {
     reason
 }
 
-fn build_task(mut row: RowValues, header: &Header) -> Option<Task> {
+/// A task row with no error made a [`Task`] (`None` when a required value is missing).
+pub fn build_task(row: &mut RowValues, header: &Header) -> Option<Task> {
     Some(Task {
         extra: row.take_extra(header),
         row: row.row0 + 1,
