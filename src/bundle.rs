@@ -66,7 +66,72 @@ pub fn write_bundles(bundles: &[Bundle], jobs: &[Job], out: &OutDir, stop: &Stop
 fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop) -> Option<Written> {
     let form = bundle.form;
     members.sort_by(|a, b| bundle_order(a, b));
+    let line = ManifestEntry { note: format!("{} {} 份", form.name, members.len()), ..bundle.line() };
     let title = format!("{BUNDLE_FORM}_{}", form.name);
+    write_parts(&bundle.file, &title, line, &members, |job| format!("{} {}", job.request.id, job.to_dept), out, stop)
+}
+
+/// 表单 of a request's packet (`generate --packet`) in the manifest, and its file names' ending.
+pub const PACKET_FORM: &str = "审批合订";
+
+/// One request's packet: every document made for it, in the order they were made (the forms'
+/// order: letters, application form, task list …), one PDF to attach to its approval.
+pub struct Packet {
+    /// Named by the run's name book, right after the request's documents.
+    pub file: String,
+    /// Its documents: indexes into the window's jobs.
+    pub jobs: std::ops::Range<usize>,
+}
+
+impl Packet {
+    /// Its manifest line before it is written (no status yet).
+    pub(crate) fn line(&self, jobs: &[Job]) -> ManifestEntry {
+        let first = &jobs[self.jobs.start];
+        ManifestEntry {
+            file: self.file.clone(),
+            form: PACKET_FORM.into(),
+            format: "pdf".into(),
+            source: first.place.clone(),
+            id: first.request.id.clone(),
+            to_dept: first.request.to_depts.join("、"),
+            ..Default::default()
+        }
+    }
+
+    /// Lay out its documents and write the packet; a bookmark per document (`工作联系函 研发中心`).
+    pub(crate) fn write(&self, jobs: &[Job], out: &OutDir, stop: &Stop) -> Option<Written> {
+        let members: Vec<&Job> = jobs[self.jobs.clone()].iter().collect();
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        for job in &members {
+            match kinds.iter_mut().find(|(name, _)| *name == job.form.name) {
+                Some(k) => k.1 += 1,
+                None => kinds.push((&job.form.name, 1)),
+            }
+        }
+        let note = kinds.iter().map(|(name, n)| format!("{name} {n} 份")).collect::<Vec<_>>().join("、");
+        let line = ManifestEntry { note, ..self.line(jobs) };
+        let title = format!("{}_{PACKET_FORM}", members[0].request.id);
+        // A letter per receiving department is told by it; a form per request by its name.
+        let bookmark = |job: &Job| match job.form.per {
+            crate::forms::Per::Receiver => format!("{} {}", job.form.name, job.to_dept),
+            crate::forms::Per::Row => job.form.name.clone(),
+        };
+        write_parts(&self.file, &title, line, &members, bookmark, out, stop)
+    }
+}
+
+/// Lay out `members` a few at a time on the current rayon pool, draw them into one PDF (each
+/// from an odd page, bookmarked by `bookmark`) and write it as `file`; `line` is its manifest
+/// line. `None` when interrupted by `stop` (nothing is written).
+fn write_parts(
+    file: &str,
+    title: &str,
+    line: ManifestEntry,
+    members: &[&Job],
+    bookmark: impl Fn(&Job) -> String + Sync,
+    out: &OutDir,
+    stop: &Stop,
+) -> Option<Written> {
     let first_sender = members.first().map(|j| j.request.from_dept.as_str()).unwrap_or_default();
     let author = if members.iter().all(|j| j.request.from_dept == first_sender) && !first_sender.is_empty() {
         first_sender
@@ -78,7 +143,7 @@ fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop)
     let parts = members
         .chunks(chunk)
         .take_while(|_| !stop.requested())
-        .flat_map(|chunk| chunk.par_iter().map(|job| quiet_panics(|| lay_out(job))).collect::<Vec<_>>());
+        .flat_map(|chunk| chunk.par_iter().map(|job| quiet_panics(|| lay_out(job, bookmark(job)))).collect::<Vec<_>>());
     // A document that cannot be laid out fails the bundle (its pages would be missing).
     let drawn = quiet_panics(|| {
         let mut broken = false;
@@ -86,25 +151,24 @@ fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop)
             broken |= p.is_none();
             p
         });
-        let written = write_bundle(&title, author, date, parts);
+        let written = write_bundle(title, author, date, parts);
         (written, broken)
     });
     if stop.requested() {
         return None;
     }
-    let line = ManifestEntry { note: format!("{} {} 份", form.name, members.len()), ..bundle.line() };
     const BROKEN: &str = "合集中有文件生成时程序出错（程序内部错误，请报告给维护者）";
     let (bytes, pages) = match drawn {
         Some((Ok(written), false)) => written,
         Some((Err(e), _)) => return Some(Written { line: not_made(line, e.to_string()), fatal: None }),
         Some((Ok(_), true)) | None => return Some(Written { line: not_made(line, BROKEN.into()), fatal: None }),
     };
-    let line = match out.write(&bundle.file, &bytes) {
+    let line = match out.write(file, &bytes) {
         Ok(sha256) => ManifestEntry { pages: Some(pages), sha256, status: MADE.into(), ..line },
         Err(error) if folder_wide(&error) => {
             return Some(Written {
                 line: not_made(line, reason_writing(&error)),
-                fatal: Some((bundle.file.clone(), error)),
+                fatal: Some((file.to_string(), error)),
             })
         }
         Err(error) => not_made(line, format!("无法写入此文件：{}", reason_writing(&error))),
@@ -112,12 +176,12 @@ fn write_one(bundle: &Bundle, mut members: Vec<&Job>, out: &OutDir, stop: &Stop)
     Some(Written { line, fatal: None })
 }
 
-/// One document, built and laid out, with its bookmark `编号 收函部门`.
-fn lay_out(job: &Job) -> BundlePart {
+/// One document, built and laid out, with its bookmark.
+fn lay_out(job: &Job, bookmark: String) -> BundlePart {
     // Settled as for the single files, so the bundle pages as they do.
     let doc = crate::layout::settle(&job.form.build_from(&job.source()));
     let laid = crate::layout::layout(&doc);
-    BundlePart { bookmark: format!("{} {}", job.request.id, job.to_dept), doc, laid }
+    BundlePart { bookmark, doc, laid }
 }
 
 /// 编号 (numbers inside compared as numbers: 2号 before 10号), then 收函部门, then row: the

@@ -65,6 +65,15 @@ pub enum Command {
         /// 删除输出文件夹中上次生成、本次不再生成的文件（只删清单中记录且未被改动过的文件）
         #[arg(long)]
         clean: bool,
+        /// 只生成协作需求表中这些行的需求（Excel 的行号），如 3,5-9；可与 --id 同用
+        #[arg(long, value_name = "行号")]
+        rows: Option<String>,
+        /// 只生成这些编号的需求，如 协作函〔2026〕3号（可重复，或用逗号分隔）
+        #[arg(long = "id", value_name = "编号", value_delimiter = ',')]
+        ids: Vec<String>,
+        /// 另外为每条需求生成一个 PDF 审批合订本（{编号}_审批合订.pdf）：它的各份文件依次排列，每份从奇数页开始，带书签，可直接附在 OA 审批上
+        #[arg(long)]
+        packet: bool,
     },
     /// 只检查工作簿，列出所有问题（可用 > 报告.txt 保存），不写任何文件
     #[command(alias = "检查")]
@@ -100,6 +109,28 @@ pub enum FormsAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `--rows 3,5-9` (commas, `，` or `、` between items; `-`, `–` or `~` in a range) as
+/// inclusive ranges of 1-based sheet rows, or why it cannot be read.
+pub fn chosen_rows(text: &str) -> Result<Vec<(u32, u32)>, String> {
+    let bad = |item: &str| format!("--rows “{text}”：“{item}”不是行号或行号范围；请写 Excel 的行号，如 3,5-9");
+    let mut ranges = Vec::new();
+    for item in text.split([',', '，', '、']).map(str::trim).filter(|i| !i.is_empty()) {
+        let (a, b) = match item.split_once(['-', '–', '~', '～']) {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (item, item),
+        };
+        let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else { return Err(bad(item)) };
+        if a == 0 || b < a {
+            return Err(bad(item));
+        }
+        ranges.push((a, b));
+    }
+    if ranges.is_empty() {
+        return Err(bad(text));
+    }
+    Ok(ranges)
 }
 
 /// What `--help` prints for a command: clap's lists under Chinese headings with a full-width

@@ -7,6 +7,7 @@
 //! those being written finish and leaves the manifest describing the folder; a write that
 //! fails for the whole folder (disk full, read-only) stops the run the same way.
 
+use crate::bundle::{Packet, PACKET_FORM};
 use crate::docx::DocxOptions;
 use crate::forms::{Form, Per, Source, REQUESTS_SHEET};
 use crate::model::RenderError;
@@ -93,12 +94,15 @@ impl Stop {
 }
 
 /// How a run is made.
+#[derive(Clone, Copy)]
 pub struct Options<'a> {
     pub formats: &'a [Format],
     /// Worker threads (see [`thread_count`]).
     pub jobs: usize,
     /// Also write the print bundles of `bundle::write_bundles`.
     pub bundle: bool,
+    /// Also write one PDF per request holding all its documents (`bundle::Packet`).
+    pub packet: bool,
     /// How the .docx files are written (fonts embedded or not).
     pub docx: DocxOptions,
     /// Remove the earlier run's files this run does not make (`--clean`, see `output::record`).
@@ -377,12 +381,15 @@ fn jobs_of<'a>(
     window: &'a Workbook,
     rows: &'a Rows<'a>,
     forms: &'a [Form],
-    formats: &[Format],
+    options: &Options,
     book: &mut NameBook,
     skipped: &mut Vec<ManifestEntry>,
-) -> Vec<Job<'a>> {
+) -> (Vec<Job<'a>>, Vec<Packet>) {
+    let formats = options.formats;
     let mut work = Vec::new();
+    let mut packets = Vec::new();
     for request in &window.requests {
+        let first = work.len();
         let request_place = place(&window.request_sheet, window.request_key_col0, request.row);
         for form in forms {
             let not_made = |place: &str, note: String| ManifestEntry {
@@ -440,8 +447,13 @@ fn jobs_of<'a>(
                 }
             }
         }
+        // The packet is named right after its documents: the same order in every reading.
+        if options.packet && work.len() > first {
+            let file = book.claim(&format!("{}_{PACKET_FORM}", request.id), "pdf");
+            packets.push(Packet { file, jobs: first..work.len() });
+        }
     }
-    work
+    (work, packets)
 }
 
 /// The sheets whose rows `forms` print besides 协作需求: their source and child sheets.
@@ -484,7 +496,9 @@ pub fn run(
         let mut feed = wb.feed(&mut sources)?;
         while let Some(window) = feed.next_window(PLAN_WINDOW)? {
             let rows = Rows::of(&window);
-            for job in jobs_of(&window, &rows, forms, options.formats, &mut book, &mut skipped) {
+            let (jobs, packets) = jobs_of(&window, &rows, forms, options, &mut book, &mut skipped);
+            planned.extend(packets.into_iter().map(|p| p.file));
+            for job in jobs {
                 documents += 1;
                 let kind = forms.iter().position(|f| std::ptr::eq(f, job.form)).expect("one of the forms");
                 if !kinds.contains(&kind) {
@@ -500,6 +514,11 @@ pub fn run(
     let mut record =
         Record::new(out, planned.iter().map(String::as_str).chain(bundles.iter().map(|b| b.file.as_str())));
     drop(planned);
+    if wb.chosen_only {
+        let ids: std::collections::HashSet<&str> =
+            wb.valid.iter().map(|(_, id)| &**id).chain(wb.rejected.iter().filter_map(|r| r.id.as_deref())).collect();
+        record.only_for(&ids);
+    }
 
     progress.start(documents);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.clamp(1, MAX_JOBS)).build();
@@ -528,7 +547,7 @@ pub fn run(
         };
         requests_done += window.requests.len();
         let rows = Rows::of(&window);
-        let work = jobs_of(&window, &rows, forms, options.formats, &mut names, &mut Vec::new());
+        let (work, packets) = jobs_of(&window, &rows, forms, options, &mut names, &mut Vec::new());
         let mut rest: &[Job] = &work;
         while !rest.is_empty() {
             if stopped() {
@@ -562,6 +581,26 @@ pub fn run(
                 release_free_memory();
             }
         }
+        if !packets.is_empty() && !stopped() {
+            let writing: Vec<ManifestEntry> = packets.iter().map(|p| p.line(&work)).collect();
+            if let Err(e) = record.checkpoint(out, &writing) {
+                fatal = Some((MANIFEST_NAME.into(), e));
+                break 'windows;
+            }
+            let write = || packets.par_iter().filter_map(|p| p.write(&work, out, options.stop)).collect::<Vec<_>>();
+            let made = match &pool {
+                Some(pool) => pool.install(write),
+                None => write(),
+            };
+            for made in made {
+                record.push(out, made.line);
+                if let Some(f) = made.fatal {
+                    halt.store(true, Ordering::SeqCst);
+                    fatal.get_or_insert(f);
+                }
+            }
+            release_free_memory();
+        }
     }
     drop(feed);
     drop(sources);
@@ -574,7 +613,8 @@ pub fn run(
                 let mut sources = wb.sources(&sheets)?;
                 let all = wb.feed(&mut sources)?.next_window(usize::MAX)?.unwrap_or_default();
                 let rows = Rows::of(&all);
-                let work = jobs_of(&all, &rows, forms, options.formats, &mut NameBook::default(), &mut Vec::new());
+                let bundled = Options { packet: false, ..*options };
+                let (work, _) = jobs_of(&all, &rows, forms, &bundled, &mut NameBook::default(), &mut Vec::new());
                 let write = || crate::bundle::write_bundles(&bundles, &work, out, options.stop);
                 let made = match &pool {
                     Some(pool) => pool.install(write),

@@ -180,16 +180,60 @@ fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
 
 /// [`read`], with the sheets the forms in use declare.
 fn read_with(path: &Path, forms: &[gongwen::forms::Form], report: Report) -> Result<Workbook, ExitCode> {
-    let sheets: Vec<_> = forms.iter().flat_map(|f| f.sheets.iter().copied()).collect();
-    // Only which rows are valid is kept: generation reads them again a few at a time.
-    let wb = workbook::read_workbook_with(path, &sheets, workbook::Keep::Index).map_err(cannot_run)?;
-    for p in &wb.problems {
-        report.line(p);
-    }
+    let wb = read_quietly(path, forms)?;
+    print_problems(&wb.problems, report);
     if let Some(line) = wb.unlisted_line() {
         report.line(line);
     }
     Ok(wb)
+}
+
+/// Read the workbook without listing its problems.
+fn read_quietly(path: &Path, forms: &[gongwen::forms::Form]) -> Result<Workbook, ExitCode> {
+    let sheets: Vec<_> = forms.iter().flat_map(|f| f.sheets.iter().copied()).collect();
+    // Only which rows are valid is kept: generation reads them again a few at a time.
+    workbook::read_workbook_with(path, &sheets, workbook::Keep::Index).map_err(cannot_run)
+}
+
+fn print_problems<'a>(problems: impl IntoIterator<Item = &'a workbook::Problem>, report: Report) {
+    for p in problems {
+        report.line(p);
+    }
+}
+
+/// `--rows` / `--id`: keep only the chosen requests. Their problems (and those of other sheets
+/// and whole sheets) are listed; the other rows' are counted in one line. `Err` when something
+/// chosen is not there (nothing is written). Returns the errors that count for this run.
+fn choose(wb: &mut Workbook, rows: Option<&str>, ids: &[String]) -> Result<usize, ExitCode> {
+    let rows = match rows.map(cli::chosen_rows).transpose() {
+        Ok(r) => r.unwrap_or_default(),
+        Err(msg) => return Err(cannot_run(msg)),
+    };
+    let missing = wb.choose(&rows, ids);
+    if !missing.is_empty() {
+        for m in &missing {
+            eprintln!("错误：{m}");
+        }
+        return Err(ExitCode::from(2));
+    }
+    let chosen_rows: Vec<u32> =
+        wb.valid.iter().map(|(row0, _)| row0 + 1).chain(wb.rejected.iter().map(|r| r.row)).collect();
+    let (shown, other): (Vec<&workbook::Problem>, Vec<&workbook::Problem>) = wb
+        .problems
+        .iter()
+        .partition(|p| p.sheet != wb.request_sheet || p.row().is_none_or(|row| chosen_rows.contains(&row)));
+    print_problems(shown.iter().copied(), Report::Stderr);
+    if let Some(line) = wb.unlisted_line() {
+        Report::Stderr.line(line);
+    }
+    if !other.is_empty() {
+        eprintln!("（另有 {} 个问题在未选中的行中，本次不生成这些行；gongwen check 可查看全部）", other.len());
+    }
+    for r in &wb.rejected {
+        let id = r.id.as_deref().map(|id| format!("（{id}）")).unwrap_or_default();
+        eprintln!("错误：所选的第 {} 行{id}有错误，未生成：{}", r.row, r.reasons.join("；"));
+    }
+    Ok(shown.iter().filter(|p| p.is_error()).count())
 }
 
 fn errors(wb: &Workbook) -> usize {
@@ -257,6 +301,9 @@ fn main() -> ExitCode {
             seal_size,
             no_embed_fonts,
             clean,
+            rows,
+            ids,
+            packet,
         } => {
             let started = Instant::now();
             let formats = match cli::chosen_formats(&format) {
@@ -286,9 +333,22 @@ fn main() -> ExitCode {
                 Some(keys) => all_forms.into_iter().filter(|f| keys.contains(&f.key)).collect(),
                 None => all_forms,
             };
-            let mut wb = match read_with(&workbook, &chosen, Report::Stderr) {
+            let selecting = rows.is_some() || !ids.is_empty();
+            let read = if selecting {
+                read_quietly(&workbook, &chosen)
+            } else {
+                read_with(&workbook, &chosen, Report::Stderr)
+            };
+            let mut wb = match read {
                 Ok(wb) => wb,
                 Err(code) => return code,
+            };
+            let workbook_errors = match selecting {
+                true => match choose(&mut wb, rows.as_deref(), &ids) {
+                    Ok(n) => n,
+                    Err(code) => return code,
+                },
+                false => errors(&wb),
             };
             // Without --forms, a form whose sheets the workbook lacks is not made (a workbook
             // of 协作需求 alone makes no 沟通记录表); a form asked for by name always is.
@@ -336,7 +396,7 @@ fn main() -> ExitCode {
             if let Err(msg) = apply_seals(&mut wb, &seals, seal_size) {
                 return cannot_run(msg);
             }
-            let n_err = errors(&wb) + missing_sheets;
+            let n_err = workbook_errors + missing_sheets;
             if strict && n_err > 0 {
                 eprintln!("发现 {n_err} 个错误；因使用 --strict，未写任何文件");
                 return ExitCode::from(1);
@@ -364,6 +424,7 @@ fn main() -> ExitCode {
                 formats: &formats,
                 jobs: threads,
                 bundle,
+                packet,
                 docx: gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts },
                 clean,
                 stop: &stop,

@@ -60,23 +60,6 @@ fn singles(form: &str) -> Vec<Line> {
     manifest().into_iter().filter(|l| l.form == form && l.format == "pdf").collect()
 }
 
-/// The bundle's outline as (title, 1-based page), from `qpdf --json`.
-fn outline(pdf: &Path) -> Vec<(String, usize)> {
-    let o = Command::new("qpdf").args(["--json", "--json-key=outlines"]).arg(pdf).output().expect("qpdf");
-    assert!(o.status.success(), "qpdf --json: {}", String::from_utf8_lossy(&o.stderr));
-    let json = String::from_utf8(o.stdout).unwrap();
-    // qpdf writes one key per line; a flat outline's items each have one title and one page.
-    let value = |line: &str, key: &str| {
-        line.trim().strip_prefix(&format!("\"{key}\": ")).map(|v| v.trim_end_matches(',').to_string())
-    };
-    let pages: Vec<usize> =
-        json.lines().filter_map(|l| value(l, "destpageposfrom1")).map(|v| v.parse().unwrap()).collect();
-    let titles: Vec<String> =
-        json.lines().filter_map(|l| value(l, "title")).map(|v| v.trim_matches('"').to_string()).collect();
-    assert_eq!(pages.len(), titles.len(), "{json}");
-    titles.into_iter().zip(pages).collect()
-}
-
 /// Whitespace-free text of one page.
 fn page_text(pdf: &Path, page: usize) -> String {
     let n = page.to_string();

@@ -51,6 +51,9 @@ pub struct Record {
     written: HashSet<String>,
     /// The earlier run's file names.
     known: HashSet<String>,
+    /// The earlier run's files of requests this run does not touch (a run of some rows only):
+    /// listed as they were, never stale.
+    untouched: Vec<ManifestEntry>,
     /// This run's lines so far, as CSV; `None` until the first, or after a write failed.
     lines: Option<std::io::BufWriter<tempfile::NamedTempFile>>,
     /// Why writing them failed, when it did: the next checkpoint returns it.
@@ -86,6 +89,7 @@ impl Record {
             planned,
             written: HashSet::new(),
             known,
+            untouched: Vec::new(),
             lines: None,
             failure: None,
             counts: Vec::new(),
@@ -126,6 +130,16 @@ impl Record {
         }
     }
 
+    /// This run makes only the requests with 编号 in `ids` (`--rows`, `--id`): the earlier run's
+    /// files of other requests are left as they are, listed as they were.
+    pub fn only_for(&mut self, ids: &HashSet<&str>) {
+        let (untouched, earlier) = std::mem::take(&mut self.earlier)
+            .into_iter()
+            .partition(|l| !l.id.is_empty() && !ids.contains(l.id.as_str()));
+        self.untouched = untouched;
+        self.earlier = earlier;
+    }
+
     /// Files made, per (form, format), in the order first made.
     pub fn counts(&self) -> &[(String, String, usize)] {
         &self.counts
@@ -157,6 +171,11 @@ impl Record {
                 note: "运行停止时正在写入：此文件若在，是完整的，但可能仍是上次生成的版本".into(),
                 ..line.clone()
             })?;
+        }
+        for line in &self.untouched {
+            if !self.written.contains(&line.file) && !busy.contains(line.file.as_str()) {
+                manifest.push(line)?;
+            }
         }
         for line in &self.earlier {
             if self.written.contains(&line.file) || busy.contains(line.file.as_str()) {

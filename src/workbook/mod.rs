@@ -83,6 +83,8 @@ pub struct Workbook {
     /// Seals given by department (`--seal 部门=FILE.png`) for requests without their own, and
     /// the printed seal width; applied to every request, held or read again.
     pub seal_rule: Option<std::sync::Arc<SealRule>>,
+    /// Only some requests were chosen ([`Workbook::choose`]): the others are not made.
+    pub chosen_only: bool,
     /// What reading the valid rows again needs (see [`Workbook::feed`]).
     reread: Option<std::sync::Arc<feed::Reread>>,
 }
@@ -143,6 +145,37 @@ impl Workbook {
     /// The tasks of one request, in sheet order.
     pub fn tasks_of<'a>(&'a self, request_id: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
         self.tasks.iter().filter(move |t| t.request_id == request_id)
+    }
+
+    /// Keep only the requests chosen by sheet row (`rows`: inclusive ranges of 1-based rows)
+    /// or by 编号 (`ids`), valid or not: the others are neither made nor reported as rejected.
+    /// Returns what was asked for but is not there, one line each (a single row that is not a
+    /// request row, an 编号 no row has).
+    pub fn choose(&mut self, rows: &[(u32, u32)], ids: &[String]) -> Vec<String> {
+        let by_row = |row: u32| rows.iter().any(|&(a, b)| (a..=b).contains(&row));
+        let by_id = |id: Option<&str>| id.is_some_and(|id| ids.iter().any(|i| i.trim() == id));
+        let mut missing = Vec::new();
+        for &(a, b) in rows.iter().filter(|(a, b)| a == b) {
+            let there = self.valid.iter().any(|(r, _)| r + 1 == a) || self.rejected.iter().any(|r| r.row == a);
+            if !there && a == b {
+                missing.push(format!(
+                    "--rows {a}：“{}”工作表的第 {a} 行不是需求行（表头、空行或没有这一行）；请写需求所在的行号",
+                    self.request_sheet
+                ));
+            }
+        }
+        for id in ids.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+            let there =
+                self.valid.iter().any(|(_, v)| &**v == id) || self.rejected.iter().any(|r| r.id.as_deref() == Some(id));
+            if !there {
+                missing.push(format!("--id {id}：“{}”工作表中没有编号为“{id}”的需求", self.request_sheet));
+            }
+        }
+        self.valid.retain(|(row0, id)| by_row(row0 + 1) || by_id(Some(id)));
+        self.rejected.retain(|r| by_row(r.row) || by_id(r.id.as_deref()));
+        self.requests.retain(|r| by_row(r.row) || by_id(Some(&r.id)));
+        self.chosen_only = true;
+        missing
     }
 
     /// Every error found, listed or not.

@@ -26,6 +26,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The 1-based row of its cell, when it is about a cell.
+    pub fn row(&self) -> Option<u32> {
+        self.cell.as_deref()?.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().ok()
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
