@@ -367,6 +367,33 @@ mod fault {
     }
 }
 
+/// Run `f` on the run's thread pool, or here when the system gave it no threads.
+fn on<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Record the lines of the files written besides the documents (packets, bundles); `true`
+/// when a write failed for the whole folder (the first such failure is kept in `fatal`).
+fn record_written(
+    record: &mut Record,
+    out: &OutDir,
+    made: Vec<crate::bundle::Written>,
+    fatal: &mut Option<(String, std::io::Error)>,
+) -> bool {
+    let mut failed = false;
+    for made in made {
+        record.push(out, made.line);
+        if let Some(f) = made.fatal {
+            failed = true;
+            fatal.get_or_insert(f);
+        }
+    }
+    failed
+}
+
 /// A row's place for the manifest: the sheet as written and its key cell, `协作需求!A7`.
 fn place(sheet: &str, col0: u32, row: u32) -> String {
     format!("{sheet}!{}", crate::workbook::cells::cell_ref(row - 1, col0))
@@ -587,17 +614,11 @@ pub fn run(
                 fatal = Some((MANIFEST_NAME.into(), e));
                 break 'windows;
             }
-            let write = || packets.par_iter().filter_map(|p| p.write(&work, out, options.stop)).collect::<Vec<_>>();
-            let made = match &pool {
-                Some(pool) => pool.install(write),
-                None => write(),
-            };
-            for made in made {
-                record.push(out, made.line);
-                if let Some(f) = made.fatal {
-                    halt.store(true, Ordering::SeqCst);
-                    fatal.get_or_insert(f);
-                }
+            let made = on(pool.as_ref(), || {
+                packets.par_iter().filter_map(|p| p.write(&work, out, options.stop)).collect::<Vec<_>>()
+            });
+            if record_written(&mut record, out, made, &mut fatal) {
+                halt.store(true, Ordering::SeqCst);
             }
             release_free_memory();
         }
@@ -615,17 +636,8 @@ pub fn run(
                 let rows = Rows::of(&all);
                 let bundled = Options { packet: false, ..*options };
                 let (work, _) = jobs_of(&all, &rows, forms, &bundled, &mut NameBook::default(), &mut Vec::new());
-                let write = || crate::bundle::write_bundles(&bundles, &work, out, options.stop);
-                let made = match &pool {
-                    Some(pool) => pool.install(write),
-                    None => write(),
-                };
-                for made in made {
-                    record.push(out, made.line);
-                    if let Some(f) = made.fatal {
-                        fatal.get_or_insert(f);
-                    }
-                }
+                let made = on(pool.as_ref(), || crate::bundle::write_bundles(&bundles, &work, out, options.stop));
+                record_written(&mut record, out, made, &mut fatal);
             }
         }
     }
