@@ -31,15 +31,22 @@ pub fn page_png(laid: &Laid, page: usize, dpi: f32) -> Result<Vec<u8>, RenderErr
     encode_png(&pixmap, dpi)
 }
 
+/// Is `dpi` a resolution pages may be drawn at ([`DPI_RANGE`])? The error says so in
+/// Chinese; callers may ask before doing the work a page needs.
+pub fn check_dpi(dpi: f32) -> Result<(), RenderError> {
+    if DPI_RANGE.contains(&dpi) {
+        return Ok(());
+    }
+    Err(RenderError(format!(
+        "分辨率 {dpi} dpi 超出范围：应在 {}–{} dpi 之间（屏幕预览用 60–150）",
+        DPI_RANGE.start(),
+        DPI_RANGE.end()
+    )))
+}
+
 /// Page `page` (1-based) of `laid` drawn at `dpi`, opaque (white paper under everything).
 pub fn page_pixmap(laid: &Laid, page: usize, dpi: f32) -> Result<Pixmap, RenderError> {
-    if !DPI_RANGE.contains(&dpi) {
-        return Err(RenderError(format!(
-            "分辨率 {dpi} dpi 超出范围：应在 {}–{} dpi 之间（屏幕预览用 60–150）",
-            DPI_RANGE.start(),
-            DPI_RANGE.end()
-        )));
-    }
+    check_dpi(dpi)?;
     let count = laid.pages.len();
     let Some(p) = page.checked_sub(1).and_then(|i| laid.pages.get(i)) else {
         return Err(RenderError(match page {
@@ -59,7 +66,7 @@ pub fn page_pixmap(laid: &Laid, page: usize, dpi: f32) -> Result<Pixmap, RenderE
     let mut pixmap = Pixmap::new(w, h)
         .ok_or_else(|| RenderError(format!("第 {page} 页的尺寸无法绘制（程序内部错误，请报告给维护者）")))?;
     pixmap.fill(Color::WHITE);
-    draw_page(&mut pixmap, p, Transform::from_scale(scale, scale));
+    draw_page(&mut pixmap, p, scale);
     Ok(pixmap)
 }
 
@@ -71,13 +78,14 @@ fn pixels(points: f32, scale: f32) -> u32 {
 }
 
 /// Draw the items of `page` in their order (fills and the seal first, as the layout lists
-/// them, then text and lines over them), `to_pixels` mapping points to pixels.
-fn draw_page(pixmap: &mut Pixmap, page: &Page, to_pixels: Transform) {
+/// them, then text and lines over them), at `scale` pixels per point.
+fn draw_page(pixmap: &mut Pixmap, page: &Page, scale: f32) {
+    let to_pixels = Transform::from_scale(scale, scale);
     for item in &page.items {
         match item {
-            Item::Text(run) => draw_run(pixmap, run, to_pixels),
+            Item::Text(run) => draw_run(pixmap, run, scale),
             Item::Line { x1, y1, x2, y2, width, gray, dash } => {
-                draw_line(pixmap, (*x1, *y1), (*x2, *y2), *width, *gray, *dash, to_pixels)
+                draw_line(pixmap, (*x1, *y1), (*x2, *y2), *width, *gray, *dash, scale)
             }
             Item::Fill { x, y, w, h, gray } => draw_fill(pixmap, *x, *y, *w, *h, *gray, to_pixels),
             Item::Image { x, y, w, h, image } => draw_image(pixmap, *x, *y, *w, *h, image, to_pixels),
@@ -117,12 +125,18 @@ impl ttf_parser::OutlineBuilder for Outline {
 
 /// One run of glyphs, black, as the PDF paints text: each glyph's outline in the run's font
 /// at the run's size, its origin on the baseline, the next one `advance` points further.
-fn draw_run(pixmap: &mut Pixmap, run: &TextRun, to_pixels: Transform) {
+///
+/// The baseline is put on a whole pixel, as poppler and most viewers place glyphs: a line's
+/// horizontal strokes (一, the ＿ of a blank to fill in) then fall on one pixel row rather
+/// than smeared grey over two — at 60 dpi that is the difference between a crisp preview and
+/// a blurred one. Horizontal positions keep their fractions (the spacing is the layout's).
+fn draw_run(pixmap: &mut Pixmap, run: &TextRun, scale: f32) {
     if run.glyphs.is_empty() || run.size <= 0.0 {
         return;
     }
     let face = fonts().face(run.font);
-    let em = run.size / face.units_per_em;
+    let em = run.size / face.units_per_em * scale;
+    let baseline = (run.baseline * scale).round();
     let black = paint(0.0);
     let mut pen = run.x;
     for g in &run.glyphs {
@@ -130,8 +144,8 @@ fn draw_run(pixmap: &mut Pixmap, run: &TextRun, to_pixels: Transform) {
         // A glyph with no outline (a space) draws nothing; .notdef draws its box, as in the PDF.
         if face.face.outline_glyph(ttf_parser::GlyphId(g.glyph), &mut outline).is_some() {
             if let Some(path) = outline.0.finish() {
-                // Font units, y up → points on the page, y down → pixels.
-                let place = Transform::from_row(em, 0.0, 0.0, -em, pen, run.baseline).post_concat(to_pixels);
+                // Font units, y up → pixels, y down.
+                let place = Transform::from_row(em, 0.0, 0.0, -em, pen * scale, baseline);
                 pixmap.fill_path(&path, &black, FillRule::Winding, place, None);
             }
         }
@@ -140,6 +154,11 @@ fn draw_run(pixmap: &mut Pixmap, run: &TextRun, to_pixels: Transform) {
 }
 
 /// A straight line of `width` points in grey `gray`, dashed when `dash` = (on, off) lengths.
+///
+/// Drawn in pixels, as PDF viewers draw thin lines: never thinner than one pixel (a 0.5 pt
+/// table border is 0.4 px at 60 dpi, which anti-aliasing would smear into a faint grey), and a
+/// horizontal or vertical line a whole number of pixels wide, its edges on pixel boundaries
+/// (poppler's "stroke adjustment"), so table grids stay crisp and as dark as in the PDF.
 fn draw_line(
     pixmap: &mut Pixmap,
     from: (f32, f32),
@@ -147,25 +166,35 @@ fn draw_line(
     width: f32,
     gray: Gray,
     dash: Option<(f32, f32)>,
-    to_pixels: Transform,
+    scale: f32,
 ) {
     if width <= 0.0 {
         return;
     }
+    let (mut a, mut b) = ((from.0 * scale, from.1 * scale), (to.0 * scale, to.1 * scale));
+    let mut px = (width * scale).max(1.0);
+    let snap = |centre: f32, px: f32| (centre - px / 2.0).round() + px / 2.0;
+    if a.1 == b.1 {
+        px = px.round();
+        (a.1, b.1) = (snap(a.1, px), snap(a.1, px));
+    } else if a.0 == b.0 {
+        px = px.round();
+        (a.0, b.0) = (snap(a.0, px), snap(a.0, px));
+    }
     let mut pb = PathBuilder::new();
-    pb.move_to(from.0, from.1);
-    pb.line_to(to.0, to.1);
+    pb.move_to(a.0, a.1);
+    pb.line_to(b.0, b.1);
     let Some(path) = pb.finish() else { return };
     let stroke = Stroke {
-        width,
+        width: px,
         line_cap: match LineEnds::of(dash) {
             LineEnds::Square => LineCap::Square,
             LineEnds::Butt => LineCap::Butt,
         },
-        dash: dash.and_then(|(on, off)| StrokeDash::new(vec![on, off], 0.0)),
+        dash: dash.and_then(|(on, off)| StrokeDash::new(vec![on * scale, off * scale], 0.0)),
         ..Stroke::default()
     };
-    pixmap.stroke_path(&path, &paint(gray), &stroke, to_pixels, None);
+    pixmap.stroke_path(&path, &paint(gray), &stroke, Transform::identity(), None);
 }
 
 /// A filled rectangle (cell shading).
@@ -293,6 +322,21 @@ mod tests {
         assert!((9..=10).contains(&dashes), "{dashes} dashes");
     }
 
+    /// A 0.5 pt border at 60 dpi (0.42 px) is one whole pixel of full black, not a faint smear
+    /// over two rows: thin lines stay as visible as a PDF viewer shows them.
+    #[test]
+    fn thin_lines_are_one_dark_pixel_wide() {
+        let line = |y| Item::Line { x1: 10.0, y1: y, x2: 90.0, y2: y, width: 0.5, gray: 0.0, dash: None };
+        let p = page_pixmap(&one_page(100.0, 100.0, vec![line(30.0), line(50.3)]), 1, 60.0).unwrap();
+        for y_pt in [30.0_f32, 50.3] {
+            let column: Vec<u8> = (0..p.height()).map(|y| at(&p, 40, y)).collect();
+            let dark: Vec<usize> = (0..column.len()).filter(|&y| column[y] < 255).collect();
+            assert_eq!(dark.len(), 2, "two lines of one pixel row each: {dark:?}");
+            let row = *dark.iter().min_by_key(|&&y| (y as f32 - y_pt * 60.0 / 72.0).abs() as u32).unwrap();
+            assert_eq!(column[row], 0, "line at {y_pt} pt is full black");
+        }
+    }
+
     #[test]
     fn a4_at_60_dpi_is_the_size_pdftoppm_makes() {
         let a4 = PageSetup::a4_official();
@@ -315,5 +359,37 @@ mod tests {
         assert!(page_png(&huge, 1, 600.0).unwrap_err().0.contains("请降低分辨率"));
         let broken = one_page(100.0, f32::NAN, Vec::new());
         assert!(page_png(&broken, 1, 60.0).unwrap_err().0.contains("无效的数值"));
+    }
+
+    /// Time to draw the sample's pages: `cargo test --release --lib raster::tests::bench --
+    /// --ignored --nocapture` (benches/README.md quotes it).
+    #[test]
+    #[ignore = "benchmark: run in release with --ignored --nocapture"]
+    fn bench_sample_pages() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/requests.xlsx");
+        let wb = crate::workbook::read_workbook(&path).unwrap();
+        let forms = crate::forms::load(None).unwrap();
+        let request = wb.requests.iter().find(|r| r.id == "协作函〔2026〕3号").unwrap();
+        let tasks: Vec<_> = wb.tasks_of(&request.id).collect();
+        for key in ["letter", "tasks"] {
+            let form = forms.iter().find(|f| f.key == key).unwrap();
+            let doc = crate::layout::settle(&form.build(request, &request.to_depts[0], &tasks));
+            let laid = crate::layout::layout(&doc);
+            for dpi in [60.0, 150.0] {
+                let n = 50;
+                let t = std::time::Instant::now();
+                for _ in 0..n {
+                    page_pixmap(&laid, 1, dpi).unwrap();
+                }
+                let draw = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+                let t = std::time::Instant::now();
+                let mut bytes = 0;
+                for _ in 0..n {
+                    bytes = page_png(&laid, 1, dpi).unwrap().len();
+                }
+                let png = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+                eprintln!("{key} page 1 at {dpi} dpi: drawn in {draw:.1} ms, as PNG in {png:.1} ms ({bytes} bytes)");
+            }
+        }
     }
 }
