@@ -11,7 +11,7 @@ use super::cannot_run;
 use gongwen::forms::{Form, Per, REQUESTS_SHEET};
 use gongwen::generate::{self, Job};
 use gongwen::model::Document;
-use gongwen::oserror::{reason, reason_writing};
+use gongwen::oserror::reason_writing;
 use gongwen::output::ManifestEntry;
 use gongwen::{layout, raster, workbook};
 use std::path::{Path, PathBuf};
@@ -42,10 +42,18 @@ struct Found {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    // Refused before the workbook is read: nothing else depends on it.
+    // Refused before the workbook is read: nothing else depends on them.
     if let Err(e) = raster::check_dpi(args.dpi) {
         return cannot_run(format!("--dpi {}：{e}", args.dpi));
     }
+    if args.out.is_dir() {
+        return cannot_run(format!("-o {}：这是文件夹；-o 应写图片文件名，如 -o 预览.png", args.out.display()));
+    }
+    // `-o 预览` means 预览.png: a picture without its extension opens in nothing.
+    let out = match args.out.extension() {
+        Some(_) => args.out.clone(),
+        None => args.out.with_extension("png"),
+    };
     let all_forms = match gongwen::forms::load(args.forms_dir.as_deref()) {
         Ok(f) => f,
         Err(errs) => {
@@ -114,7 +122,7 @@ pub fn run(args: Args) -> ExitCode {
             Ok(png) => png,
             Err(e) => return cannot_run(format!("{}：{e}", found.what)),
         };
-        let path = if args.page.is_some() { args.out.clone() } else { numbered(&args.out, page) };
+        let path = if args.page.is_some() { out.clone() } else { numbered(&out, page) };
         if let Err(e) = write_whole(&path, &png) {
             return cannot_run(e);
         }
@@ -213,14 +221,12 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     if path.is_dir() {
         return Err(format!("{} 是文件夹；-o 应写图片文件名，如 -o 预览.png", path.display()));
     }
+    if !dir.is_dir() {
+        return Err(format!("无法写入 {}：文件夹 {} 不存在", path.display(), dir.display()));
+    }
     let failed = |e: std::io::Error| format!("无法写入 {}：{}", path.display(), reason_writing(&e));
     let mut tmp =
-        tempfile::Builder::new().prefix(".gongwen-preview-").suffix(".tmp").tempfile_in(dir).map_err(|e| {
-            match e.kind() {
-                std::io::ErrorKind::NotFound => format!("无法写入 {}：文件夹 {} 不存在", path.display(), dir.display()),
-                _ => format!("无法写入 {}：{}", path.display(), reason(&e)),
-            }
-        })?;
+        tempfile::Builder::new().prefix(".gongwen-preview-").suffix(".tmp").tempfile_in(dir).map_err(failed)?;
     tmp.write_all(bytes).map_err(failed)?;
     tmp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())

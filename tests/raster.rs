@@ -269,6 +269,8 @@ fn wrong_page_resolution_or_row_is_refused_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
     let bad_book = workbook_with_a_bad_row(dir.path());
     let out = dir.path().join("预览.png");
+    let nowhere = dir.path().join("没有的文件夹").join("预览.png");
+    let (folder, nowhere) = (dir.path().to_str().unwrap(), nowhere.to_str().unwrap());
     let (sample, bad, out) = (sample(), bad_book.to_str().unwrap(), out.to_str().unwrap());
     let sample = sample.to_str().unwrap();
     let cases: &[(&[&str], i32, &str)] = &[
@@ -300,6 +302,8 @@ fn wrong_page_resolution_or_row_is_refused_in_chinese() {
         ),
         (&["preview", bad, "--form", "letter", "--row", "3", "-o", out], 1, "发函日期"),
         (&["preview", "没有这个.xlsx", "--form", "letter", "-o", out], 2, "文件不存在"),
+        (&["preview", sample, "--form", "letter", "-o", folder], 2, "这是文件夹；-o 应写图片文件名"),
+        (&["preview", sample, "--form", "letter", "-o", nowhere], 2, "不存在"),
     ];
     for (args, code, needle) in cases {
         let (o, _) = gongwen_within(Duration::from_secs(60), args);
