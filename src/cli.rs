@@ -89,6 +89,43 @@ pub enum Command {
         #[arg(short = 'o', long = "out", value_name = "文件", default_value = "协作需求模板.xlsx")]
         out: PathBuf,
     },
+    // ---- preview (page images without poppler; src/preview.rs) ----
+    /// 预览：把一份文件的页面画成 PNG 图片（与 PDF 同一版面），不生成文件、不需要其他软件
+    #[command(alias = "预览")]
+    #[command(after_help = PREVIEW_HELP)]
+    Preview {
+        /// 工作簿（.xlsx / .xls / .ods）
+        #[arg(value_name = "工作簿")]
+        workbook: PathBuf,
+        /// 要预览的表单（名称或英文名），如 工作联系函、协作需求申请表、letter
+        #[arg(long, value_name = "表单")]
+        form: String,
+        /// 要预览的需求的编号（默认：第一条能生成的需求）
+        #[arg(long, value_name = "编号", conflicts_with = "row")]
+        id: Option<String>,
+        /// 要预览的行：表单数据所在工作表的行号（Excel 左侧的数字）
+        #[arg(long, value_name = "行号")]
+        row: Option<u32>,
+        /// 一份需求有多个收函部门时，预览给这个部门的那份（默认：第一个）
+        #[arg(long, value_name = "收函部门")]
+        to: Option<String>,
+        /// 只画这一页（从 1 起；默认：每一页各画一张）
+        #[arg(long, value_name = "页码")]
+        page: Option<usize>,
+        /// 分辨率（每英寸点数，20–600；屏幕预览 60–150）
+        #[arg(long, value_name = "DPI", default_value_t = 60.0)]
+        dpi: f32,
+        /// 图片文件；不加 --page 时每页一张，文件名后加 -页码（预览-1.png、预览-2.png …）
+        #[arg(short = 'o', long = "out", value_name = "文件", default_value = "预览.png")]
+        out: PathBuf,
+        /// 使用此文件夹中的表单定义（同 generate --forms-dir）
+        #[arg(long = "forms-dir", value_name = "文件夹")]
+        forms_dir: Option<PathBuf>,
+        /// 电子印章：发函部门=图片.png（可重复；同 generate --seal）
+        #[arg(long = "seal", value_name = "部门=PNG")]
+        seals: Vec<String>,
+    },
+    // ---- end preview ----
     /// 表单定义（措辞与版式）
     #[command(alias = "表单")]
     Forms {
@@ -96,6 +133,14 @@ pub enum Command {
         action: FormsAction,
     },
 }
+
+/// Examples under `gongwen preview --help`.
+const PREVIEW_HELP: &str = "\
+例子：
+  gongwen preview 工作簿.xlsx --form 工作联系函 --id 协作函〔2026〕3号 -o 联系函.png
+      每页一张：联系函-1.png、联系函-2.png …
+  gongwen preview 工作簿.xlsx --form 协作需求申请表 --row 5 --page 1 --dpi 150 -o 申请表.png
+      只画第 1 页，写到 申请表.png";
 
 #[derive(Subcommand)]
 pub enum FormsAction {
@@ -298,6 +343,9 @@ fn value_hint(option: &str) -> &'static str {
         "--format" => "如 --format pdf 或 --format docx,pdf",
         "--seal" => "应写作 发函部门=印章图片.png",
         "--forms-dir" => "应为存放表单定义的文件夹",
+        "--dpi" => "应为数字（每英寸点数，20–600），如 --dpi 60",
+        "--page" => "应为页码（从 1 起），如 --page 1",
+        "--row" => "应为行号（Excel 左侧的数字），如 --row 5",
         _ => "请查看 --help 中此选项的说明",
     }
 }

@@ -406,7 +406,7 @@ fn place(sheet: &str, col0: u32, row: u32) -> String {
 /// `skipped` instead.
 fn jobs_of<'a>(
     window: &'a Workbook,
-    rows: &'a Rows<'a>,
+    rows: &Rows<'a>,
     forms: &'a [Form],
     options: &Options,
     book: &mut NameBook,
@@ -481,6 +481,42 @@ fn jobs_of<'a>(
         }
     }
     (work, packets)
+}
+
+/// Every document a run of `forms` would make of the valid rows of `wb`, in the run's order,
+/// each given to `visit` until it returns `false` — the rows read again a window at a time as
+/// a run reads them (seals applied, child rows attached), so a preview shows exactly what
+/// `generate` writes. A request a form makes nothing of is given to `skipped` as the manifest
+/// line saying why. Nothing is written.
+pub fn visit_documents(
+    wb: &Workbook,
+    forms: &[Form],
+    visit: &mut dyn FnMut(&Job) -> bool,
+    skipped: &mut dyn FnMut(ManifestEntry),
+) -> Result<(), Fatal> {
+    let mut sources = wb.sources(&sheets_of(forms))?;
+    let mut feed = wb.feed(&mut sources)?;
+    while let Some(window) = feed.next_window(PLAN_WINDOW)? {
+        let rows = Rows::of(&window);
+        let mut not_made = Vec::new();
+        // No files: no formats, no packets.
+        let stop = Stop::new();
+        let options = Options {
+            formats: &[],
+            jobs: 1,
+            bundle: false,
+            packet: false,
+            docx: DocxOptions::default(),
+            clean: false,
+            stop: &stop,
+        };
+        let (jobs, _) = jobs_of(&window, &rows, forms, &options, &mut NameBook::default(), &mut not_made);
+        not_made.into_iter().for_each(&mut *skipped);
+        if !jobs.iter().all(&mut *visit) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// The sheets whose rows `forms` print besides 协作需求: their source and child sheets.

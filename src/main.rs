@@ -1,4 +1,4 @@
-//! The `gongwen` command line — `generate`, `check`, `template`, `forms export` — its exit
+//! The `gongwen` command line — `generate`, `check`, `template`, `forms export`, `preview` (src/preview.rs) — its exit
 //! statuses, progress bar and the messages users read: in Chinese, each problem a line starting
 //! with 错误： or 警告：. `check`'s report (problems and summary) goes to stdout so it can be
 //! saved; everything else to stderr. Lines that are not problems: the summaries `检查通过：…`,
@@ -27,6 +27,7 @@ macro_rules! println {
 }
 
 mod cli;
+mod preview;
 
 use cli::{Command, FormsAction};
 use gongwen::generate::{self, Progress};
@@ -254,6 +255,11 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Forms { action: FormsAction::Export { dir, force } } => export_forms(&dir, force),
+        // ---- preview (src/preview.rs) ----
+        Command::Preview { workbook, form, id, row, to, page, dpi, out, forms_dir, seals } => {
+            preview::run(preview::Args { workbook, form, id, row, to, page, dpi, out, forms_dir, seals })
+        }
+        // ---- end preview ----
         Command::Template { out } => match workbook::template::write_template(&out) {
             Ok(()) => {
                 eprintln!("已写出 {}：填好后运行 gongwen check {0} 检查，再 gongwen generate {0}", out.display());

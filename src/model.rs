@@ -240,6 +240,12 @@ impl Paragraph {
 /// Grey levels: 0.0 black … 1.0 white.
 pub type Gray = f32;
 
+/// A grey level as the 8-bit value every renderer paints (0 black … 255 white), out-of-range
+/// levels clamped: the PDF's DeviceGray colour and the page images' pixels agree.
+pub fn gray_level(gray: Gray) -> u8 {
+    (gray.clamp(0.0, 1.0) * 255.0).round() as u8
+}
+
 /// Vertical alignment of a cell's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VAlign {

@@ -9,8 +9,8 @@
 //! (or `SOURCE_DATE_EPOCH`), never from the clock.
 
 use crate::fonts::{font_bytes, role_index, ROLES};
-use crate::layout::{Item, Laid, Page, TextRun};
-use crate::model::{Document, FontRole, Gray, RenderError, SealImage};
+use crate::layout::{Item, Laid, LineEnds, Page, TextRun};
+use crate::model::{gray_level, Document, FontRole, Gray, RenderError, SealImage};
 use krilla::color::luma;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
@@ -31,7 +31,7 @@ const LANGUAGE: &str = "zh-CN";
 /// metadata, deterministic bytes (no wall-clock dates: creation date from `doc.date` or
 /// `SOURCE_DATE_EPOCH` or none). An error says, in Chinese, that krilla refused the file.
 pub fn write_pdf(doc: &Document, laid: &Laid) -> Result<Vec<u8>, RenderError> {
-    drawable(laid)?;
+    laid.drawable()?;
     let mut pdf = krilla::Document::new_with(serialize_settings());
     draw_document(&mut pdf, doc, laid);
     pdf.set_metadata(metadata(&doc.title, &doc.author, doc.date));
@@ -66,7 +66,7 @@ pub fn write_bundle(
     let mut outline = krilla::outline::Outline::new();
     let mut pages = 0;
     for part in parts {
-        drawable(&part.laid)?;
+        part.laid.drawable()?;
         let drawn = draw_document(&mut pdf, &part.doc, &part.laid);
         let destination = krilla::destination::XyzDestination::new(pages, Point::from_xy(0.0, 0.0));
         outline.push_child(krilla::outline::OutlineNode::new(part.bookmark, destination));
@@ -88,15 +88,6 @@ pub fn write_bundle(
     pdf.set_metadata(metadata(title, author, date));
     let bytes = pdf.finish().map_err(|_| krilla_failed())?;
     Ok((show_outlines(bytes), pages))
-}
-
-/// Refuse pages with a number that is not finite (see [`Laid::is_finite`]), and pages of no
-/// size, before krilla is given them.
-fn drawable(laid: &Laid) -> Result<(), RenderError> {
-    if !laid.is_finite() || laid.pages.iter().any(|p| p.width <= 0.0 || p.height <= 0.0) {
-        return Err(RenderError("版面计算出现无效的数值，无法写出此文件（程序内部错误，请报告给维护者）".into()));
-    }
-    Ok(())
 }
 
 /// krilla's errors name fonts and objects in English; the manifest says what it means.
@@ -263,7 +254,7 @@ fn creation_date(date: Option<chrono::NaiveDate>, source_date_epoch: Option<&str
 }
 
 fn write_page(pdf: &mut krilla::Document, page: &Page) {
-    // Checked by `drawable`; a blank A4 page should it ever not hold.
+    // Checked by `Laid::drawable`; a blank A4 page should it ever not hold.
     let settings = PageSettings::from_wh(page.width, page.height).unwrap_or_default();
     let mut pdf_page = pdf.start_page_with(settings);
     let mut surface = pdf_page.surface();
@@ -294,7 +285,7 @@ fn draw_image(surface: &mut Surface, x: f32, y: f32, w: f32, h: f32, image: &Sea
 
 /// A grey level (0 black … 1 white) as a PDF DeviceGray colour.
 fn luma(gray: Gray) -> luma::Color {
-    luma::Color::new((gray.clamp(0.0, 1.0) * 255.0).round() as u8)
+    luma::Color::new(gray_level(gray))
 }
 
 /// One run of glyphs. Each glyph's `text` becomes its ToUnicode entry (krilla falls back to
@@ -326,8 +317,7 @@ fn draw_run(surface: &mut Surface, run: &TextRun) {
     surface.draw_glyphs(Point::from_xy(run.x, run.baseline), &glyphs, krilla_font(run.font), &text, run.size, false);
 }
 
-/// A straight line. Solid lines get square caps so that table borders meeting at a corner
-/// close it; dashed lines get butt caps so each dash is exactly its `on` length.
+/// A straight line, its ends as [`LineEnds::of`] says.
 fn draw_line(
     surface: &mut Surface,
     from: (f32, f32),
@@ -347,7 +337,10 @@ fn draw_line(
     surface.set_stroke(Some(Stroke {
         paint: luma(gray).into(),
         width,
-        line_cap: if dash.is_some() { LineCap::Butt } else { LineCap::Square },
+        line_cap: match LineEnds::of(dash) {
+            LineEnds::Square => LineCap::Square,
+            LineEnds::Butt => LineCap::Butt,
+        },
         dash: dash.map(|(on, off)| StrokeDash { array: vec![on, off], offset: 0.0 }),
         ..Stroke::default()
     }));

@@ -7,7 +7,7 @@
 //!
 //! Coordinates: points, origin at the top-left corner of the page, y growing downwards.
 
-use crate::model::{Document, FontRole, Gray, SealImage};
+use crate::model::{Document, FontRole, Gray, RenderError, SealImage};
 
 mod breaking;
 mod flow;
@@ -76,6 +76,26 @@ pub enum Item {
     },
 }
 
+/// How the ends of an [`Item::Line`] are drawn, the same by every renderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnds {
+    /// Extended by half the width: table borders meeting at a corner close it.
+    Square,
+    /// Cut at the end point: each dash of a dashed line is exactly its `on` length.
+    Butt,
+}
+
+impl LineEnds {
+    /// Solid lines get square ends, dashed lines butt ends.
+    pub fn of(dash: Option<(f32, f32)>) -> LineEnds {
+        if dash.is_some() {
+            LineEnds::Butt
+        } else {
+            LineEnds::Square
+        }
+    }
+}
+
 /// A laid-out page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -102,6 +122,16 @@ pub struct Laid {
 }
 
 impl Laid {
+    /// May these pages be drawn? Refuses pages with a number that is not finite (see
+    /// [`Laid::is_finite`]) and pages of no size — a layout bug — before a renderer is given
+    /// them: the PDF writer and the page rasterizer say the same thing.
+    pub fn drawable(&self) -> Result<(), RenderError> {
+        if !self.is_finite() || self.pages.iter().any(|p| p.width <= 0.0 || p.height <= 0.0) {
+            return Err(RenderError("版面计算出现无效的数值，无法写出此文件（程序内部错误，请报告给维护者）".into()));
+        }
+        Ok(())
+    }
+
     /// Is every number on every page a finite one? A writer checks this before drawing, so a
     /// NaN or an infinity from a layout bug never reaches a PDF content stream (where `NaN` is
     /// not a number at all and a reader may reject the page): the document fails instead.

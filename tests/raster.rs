@@ -1,0 +1,329 @@
+//! `gongwen preview`: the page images our rasterizer draws agree with poppler's rendering of
+//! our own PDF of the same document (same size, the same ink in the same places, the seal
+//! where the PDF has it), and a wrong page, resolution or row is refused in Chinese with the
+//! right exit status and no image left behind.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const ID: &str = "协作函〔2026〕3号";
+
+/// The sample's letters, application forms and task lists as PDFs, made once for this file.
+fn pdfs() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| generate_sample("raster", "工作联系函,协作需求申请表,协作任务拆分清单"))
+}
+
+/// A decoded image: width, height, and one grey value per pixel (the mean of R, G, B) with
+/// the RGB triples kept for colour checks.
+struct Image {
+    width: usize,
+    height: usize,
+    rgb: Vec<[u8; 3]>,
+}
+
+impl Image {
+    fn read(path: &Path) -> Image {
+        let mut decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+        decoder.set_transformations(png::Transformations::normalize_to_color8());
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        let channels = frame.color_type.samples();
+        let rgb = buf[..frame.buffer_size()]
+            .chunks_exact(channels)
+            .map(|p| if channels >= 3 { [p[0], p[1], p[2]] } else { [p[0]; 3] })
+            .collect();
+        Image { width: frame.width as usize, height: frame.height as usize, rgb }
+    }
+
+    fn gray(&self, x: usize, y: usize) -> u8 {
+        let [r, g, b] = self.rgb[y * self.width + x];
+        ((r as u16 + g as u16 + b as u16) / 3) as u8
+    }
+
+    /// Is (x, y) ink: darker than mid-grey (text, rules, borders; not the light fills).
+    fn ink(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.height && self.gray(x, y) < 128
+    }
+
+    /// Is (x, y) marked at all: clearly off the white paper (with the 0.85 grey of the fills).
+    /// A stroke thinner than a pixel is mid-grey in one renderer and a shade either side of it
+    /// in the other, so ink is looked for as ink in one image and marks in the other.
+    fn marked(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.height && self.gray(x, y) < 192
+    }
+
+    fn ink_count(&self) -> usize {
+        (0..self.height).flat_map(|y| (0..self.width).map(move |x| (x, y))).filter(|&(x, y)| self.ink(x, y)).count()
+    }
+
+    /// How much darker than white the page is in all (Σ 255 − grey): the weight of its ink,
+    /// not hostage to a grey level either side of a threshold.
+    fn darkness(&self) -> u64 {
+        (0..self.height)
+            .flat_map(|y| (0..self.width).map(move |x| (x, y)))
+            .map(|(x, y)| 255 - self.gray(x, y) as u64)
+            .sum()
+    }
+
+    /// The same picture moved `dy` pixels down (white paper comes in at the top).
+    fn shifted_down(&self, dy: usize) -> Image {
+        let white = std::iter::repeat_n([255; 3], dy * self.width);
+        let rgb = white.chain(self.rgb[..(self.height - dy) * self.width].iter().copied()).collect();
+        Image { width: self.width, height: self.height, rgb }
+    }
+
+    /// Bounding box of the clearly red pixels (the seal), if any.
+    fn red_box(&self) -> Option<(usize, usize, usize, usize)> {
+        let mut b: Option<(usize, usize, usize, usize)> = None;
+        for y in 0..self.height {
+            for x in 0..self.width {
+                let [r, g, bl] = self.rgb[y * self.width + x];
+                if r > 200 && g < 80 && bl < 80 {
+                    b = Some(b.map_or((x, y, x, y), |(x0, y0, x1, y1)| (x0.min(x), y0.min(y), x1.max(x), y1.max(y))));
+                }
+            }
+        }
+        b
+    }
+}
+
+/// The share of `a`'s ink pixels that have a mark of `b` within `reach` pixels.
+fn covered(a: &Image, b: &Image, reach: usize) -> f64 {
+    let (mut ink, mut near) = (0usize, 0usize);
+    for y in 0..a.height {
+        for x in 0..a.width {
+            if !a.ink(x, y) {
+                continue;
+            }
+            ink += 1;
+            let around = (y.saturating_sub(reach)..=y + reach)
+                .any(|yy| (x.saturating_sub(reach)..=x + reach).any(|xx| b.marked(xx, yy)));
+            near += usize::from(around);
+        }
+    }
+    if ink == 0 {
+        return 0.0;
+    }
+    near as f64 / ink as f64
+}
+
+/// `pdftoppm -r 60 -png` of page `page` of `pdf`, decoded.
+fn poppler(pdf: &Path, page: usize, dir: &Path) -> Image {
+    let root = dir.join(format!("poppler-{page}"));
+    let p = page.to_string();
+    let o = std::process::Command::new("pdftoppm")
+        .args(["-r", "60", "-png", "-f", &p, "-l", &p, "-singlefile"])
+        .arg(pdf)
+        .arg(&root)
+        .output()
+        .expect("pdftoppm");
+    assert!(o.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&o.stderr));
+    Image::read(&root.with_extension("png"))
+}
+
+/// `gongwen preview` of the sample, page `page`, at 60 dpi, into `dir`: the decoded image.
+fn ours(form: &str, page: usize, dir: &Path, extra: &[&str]) -> Image {
+    let out = dir.join(format!("ours-{page}.png"));
+    let sample = sample();
+    let page = page.to_string();
+    let mut args =
+        vec!["preview", sample.to_str().unwrap(), "--form", form, "--id", ID, "--page", &page, "--dpi", "60", "-o"];
+    args.push(out.to_str().unwrap());
+    args.extend_from_slice(extra);
+    let (o, _) = gongwen_within(Duration::from_secs(60), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("已写出 "), "{}", stderr(&o));
+    Image::read(&out)
+}
+
+/// Pages of `pdf` (our PDF of `form` for [`ID`]) drawn both ways agree: the same pixel size
+/// (±1), and ≥ 95 % of each one's ink within 1 px of a mark of the other (anti-aliasing
+/// differs by about a pixel; a glyph or line missing or out of place by more shows), and
+/// about as much ink in all.
+fn agree(form: &str, pdf_name: &str, pages: &[usize]) {
+    if !have("pdftoppm") {
+        return;
+    }
+    let pdf = pdfs().join(pdf_name);
+    let dir = tempfile::tempdir().unwrap();
+    for &page in pages {
+        let (a, b) = (ours(form, page, dir.path(), &[]), poppler(&pdf, page, dir.path()));
+        assert!(
+            a.width.abs_diff(b.width) <= 1 && a.height.abs_diff(b.height) <= 1,
+            "{form} p.{page}: ours {}×{}, poppler {}×{}",
+            a.width,
+            a.height,
+            b.width,
+            b.height
+        );
+        let (ours_near, theirs_near) = (covered(&a, &b, 1), covered(&b, &a, 1));
+        let (ink_a, ink_b) = (a.ink_count(), b.ink_count());
+        eprintln!(
+            "{form} p.{page}: ink pixels ours {ink_a} poppler {ink_b}; within 1 px of a mark of the other: ours {:.1} %, poppler's {:.1} %",
+            ours_near * 100.0,
+            theirs_near * 100.0
+        );
+        assert!(ink_a > 1000, "{form} p.{page}: a page with text has ink ({ink_a} pixels)");
+        assert!(ours_near >= 0.95 && theirs_near >= 0.95, "{form} p.{page}: {ours_near:.3} / {theirs_near:.3}");
+        // The measure can fail: the same page two pixels lower does not pass it.
+        let moved = covered(&a.shifted_down(2), &b, 1);
+        assert!(moved < 0.9, "{form} p.{page}: moved 2 px, still {moved:.3}");
+        // Nor is one much heavier than the other (a whole missing table grid or bold text).
+        let ratio = a.darkness() as f64 / b.darkness() as f64;
+        eprintln!("{form} p.{page}: darkness ours/poppler {ratio:.2}; moved 2 px down: {:.1} %", moved * 100.0);
+        assert!((0.8..=1.25).contains(&ratio), "{form} p.{page}: darkness ratio {ratio:.2}");
+    }
+}
+
+#[test]
+fn the_letter_drawn_by_us_matches_poppler_on_every_page() {
+    agree("工作联系函", &format!("{ID}_采购中心_工作联系函.pdf"), &[1, 2, 3]);
+}
+
+#[test]
+fn the_application_form_drawn_by_us_matches_poppler() {
+    agree("协作需求申请表", &format!("{ID}_协作需求申请表.pdf"), &[1]);
+}
+
+#[test]
+fn the_task_list_drawn_by_us_matches_poppler() {
+    agree("协作任务拆分清单", &format!("{ID}_协作任务拆分清单.pdf"), &[1, 7]);
+}
+
+/// A seal given with --seal is drawn where the PDF has it: the red boxes agree within 2 px.
+#[test]
+fn the_seal_is_drawn_where_the_pdf_has_it() {
+    if !have("pdftoppm") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let seal = dir.path().join("行政部.png");
+    std::fs::write(&seal, RED_PNG).unwrap();
+    let seal_arg = format!("行政部={}", seal.display());
+    let out = dir.path().join("pdf");
+    let o = gongwen(&[
+        "generate",
+        sample().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forms",
+        "工作联系函",
+        "--format",
+        "pdf",
+        "--seal",
+        &seal_arg,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = out.join(format!("{ID}_采购中心_工作联系函.pdf"));
+    let pages = pdf_pages(&pdf);
+    let theirs = (1..=pages).find_map(|p| poppler(&pdf, p, dir.path()).red_box().map(|b| (p, b)));
+    let (page, want) = theirs.expect("poppler shows the seal on some page");
+    let got = ours("工作联系函", page, dir.path(), &["--seal", &seal_arg]).red_box().expect("our seal");
+    let apart = [got.0.abs_diff(want.0), got.1.abs_diff(want.1), got.2.abs_diff(want.2), got.3.abs_diff(want.3)];
+    assert!(apart.iter().all(|&d| d <= 2), "seal at {got:?} by us, {want:?} by poppler (page {page})");
+}
+
+/// Without --page every page is written, named after -o with its number; what was written is said.
+#[test]
+fn every_page_is_its_own_file_without_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("联系函.png");
+    let (o, _) = gongwen_within(
+        Duration::from_secs(60),
+        &["preview", sample().to_str().unwrap(), "--form", "letter", "--id", ID, "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["联系函-1.png", "联系函-2.png", "联系函-3.png"]);
+    let err = stderr(&o);
+    assert!(err.contains("联系函-3.png") && err.contains(&format!("{ID} 采购中心 工作联系函，共 3 页")), "{err}");
+    let first = Image::read(&dir.path().join("联系函-1.png"));
+    assert_eq!((first.width, first.height), (497, 702), "A4 at 60 dpi");
+}
+
+/// A workbook whose second request has an impossible date.
+fn workbook_with_a_bad_row(dir: &Path) -> PathBuf {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("协作需求").unwrap();
+    write_row(ws, 0, &REQUIRED_HEADERS.map(String::from));
+    write_row(ws, 1, &required_values("协作函〔2026〕1号", "采购中心"));
+    let mut bad = required_values("协作函〔2026〕2号", "财务部");
+    bad[3] = "2026-02-30".into();
+    write_row(ws, 2, &bad);
+    let path = dir.join("有错.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+/// Cases a clerk gets wrong: each said in one Chinese line starting 错误：, exit 2 when the
+/// preview cannot run, 1 when the chosen row's own data has an error; no image is left.
+#[test]
+fn wrong_page_resolution_or_row_is_refused_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_book = workbook_with_a_bad_row(dir.path());
+    let out = dir.path().join("预览.png");
+    let nowhere = dir.path().join("没有的文件夹").join("预览.png");
+    let (folder, nowhere) = (dir.path().to_str().unwrap(), nowhere.to_str().unwrap());
+    let (sample, bad, out) = (sample(), bad_book.to_str().unwrap(), out.to_str().unwrap());
+    let sample = sample.to_str().unwrap();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["preview", sample, "--form", "letter", "--id", ID, "--page", "9", "-o", out],
+            2,
+            "没有第 9 页：此文件共 3 页",
+        ),
+        (
+            &["preview", sample, "--form", "letter", "--id", ID, "--page", "0", "-o", out],
+            2,
+            "没有第 0 页：页码从 1 开始",
+        ),
+        (&["preview", sample, "--form", "letter", "--dpi", "1000", "-o", out], 2, "分辨率 1000 dpi 超出范围"),
+        (&["preview", sample, "--form", "letter", "--dpi", "5", "-o", out], 2, "应在 20–600 dpi 之间"),
+        (&["preview", sample, "--form", "letter", "--dpi", "abc", "-o", out], 2, "选项 --dpi 的值“abc”不对"),
+        (&["preview", sample, "--form", "公函", "-o", out], 2, "没有“公函”这种表单"),
+        (
+            &["preview", sample, "--form", "letter", "--id", "协作函〔2026〕99号", "-o", out],
+            2,
+            "没有编号为“协作函〔2026〕99号”",
+        ),
+        (&["preview", sample, "--form", "letter", "--id", ID, "--to", "财务部", "-o", out], 2, "没有给“财务部”的一份"),
+        (&["preview", sample, "--form", "letter", "--id", ID, "--row", "3", "-o", out], 2, "不能同时使用"),
+        (
+            &["preview", bad, "--form", "letter", "--id", "协作函〔2026〕2号", "-o", out],
+            1,
+            "第 3 行（协作函〔2026〕2号）有错误",
+        ),
+        (&["preview", bad, "--form", "letter", "--row", "3", "-o", out], 1, "发函日期"),
+        (&["preview", "没有这个.xlsx", "--form", "letter", "-o", out], 2, "文件不存在"),
+        (&["preview", sample, "--form", "letter", "-o", folder], 2, "这是文件夹；-o 应写图片文件名"),
+        (&["preview", sample, "--form", "letter", "-o", nowhere], 2, "不存在"),
+    ];
+    for (args, code, needle) in cases {
+        let (o, _) = gongwen_within(Duration::from_secs(60), args);
+        let err = stderr(&o);
+        eprintln!("{args:?} → {:?}: {}", o.status.code(), err.lines().next().unwrap_or(""));
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
+        assert!(err.starts_with("错误：") && err.contains(needle), "{args:?}: {err}");
+        assert!(!err.is_ascii() && !err.contains("error"), "{args:?}: {err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "有错.xlsx")
+            .collect();
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+    // The good row of the same workbook previews.
+    let (o, _) = gongwen_within(
+        Duration::from_secs(60),
+        &["preview", bad, "--form", "letter", "--id", "协作函〔2026〕1号", "--page", "1", "-o", out],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(Path::new(out).is_file());
+}
