@@ -87,7 +87,7 @@ fn router(state: Shared, timeout: Duration) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::token))
         // The body limit is the upload's plus room for a multipart form's other fields.
         .layer(axum::extract::DefaultBodyLimit::max(upload::body_limit(max_upload)))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload::body_limit(max_upload)))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload::hard_limit(max_upload)))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,

@@ -14,8 +14,7 @@ use crate::forms::{choice, Form, Per};
 use crate::generate::{self, Format};
 use crate::workbook::columns::{REQUESTS, TASKS};
 use crate::workbook::{self, Fatal, Keep, Workbook};
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use calamine::Data;
@@ -185,7 +184,7 @@ fn fatal(fatal: Fatal) -> ApiError {
         Fatal::MissingColumns { sheet, columns, .. } => {
             let what = if sheet == TASKS.name { "tasks 中的任务" } else { "request" };
             let list: Vec<String> = columns.iter().map(|(h, a)| format!("“{h}”（英文名 {a}）")).collect();
-            ApiError::unprocessable(format!("{what}缺少必填项{}；请补上后重试", list.join("、")))
+            ApiError::unprocessable(format!("{what} 缺少必填项{}；请补上后重试", list.join("、")))
         }
         Fatal::EmptySheet { .. } => ApiError::unprocessable(format!("request 中没有任何一列；请求应写作 {SHAPE}")),
         other => unreadable(other, true),
@@ -195,9 +194,10 @@ fn fatal(fatal: Fatal) -> ApiError {
 /// `POST /api/render`: one document of one request, its bytes as the response.
 pub async fn render(State(state): State<Shared>, request: Request) -> Result<Response, ApiError> {
     let query = upload::query(&request)?;
-    let body = Bytes::from_request(request, &state)
-        .await
-        .map_err(|rejection| upload::body_error(rejection.status(), state.max_upload))?;
+    let (_, body) = upload::body(request, state.max_upload).await?;
+    if body.len() as u64 > state.max_upload {
+        return Err(ApiError::too_large(state.max_upload));
+    }
     let asked = asked(&body, query)?;
     let key = forms_named(&[asked.form.as_str()], &state.forms)?.remove(0);
     let form = state.forms.iter().find(|f| f.key == key).expect("a named form").clone();

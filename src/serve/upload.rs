@@ -33,6 +33,45 @@ pub fn body_limit(max_upload: u64) -> usize {
     usize::try_from(max_upload.saturating_add(1024 * 1024)).unwrap_or(usize::MAX)
 }
 
+/// The largest body a request may even begin to send: past it (by its Content-Length) it is
+/// refused before it is read. Up to it, an over-limit body is read through and dropped before
+/// the 413 is sent — a client still sending when the server answers and closes would see its
+/// connection reset, not the answer.
+pub fn hard_limit(max_upload: u64) -> usize {
+    body_limit(max_upload).saturating_mul(4)
+}
+
+/// The whole body of `request`, at most [`body_limit`] bytes; over it, 413 once the rest (up
+/// to [`hard_limit`]) has been read and dropped.
+pub async fn body(request: Request, max_upload: u64) -> Result<(axum::http::request::Parts, Bytes), ApiError> {
+    use http_body_util::BodyExt;
+    let (parts, mut body) = request.into_parts();
+    let limit = body_limit(max_upload);
+    let mut read: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            // Past the hard limit, the body stops with an error: still a body too large.
+            let status = if seen > limit { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::BAD_REQUEST };
+            return Err(body_error(status, max_upload));
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        seen = seen.saturating_add(data.len());
+        if seen > hard_limit(max_upload) {
+            break;
+        }
+        if seen > limit {
+            read = Vec::new();
+        } else {
+            read.extend_from_slice(&data);
+        }
+    }
+    if seen > limit {
+        return Err(ApiError::too_large(max_upload));
+    }
+    Ok((parts, Bytes::from(read)))
+}
+
 /// The query string's options.
 pub fn query(request: &Request) -> Result<Vec<(String, String)>, ApiError> {
     Query::<Vec<(String, String)>>::try_from_uri(request.uri())
@@ -50,7 +89,9 @@ pub async fn workbook(state: &Shared, request: Request) -> Result<Upload, ApiErr
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
     let mut name = UNNAMED.to_string();
     let mut workbook: Option<Bytes> = None;
+    let (parts, bytes) = body(request, state.max_upload).await?;
     if multipart {
+        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
         let mut form = Multipart::from_request(request, state)
             .await
             .map_err(|_| ApiError::bad_request("表单（multipart/form-data）格式有误，无法读取"))?;
@@ -78,11 +119,7 @@ pub async fn workbook(state: &Shared, request: Request) -> Result<Upload, ApiErr
             }
         }
     } else {
-        workbook = Some(
-            Bytes::from_request(request, state)
-                .await
-                .map_err(|rejection| body_error(rejection.status(), state.max_upload))?,
-        );
+        workbook = Some(bytes);
     }
     let bytes = workbook.filter(|b| !b.is_empty()).ok_or_else(|| {
         ApiError::bad_request(
