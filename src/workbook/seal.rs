@@ -210,6 +210,12 @@ fn downscale(px: &[[u8; 4]], w: u32, h: u32, max: u32) -> (u32, u32, Vec<[u8; 4]
     (w2, h2, out)
 }
 
+/// A valid seal PNG, for other modules' tests.
+#[cfg(test)]
+pub fn tests_png() -> &'static [u8] {
+    tests::TINY_PNG
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +227,15 @@ mod tests {
         0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x44, 0x00, 0x08, 0xfe, 0x01, 0xff,
         0xc6, 0x9e, 0x79, 0xf7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
     ];
+
+    #[test]
+    fn without_a_folder_no_file_is_read_and_sent_pngs_are() {
+        let mut l = SealLoader::without_files(42.0);
+        assert!(l.from_cell("印章/行政部.png").unwrap_err().contains("上传的工作簿不能引用文件"));
+        let seal = l.from_png(TINY_PNG, "行政部.png").unwrap();
+        assert_eq!((seal.width_px, seal.height_px, seal.width_mm), (2, 1, 42.0));
+        assert!(l.from_png(b"GIF89a", "x.gif").unwrap_err().contains("不是有效的 PNG"));
+    }
 
     #[test]
     fn cells_may_not_leave_the_workbook_folder() {
