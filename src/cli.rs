@@ -126,6 +126,31 @@ pub enum Command {
         seals: Vec<String>,
     },
     // ---- end preview ----
+    /// 启动网页工作台与 HTTP 接口（默认只有本机可以访问：http://127.0.0.1:8080/）
+    #[command(alias = "服务")]
+    Serve {
+        /// 监听地址（IP:端口）；不是本机地址（127.0.0.1）时必须同时用 --token 设置口令
+        #[arg(long, value_name = "地址", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// 访问口令：每个 /api/ 请求须带请求头 Authorization: Bearer 口令
+        #[arg(long, value_name = "口令")]
+        token: Option<String>,
+        /// 上传内容的大小上限，如 20MB
+        #[arg(long = "max-upload", value_name = "大小", default_value = "20MB")]
+        max_upload: String,
+        /// 同时处理的任务数（检查、生成）；更多的请求排队等候（默认：CPU 核数）
+        #[arg(long, value_name = "个数")]
+        jobs: Option<usize>,
+        /// 每个请求的时限（秒），超过即停止并答复 503
+        #[arg(long, value_name = "秒", default_value_t = 300)]
+        timeout: u64,
+        /// 任务已满时，新请求最多等候的秒数，之后答复“服务器正忙”（503）
+        #[arg(long, value_name = "秒", default_value_t = 10)]
+        wait: u64,
+        /// 启动后在浏览器中打开工作台
+        #[arg(long)]
+        open: bool,
+    },
     /// 表单定义（措辞与版式）
     #[command(alias = "表单")]
     Forms {
@@ -346,6 +371,9 @@ fn value_hint(option: &str) -> &'static str {
         "--dpi" => "应为数字（每英寸点数，20–600），如 --dpi 60",
         "--page" => "应为页码（从 1 起），如 --page 1",
         "--row" => "应为行号（Excel 左侧的数字），如 --row 5",
+        "--listen" => "应为 IP:端口，如 --listen 127.0.0.1:8080",
+        "--max-upload" => "应为大小，如 --max-upload 20MB",
+        "--timeout" | "--wait" => "应为秒数（正整数），如 --timeout 300",
         _ => "请查看 --help 中此选项的说明",
     }
 }
@@ -440,48 +468,29 @@ pub fn usage_error(e: &clap::Error, args: &[OsString]) -> String {
 
 /// The items of a list option: clap splits on `,`; people also write `，` `、` `;` `；` or spaces.
 fn items(values: &[String]) -> impl Iterator<Item = &str> {
-    values
-        .iter()
-        .flat_map(|v| v.split([',', '，', '、', ';', '；', ' ', '\u{3000}']))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    gongwen::forms::choice::items(values.iter().map(String::as_str))
 }
 
 /// `--forms`: the keys of the chosen `forms`, in their order, each once. A form is named by
 /// its key (any case), its Chinese name or one of its aliases (`工作联系函`, `联系函`, `letter`).
 pub fn chosen_forms(values: &[String], forms: &[gongwen::forms::Form]) -> Result<Vec<String>, String> {
-    let mut chosen: Vec<&str> = Vec::new();
-    for item in items(values) {
-        let found = forms.iter().find(|f| {
-            f.key.eq_ignore_ascii_case(item) || f.name == item || f.aliases.iter().any(|a| a.eq_ignore_ascii_case(item))
-        });
-        match found {
-            Some(f) => chosen.push(&f.key),
-            None => {
-                let known: Vec<String> = forms.iter().map(|f| format!("{}（{}）", f.name, f.key)).collect();
-                return Err(format!("--forms：没有“{item}”这种表单；可用：{}，多个用逗号或顿号分隔", known.join("、")));
-            }
-        }
-    }
+    use gongwen::forms::choice;
+    let chosen = choice::pick(items(values), forms).map_err(|item| {
+        format!("--forms：没有“{item}”这种表单；可用：{}，多个用逗号或顿号分隔", choice::known(forms))
+    })?;
     if chosen.is_empty() {
         return Err("--forms：没有写要生成的表单，如 --forms 工作联系函".to_string());
     }
-    Ok(forms.iter().map(|f| f.key.clone()).filter(|k| chosen.contains(&k.as_str())).collect())
+    Ok(chosen)
 }
 
 /// `--format`: `docx` / `pdf` in any case, with or without the dot (`.PDF`); `word` is docx.
 pub fn chosen_formats(values: &[String]) -> Result<Vec<Format>, String> {
     let mut formats = Vec::new();
     for item in items(values) {
-        formats.push(match item.trim_start_matches('.').to_ascii_lowercase().as_str() {
-            "docx" | "word" => Format::Docx,
-            "pdf" => Format::Pdf,
-            _ => {
-                return Err(format!(
-                    "--format：没有“{item}”这种格式；可用：docx、pdf，如 --format pdf 或 --format docx,pdf"
-                ))
-            }
-        });
+        formats.push(Format::from_name(item).ok_or_else(|| {
+            format!("--format：没有“{item}”这种格式；可用：docx、pdf，如 --format pdf 或 --format docx,pdf")
+        })?);
     }
     if formats.is_empty() {
         return Err("--format：没有写输出格式，如 --format pdf".to_string());

@@ -36,6 +36,24 @@ impl Format {
             Format::Pdf => "pdf",
         }
     }
+
+    /// The format a user means by `name`: `docx` / `pdf` in any case, with or without the dot
+    /// (`.PDF`); `word` is docx.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+            "docx" | "word" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    /// The media type of a file of this format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Pdf => "application/pdf",
+        }
+    }
 }
 
 /// Told how the run goes (a progress bar on a terminal; nothing otherwise).
@@ -726,6 +744,40 @@ pub fn run(
         })),
         (None, Ok(_)) if reread.is_some() => Err(RunError::Reread(reread.expect("checked"))),
         (None, Ok(manifest)) => Ok(Report { manifest, counts, failed, interrupted, stale }),
+    }
+}
+
+/// The documents `forms` make of the requests of `wb` — a workbook read with its rows kept
+/// ([`Keep::Rows`](crate::workbook::Keep)) — as a run would make them, without writing any
+/// file: `with` gets each job (form, request, receiving department, child rows; file names for
+/// `formats`, as a run names them) in a run's order, and the manifest lines of the documents
+/// not made (child rows with errors …). For making documents in memory (`gongwen serve`).
+pub fn with_jobs<T>(
+    wb: &Workbook,
+    forms: &[Form],
+    formats: &[Format],
+    with: impl FnOnce(&[Job], &[ManifestEntry]) -> T,
+) -> T {
+    let rows = Rows::of(wb);
+    let mut skipped = Vec::new();
+    let stop = Stop::new();
+    let options = Options {
+        formats,
+        jobs: 1,
+        bundle: false,
+        packet: false,
+        docx: DocxOptions::default(),
+        clean: false,
+        stop: &stop,
+    };
+    let (jobs, _) = jobs_of(wb, &rows, forms, &options, &mut NameBook::default(), &mut skipped);
+    with(&jobs, &skipped)
+}
+
+impl Job<'_> {
+    /// The name its file of `format` has in a run (when the job was planned with that format).
+    pub fn file_name(&self, format: Format) -> Option<&str> {
+        self.names.iter().find(|(f, _)| *f == format).map(|(_, name)| name.as_str())
     }
 }
 

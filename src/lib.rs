@@ -7,7 +7,8 @@
 //! book per run), `output` writes and lists the files; `text` decides which characters may
 //! reach a file; `generate` runs a whole batch in parallel and `bundle` makes the print
 //! bundles; `fonts` holds the bundled faces; `typeset` the
-//! Chinese typesetting rules (punctuation compression) both writers apply. The command line is `src/main.rs`.
+//! Chinese typesetting rules (punctuation compression) both writers apply; `serve` the web
+//! workbench and HTTP API over the same functions. The command line is `src/main.rs`.
 
 pub mod bundle;
 pub mod docx;
@@ -22,6 +23,7 @@ pub mod output;
 pub mod pdf;
 pub mod raster;
 pub mod request;
+pub mod serve;
 pub mod text;
 pub mod typeset;
 pub mod workbook;

@@ -128,6 +128,39 @@ fn export_forms(dir: &Path, force: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `gongwen serve`: runs until Ctrl-C; exit 2 when it cannot start (a bad option, the address
+/// taken, off loopback without --token).
+fn serve(
+    listen: String,
+    token: Option<String>,
+    max_upload: &str,
+    jobs: Option<usize>,
+    timeout: u64,
+    wait: u64,
+    open: bool,
+) -> ExitCode {
+    let max_upload = match gongwen::serve::parse_size(max_upload) {
+        Ok(n) => n,
+        Err(msg) => return cannot_run(msg),
+    };
+    if timeout == 0 {
+        return cannot_run("--timeout 0：时限应至少 1 秒，如 --timeout 300");
+    }
+    let options = gongwen::serve::Options {
+        listen,
+        token,
+        max_upload,
+        jobs: generate::thread_count(jobs),
+        wait: std::time::Duration::from_secs(wait),
+        timeout: std::time::Duration::from_secs(timeout),
+        open,
+    };
+    match gongwen::serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => cannot_run(msg),
+    }
+}
+
 fn cannot_run(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("错误：{msg}");
     ExitCode::from(2)
@@ -260,6 +293,9 @@ fn main() -> ExitCode {
             preview::run(preview::Args { workbook, form, id, row, to, page, dpi, out, forms_dir, seals })
         }
         // ---- end preview ----
+        Command::Serve { listen, token, max_upload, jobs, timeout, wait, open } => {
+            serve(listen, token, &max_upload, jobs, timeout, wait, open)
+        }
         Command::Template { out } => match workbook::template::write_template(&out) {
             Ok(()) => {
                 eprintln!("已写出 {}：填好后运行 gongwen check {0} 检查，再 gongwen generate {0}", out.display());
@@ -272,20 +308,8 @@ fn main() -> ExitCode {
                 Ok(wb) => wb,
                 Err(code) => return code,
             };
-            let n = errors(&wb);
-            let warnings = wb.warning_count();
-            let code = if n == 0 {
-                Report::Stdout.line(format!(
-                    "检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条",
-                    wb.valid.len(),
-                    wb.task_count
-                ));
-                ExitCode::SUCCESS
-            } else {
-                Report::Stdout
-                    .line(format!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", wb.rejected.len()));
-                ExitCode::from(1)
-            };
+            Report::Stdout.line(wb.summary());
+            let code = if errors(&wb) == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) };
             // A report cut short (a full disk under `> 报告.txt`) must not pass for a whole one.
             match Report::Stdout.lost() {
                 Some(reason) => cannot_run(format!(
@@ -335,7 +359,7 @@ fn main() -> ExitCode {
             if !(10.0..=80.0).contains(&seal_size) {
                 return cannot_run(format!("--seal-size {seal_size}：印章直径应在 10–80 毫米之间"));
             }
-            let mut chosen: Vec<_> = match &keys {
+            let chosen: Vec<_> = match &keys {
                 Some(keys) => all_forms.into_iter().filter(|f| keys.contains(&f.key)).collect(),
                 None => all_forms,
             };
@@ -356,49 +380,20 @@ fn main() -> ExitCode {
                 },
                 false => errors(&wb),
             };
-            // Without --forms, a form whose sheets the workbook lacks is not made (a workbook
-            // of 协作需求 alone makes no 沟通记录表); a form asked for by name always is.
-            if keys.is_none() {
-                chosen.retain(|f| {
-                    wb.has_sheet(f.source) && f.children.as_ref().is_none_or(|c| c.optional || wb.has_sheet(c.sheet))
-                });
-            }
-            // A form asked for by name whose sheets the workbook lacks: said, not made silently empty.
-            let mut missing_sheets = 0;
-            if keys.is_some() {
-                let absent = |sheet: &str| !wb.has_sheet(sheet);
-                chosen.retain(|f| {
-                    if absent(f.source) {
-                        missing_sheets += 1;
-                        eprintln!(
-                            "错误：工作簿中没有“{}”工作表，不能生成{}；请加上这个工作表（gongwen template 写出的模板中有），或不选这个表单",
-                            f.source, f.name
-                        );
-                        return false;
-                    }
-                    match f.children.as_ref().filter(|c| !c.optional && absent(c.sheet)) {
-                        Some(c) if c.skip_empty => {
-                            missing_sheets += 1;
-                            eprintln!("错误：工作簿中没有“{}”工作表，不生成{}；请加上这个工作表", c.sheet, f.name);
-                            false
-                        }
-                        Some(c) => {
-                            eprintln!("警告：工作簿中没有“{}”工作表，{}中它的表格是空的（留待手写）", c.sheet, f.name);
-                            true
-                        }
-                        None => true,
-                    }
-                });
+            // The forms the workbook can make (forms::choice, the rule `serve` applies too).
+            let choice = gongwen::forms::choice::for_workbook(chosen, keys.is_some(), &wb);
+            for line in &choice.said {
+                eprintln!("{line}");
             }
             // A form printing a column neither declared nor in the workbook stops the run, as a
             // broken form file does: nothing is written.
-            let missing: Vec<_> = chosen.iter().flat_map(|f| f.missing_columns(&wb)).collect();
-            if !missing.is_empty() {
-                for e in &missing {
+            if !choice.missing.is_empty() {
+                for e in &choice.missing {
                     eprintln!("{e}");
                 }
                 return ExitCode::from(2);
             }
+            let (chosen, missing_sheets) = (choice.forms, choice.errors);
             if let Err(msg) = apply_seals(&mut wb, &seals, seal_size) {
                 return cannot_run(msg);
             }

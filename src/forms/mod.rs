@@ -4,6 +4,7 @@
 //! template language in [`template`]. The format is documented in `forms/README.md`.
 
 pub mod checks;
+pub mod choice;
 mod folder;
 pub mod styles;
 pub mod template;

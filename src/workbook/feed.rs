@@ -182,9 +182,8 @@ impl Workbook {
             });
             others.push((spec.name, Child { cursor, index: &sheet.index, pending: HashMap::new(), build }));
         }
-        let folder = reread.source.folder();
         let width = self.seal_rule.as_ref().map_or(super::DEFAULT_SEAL_MM, |r| r.width_mm);
-        Ok(Feed { wb: self, requests, tasks, others, seals: SealLoader::new(&folder, width), next: 0 })
+        Ok(Feed { wb: self, requests, tasks, others, seals: reread.source.seal_loader(width), next: 0 })
     }
 }
 

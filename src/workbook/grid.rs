@@ -40,7 +40,7 @@ pub struct Grid {
 }
 
 /// One row with at least one non-empty cell.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GridRow {
     /// 0-based sheet row.
     pub row0: u32,
@@ -51,6 +51,13 @@ pub struct GridRow {
 static EMPTY: Data = Data::Empty;
 
 impl GridRow {
+    /// Row `row0` of cells given by column (0-based), its empty cells left out. Cells given
+    /// as values are few (one request): they are not counted against the sheet's limits.
+    pub fn new(row0: u32, cells: Vec<Data>) -> GridRow {
+        let cells = (0u32..).zip(cells).filter(|(_, d)| !matches!(d, Data::Empty)).collect();
+        GridRow { row0, cells }
+    }
+
     /// The cell in sheet column `col0` (empty when there is none).
     pub fn get(&self, col0: u32) -> &Data {
         match self.cells.binary_search_by_key(&col0, |(c, _)| *c) {
@@ -66,6 +73,11 @@ impl GridRow {
 }
 
 impl Grid {
+    /// Rows already made, in order.
+    pub fn from_rows(rows: Vec<GridRow>) -> Grid {
+        Grid { rows }
+    }
+
     /// The rows holding a non-empty cell, top to bottom.
     pub fn into_rows(self) -> std::vec::IntoIter<GridRow> {
         self.rows.into_iter()

@@ -35,9 +35,11 @@ mod source;
 pub mod template;
 mod validate;
 
+pub use file::size_text;
 pub use problem::{Fatal, Problem, Severity};
 pub use records::RecordSheet;
 pub use sheet::{Unlisted, MAX_LISTED};
+pub use source::claims_workbook;
 
 use crate::request::{Request, Task};
 use columns::{REQUESTS, TASKS};
@@ -188,6 +190,16 @@ impl Workbook {
         self.problems.iter().filter(|p| !p.is_error()).count() + self.unlisted.warnings
     }
 
+    /// `gongwen check`'s closing line: `检查通过：N 条协作需求、M 条任务；警告 W 条`, or
+    /// `发现 E 个错误、W 条警告；R 行需求无法生成`.
+    pub fn summary(&self) -> String {
+        let (errors, warnings) = (self.error_count(), self.warning_count());
+        match errors {
+            0 => format!("检查通过：{} 条协作需求、{} 条任务；警告 {warnings} 条", self.valid.len(), self.task_count),
+            n => format!("发现 {n} 个错误、{warnings} 条警告；{} 行需求无法生成", self.rejected.len()),
+        }
+    }
+
     /// The line that says problems were found but not listed, when some were: it starts with
     /// 错误： when errors were among them.
     pub fn unlisted_line(&self) -> Option<String> {
@@ -218,7 +230,40 @@ pub fn read_workbook_with(
     form_sheets: &[&'static columns::Sheet<()>],
     keep: Keep,
 ) -> Result<Workbook, Fatal> {
-    let mut book = source::Source::open(path)?;
+    read_source(source::Source::open(path)?, form_sheets, keep)
+}
+
+/// [`read_workbook_with`] for a workbook sent rather than named (`gongwen serve`): its bytes,
+/// and the name it goes by in messages (the name it was sent with; never a path). A 印章 cell
+/// of it reads no file.
+pub fn read_upload(
+    name: &str,
+    bytes: Vec<u8>,
+    form_sheets: &[&'static columns::Sheet<()>],
+    keep: Keep,
+) -> Result<Workbook, Fatal> {
+    read_source(source::Source::from_upload(name, bytes)?, form_sheets, keep)
+}
+
+/// [`read_workbook_with`] for sheets given as cells — rows sent as values (`gongwen serve`'s
+/// `/api/render`) are checked by the same rules as a workbook's: each sheet's name and its
+/// rows, the first its header, a row's cells by column.
+pub fn read_cells(
+    name: &str,
+    sheets: Vec<(String, Vec<Vec<calamine::Data>>)>,
+    form_sheets: &[&'static columns::Sheet<()>],
+    keep: Keep,
+) -> Result<Workbook, Fatal> {
+    read_source(source::Source::from_cells(name, sheets), form_sheets, keep)
+}
+
+fn read_source(
+    mut book: source::Source,
+    form_sheets: &[&'static columns::Sheet<()>],
+    keep: Keep,
+) -> Result<Workbook, Fatal> {
+    let path = book.path().to_path_buf();
+    let path = path.as_path();
     let names = book.sheet_names();
     let specs: Vec<&'static columns::Sheet<()>> =
         columns::declared_sheets().iter().chain(form_sheets.iter().copied()).collect();
@@ -249,10 +294,12 @@ pub fn read_workbook_with(
     let req_hidden = book.hidden_rows(&req_name);
     let task_hidden = task_name.as_ref().map(|(name, _)| book.hidden_rows(name)).unwrap_or_default();
     let task_sheet = task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name));
-    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path), keep);
+    let mut seals = book.seal_loader(DEFAULT_SEAL_MM);
+    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seals, keep);
     // Rows out of order (never written by Excel) void what was read row by row: read again whole.
     if book.read_again_whole() {
-        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seal_loader(path), keep);
+        let mut seals = book.seal_loader(DEFAULT_SEAL_MM);
+        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seals, keep);
     }
     drop(book);
     // A requests sheet taken by position that does not fit: say which sheets there are and
@@ -323,10 +370,6 @@ fn taken_by_position(sheet: &str, names: &[String]) -> String {
         REQUESTS.name,
         names.join("、")
     )
-}
-
-fn seal_loader(path: &Path) -> seal::SealLoader {
-    seal::SealLoader::new(&seal::workbook_folder(path), DEFAULT_SEAL_MM)
 }
 
 /// Printed width of an electronic seal unless told otherwise (the usual round 公章).

@@ -137,6 +137,12 @@ const KINDS: &[(&str, Kind)] = &[
     ("seq-list", Kind::SeqList),
 ];
 
+/// A kind's name as `columns.toml` writes it (`date`, `dept-list` …).
+pub fn kind_name(kind: Kind) -> &'static str {
+    let same = |k: &Kind| std::mem::discriminant(k) == std::mem::discriminant(&kind);
+    KINDS.iter().find(|(_, k)| same(k)).map_or("text", |(name, _)| name)
+}
+
 /// Parse and check a column declaration. `file` names it in error messages.
 pub fn parse(file: &str, src: &str) -> Result<Schema, FormError> {
     let p = Parser { file, src };

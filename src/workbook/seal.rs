@@ -33,9 +33,11 @@ pub fn workbook_folder(workbook: &Path) -> PathBuf {
     }
 }
 
-/// Loads each seal file once; paths in cells are confined to the workbook's folder.
+/// Loads each seal file once; paths in cells are confined to the workbook's folder, and a
+/// workbook that has no folder (uploaded to `gongwen serve`, or rows given as values) reads
+/// no file at all.
 pub struct SealLoader {
-    base: PathBuf,
+    base: Option<PathBuf>,
     width_mm: f32,
     loaded: HashMap<PathBuf, Result<SealImage, String>>,
 }
@@ -44,11 +46,35 @@ impl SealLoader {
     /// `base`: the workbook's folder ([`workbook_folder`]); `width_mm`: printed seal width.
     pub fn new(base: &Path, width_mm: f32) -> SealLoader {
         let base = if base.as_os_str().is_empty() { Path::new(".") } else { base };
-        SealLoader { base: base.to_path_buf(), width_mm, loaded: HashMap::new() }
+        SealLoader { base: Some(base.to_path_buf()), width_mm, loaded: HashMap::new() }
+    }
+
+    /// For a workbook that is not a file on this computer: a 印章 cell naming a file is a
+    /// warning, and nothing on the disk is read (a path in an uploaded workbook names the
+    /// uploader's files, never the server's).
+    pub fn without_files(width_mm: f32) -> SealLoader {
+        SealLoader { base: None, width_mm, loaded: HashMap::new() }
+    }
+
+    /// A seal given as the bytes of a PNG (uploaded); `shown` names it in messages.
+    pub fn from_png(&self, bytes: &[u8], shown: &str) -> Result<SealImage, String> {
+        if bytes.len() as u64 > MAX_SEAL_BYTES {
+            return Err(format!(
+                "印章：“{shown}”超过 {} 的上限；印章图片通常不到 200 KB，请缩小（宽 1000 像素足够）后另存为 PNG",
+                file::size_text(MAX_SEAL_BYTES)
+            ));
+        }
+        let (width_px, height_px, png) = embeddable(bytes, shown)?;
+        Ok(SealImage { png: Arc::new(png), width_px, height_px, width_mm: self.width_mm })
     }
 
     /// A seal named in a cell: relative to the workbook's folder and never outside it.
     pub fn from_cell(&mut self, text: &str) -> Result<SealImage, String> {
+        let Some(base) = self.base.clone() else {
+            return Err(format!(
+                "印章：“{text}”是图片文件的路径，上传的工作簿不能引用文件，已忽略；请按发函部门另外上传印章图片"
+            ));
+        };
         let rel = Path::new(text.trim());
         let escapes = rel.is_absolute()
             || rel.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir));
@@ -57,11 +83,11 @@ impl SealLoader {
                 "印章：“{text}”不在工作簿所在文件夹内；请把图片放在工作簿旁边，填写相对路径，如 印章/行政部.png"
             ));
         }
-        let path = self.base.join(rel);
+        let path = base.join(rel);
         // A symbolic link inside the folder may still point outside it. Only a path that does
         // not resolve at all (missing) goes on, to be reported as missing.
         if let Ok(real) = path.canonicalize() {
-            let inside = self.base.canonicalize().is_ok_and(|base| real.starts_with(base));
+            let inside = base.canonicalize().is_ok_and(|base| real.starts_with(base));
             if !inside {
                 return Err(format!(
                     "印章：“{text}”指向工作簿所在文件夹之外，已忽略；请把图片本身（不是快捷方式或链接）放在工作簿旁边"
@@ -184,6 +210,12 @@ fn downscale(px: &[[u8; 4]], w: u32, h: u32, max: u32) -> (u32, u32, Vec<[u8; 4]
     (w2, h2, out)
 }
 
+/// A valid seal PNG, for other modules' tests.
+#[cfg(test)]
+pub fn tests_png() -> &'static [u8] {
+    tests::TINY_PNG
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +227,15 @@ mod tests {
         0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x44, 0x00, 0x08, 0xfe, 0x01, 0xff,
         0xc6, 0x9e, 0x79, 0xf7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
     ];
+
+    #[test]
+    fn without_a_folder_no_file_is_read_and_sent_pngs_are() {
+        let mut l = SealLoader::without_files(42.0);
+        assert!(l.from_cell("印章/行政部.png").unwrap_err().contains("上传的工作簿不能引用文件"));
+        let seal = l.from_png(TINY_PNG, "行政部.png").unwrap();
+        assert_eq!((seal.width_px, seal.height_px, seal.width_mm), (2, 1, 42.0));
+        assert!(l.from_png(b"GIF89a", "x.gif").unwrap_err().contains("不是有效的 PNG"));
+    }
 
     #[test]
     fn cells_may_not_leave_the_workbook_folder() {

@@ -6,11 +6,17 @@
 //! into a Chinese "file damaged" message. Sheets come out as [`RowStream`]s: an .xlsx sheet is
 //! read cell by cell as its rows are asked for, one row held at a time, never as the
 //! rectangle its cells span.
+//!
+//! A workbook need not be a file: [`Source::from_upload`] takes the bytes of one sent to
+//! `gongwen serve` (the same checks from the content on), [`Source::from_cells`] sheets given
+//! as cells (a request sent as values). Neither has a folder, so a 印章 cell of theirs reads
+//! no file ([`SealLoader::without_files`]).
 
 use super::bounds::{self, CompoundKind, ZipKind};
 use super::file::{self, FileFault};
 use super::grid::{Grid, GridBuilder, GridRow, Overflow, RowAssembler};
 use super::problem::Fatal;
+use super::seal::SealLoader;
 use calamine::{Data, Ods, Reader, Xls, Xlsx, XlsxCellReader};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -27,9 +33,11 @@ const RESAVE: &str = "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试";
 
 /// An opened workbook, its sheets not yet read.
 pub struct Source {
+    /// The file, or the name a workbook that is not a file goes by in messages.
     path: PathBuf,
-    bytes: Arc<[u8]>,
-    format: Format,
+    content: Content,
+    /// Is it a file on this computer (so 印章 cells may name files beside it)?
+    files: bool,
     book: Book,
     /// Read every sheet whole (into a [`Grid`]) instead of row by row.
     whole: bool,
@@ -43,6 +51,17 @@ enum Book {
     Xlsx(Box<Xlsx<Cursor<Arc<[u8]>>>>),
     Xls(Box<Xls<Cursor<Arc<[u8]>>>>),
     Ods(Box<Ods<Cursor<Arc<[u8]>>>>),
+    Cells(Arc<[CellSheet]>),
+}
+
+/// A sheet given as cells: its name and its rows.
+type CellSheet = (String, Vec<GridRow>);
+
+/// What a workbook is read from: its bytes, or sheets of cells.
+#[derive(Clone)]
+enum Content {
+    File(Arc<[u8]>, Format),
+    Cells(Arc<[CellSheet]>),
 }
 
 /// What the content says the workbook is.
@@ -57,28 +76,48 @@ enum Format {
 #[derive(Clone)]
 pub struct Reopen {
     path: PathBuf,
-    bytes: Arc<[u8]>,
-    format: Format,
+    content: Content,
+    files: bool,
     whole: bool,
 }
 
 impl std::fmt::Debug for Reopen {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Reopen({}, {} bytes)", self.path.display(), self.bytes.len())
+        match &self.content {
+            Content::File(bytes, _) => write!(f, "Reopen({}, {} bytes)", self.path.display(), bytes.len()),
+            Content::Cells(sheets) => write!(f, "Reopen({}, {} sheets of cells)", self.path.display(), sheets.len()),
+        }
     }
 }
 
 impl Reopen {
-    /// The workbook's folder, which seal paths in cells are relative to.
-    pub fn folder(&self) -> PathBuf {
-        super::seal::workbook_folder(&self.path)
+    /// What loads the seals its 印章 cells name, printed `width_mm` wide: from the
+    /// workbook's folder, or from nowhere for a workbook that is not a file.
+    pub fn seal_loader(&self, width_mm: f32) -> SealLoader {
+        match self.files {
+            true => SealLoader::new(&super::seal::workbook_folder(&self.path), width_mm),
+            false => SealLoader::without_files(width_mm),
+        }
     }
 
     /// Open the bytes with the reader of their format.
     pub fn open(&self) -> Result<Source, Fatal> {
         let refuse = |reason: String| Fatal::Unreadable { path: self.path.clone(), reason };
-        let cursor = || Cursor::new(self.bytes.clone());
-        let book = match self.format {
+        let (bytes, format) = match &self.content {
+            Content::File(bytes, format) => (bytes, *format),
+            Content::Cells(sheets) => {
+                return Ok(Source {
+                    path: self.path.clone(),
+                    content: self.content.clone(),
+                    files: self.files,
+                    book: Book::Cells(sheets.clone()),
+                    whole: true,
+                    unordered: false,
+                })
+            }
+        };
+        let cursor = || Cursor::new(bytes.clone());
+        let book = match format {
             Format::Xlsx => {
                 Book::Xlsx(Box::new(guarded(|| Xlsx::new(cursor())).ok_or_else(|| refuse(damaged()))?.map_err(
                     |e| refuse(if matches!(e, calamine::XlsxError::Password) { password() } else { damaged() }),
@@ -97,8 +136,8 @@ impl Reopen {
         };
         Ok(Source {
             path: self.path.clone(),
-            bytes: self.bytes.clone(),
-            format: self.format,
+            content: self.content.clone(),
+            files: self.files,
             book,
             whole: self.whole,
             unordered: false,
@@ -149,14 +188,50 @@ impl Source {
         }
         let bytes = file::read_limited(path, MAX_WORKBOOK_BYTES).map_err(|fault| {
             refuse(match fault {
-                FileFault::Empty => "是空文件（0 字节），可能保存时出错；请重新保存工作簿后再试".to_string(),
-                FileFault::TooLarge(limit) => format!(
-                    "文件超过 {} 的上限；请删除不需要的工作表、图片后另存，或把需求分成几个工作簿",
-                    file::size_text(limit)
-                ),
+                FileFault::Empty => EMPTY.to_string(),
+                FileFault::TooLarge(limit) => too_large(limit),
                 other => other.describe(),
             })
         })?;
+        Source::from_bytes(path.to_path_buf(), bytes, true)
+    }
+
+    /// A workbook sent rather than named (`gongwen serve`): its bytes, and the name it goes by
+    /// in messages (the file name it was sent with, never a path). Checked from its content
+    /// on as a file is; a 印章 cell of it reads no file.
+    pub fn from_upload(name: &str, bytes: Vec<u8>) -> Result<Source, Fatal> {
+        let refuse = |reason: String| Fatal::Unreadable { path: PathBuf::from(name), reason };
+        if bytes.is_empty() {
+            return Err(refuse(EMPTY.to_string()));
+        }
+        if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+            return Err(refuse(too_large(MAX_WORKBOOK_BYTES)));
+        }
+        Source::from_bytes(PathBuf::from(name), bytes, false)
+    }
+
+    /// Sheets given as cells (see [`Source::from_upload`] for `name`): each sheet's rows, a
+    /// row's cells by 0-based column; a row or cell left empty is as in a sheet.
+    pub fn from_cells(name: &str, sheets: Vec<(String, Vec<Vec<Data>>)>) -> Source {
+        let sheets: Vec<CellSheet> = sheets
+            .into_iter()
+            .map(|(sheet, rows)| {
+                let rows = rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(row0, cells)| GridRow::new(row0 as u32, cells))
+                    .filter(|row| row.cells().next().is_some())
+                    .collect();
+                (sheet, rows)
+            })
+            .collect();
+        let content = Content::Cells(sheets.into());
+        Reopen { path: PathBuf::from(name), content, files: false, whole: true }.open().expect("cells always open")
+    }
+
+    /// Sniff, bound and open a workbook's bytes; `files`: see [`Source::files`].
+    fn from_bytes(path: PathBuf, bytes: Vec<u8>, files: bool) -> Result<Source, Fatal> {
+        let refuse = |reason: String| Fatal::Unreadable { path: path.clone(), reason };
         let format = match sniff(&bytes) {
             Sniffed::Xlsx => {
                 bounds::check_zip(&bytes, ZipKind::Xlsx).map_err(refuse)?;
@@ -172,13 +247,23 @@ impl Source {
             }
             Sniffed::Not(what) => return Err(refuse(what)),
         };
-        Reopen { path: path.to_path_buf(), bytes: bytes.into(), format, whole: false }.open()
+        Reopen { path, content: Content::File(bytes.into(), format), files, whole: false }.open()
+    }
+
+    /// The workbook's path (or the name it goes by, see [`Source::from_upload`]).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What loads the seals its 印章 cells name (see [`Reopen::seal_loader`]).
+    pub fn seal_loader(&self, width_mm: f32) -> SealLoader {
+        self.copy().seal_loader(width_mm)
     }
 
     /// What opening this workbook again needs: the bytes read (never the file again, which
     /// may have changed since), read the same way.
     pub fn copy(&self) -> Reopen {
-        Reopen { path: self.path.clone(), bytes: self.bytes.clone(), format: self.format, whole: self.whole }
+        Reopen { path: self.path.clone(), content: self.content.clone(), files: self.files, whole: self.whole }
     }
     /// The sheet names, in workbook order.
     pub fn sheet_names(&self) -> Vec<String> {
@@ -186,13 +271,14 @@ impl Source {
             Book::Xlsx(b) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
             Book::Ods(b) => b.sheet_names(),
+            Book::Cells(sheets) => sheets.iter().map(|(name, _)| name.clone()).collect(),
         }
     }
 
     /// The rows of `sheet` hidden in Excel (by hand or by a filter); none known for .xls/.ods.
     pub fn hidden_rows(&self, sheet: &str) -> super::hidden::HiddenRows {
-        match &self.book {
-            Book::Xlsx(_) => super::hidden::hidden_rows(&self.bytes, sheet),
+        match (&self.book, &self.content) {
+            (Book::Xlsx(_), Content::File(bytes, _)) => super::hidden::hidden_rows(bytes, sheet),
             _ => Default::default(),
         }
     }
@@ -266,6 +352,10 @@ fn whole_sheet(book: &mut Book, sheet: &str) -> Result<Grid, Option<Overflow>> {
             }
             Book::Xls(b) => Ok(Grid::from_range(&b.worksheet_range(sheet).map_err(|_| None)?)?),
             Book::Ods(b) => Ok(Grid::from_range(&b.worksheet_range(sheet).map_err(|_| None)?)?),
+            Book::Cells(sheets) => {
+                let (_, rows) = sheets.iter().find(|(name, _)| name == sheet).ok_or(None)?;
+                Ok(Grid::from_rows(rows.clone()))
+            }
         }
     });
     read.unwrap_or(Err(None))
@@ -357,6 +447,36 @@ impl Iterator for RowStream<'_> {
     }
 }
 
+/// Why an empty workbook file cannot be read.
+const EMPTY: &str = "是空文件（0 字节），可能保存时出错；请重新保存工作簿后再试";
+
+fn too_large(limit: u64) -> String {
+    format!("文件超过 {} 的上限；请删除不需要的工作表、图片后另存，或把需求分成几个工作簿", file::size_text(limit))
+}
+
+/// Is the content a workbook's kind of file — an .xlsx or .ods zip, an .xls compound file —
+/// even one that is damaged, locked or over the bounds? `false` for anything else (a picture,
+/// a PDF, text, a Word document, a plain zip): a caller tells "not a workbook at all" from "a
+/// workbook that cannot be read" (HTTP 415 and 422).
+pub fn claims_workbook(bytes: &[u8]) -> bool {
+    match sniff(bytes) {
+        Sniffed::Xlsx | Sniffed::Xls | Sniffed::Ods => true,
+        Sniffed::Not(_) if is_zip(bytes) => bounds::zip_names(bytes).is_err(),
+        Sniffed::Not(_) if is_compound(bytes) => {
+            matches!(bounds::compound_kind(bytes), Some(CompoundKind::Encrypted) | None)
+        }
+        Sniffed::Not(_) => false,
+    }
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+fn is_compound(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+}
+
 fn damaged() -> String {
     format!("文件已损坏，或不是有效的 Excel 工作簿；{RESAVE}")
 }
@@ -418,7 +538,7 @@ enum Sniffed {
 
 fn sniff(bytes: &[u8]) -> Sniffed {
     let not = |what: &str| Sniffed::Not(format!("{what}；{RESAVE}"));
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if is_zip(bytes) {
         let names = match bounds::zip_names(bytes) {
             Ok(names) => names,
             Err(reason) => return Sniffed::Not(reason),
@@ -438,7 +558,7 @@ fn sniff(bytes: &[u8]) -> Sniffed {
             not("这是一个压缩包（zip），不是工作簿")
         };
     }
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+    if is_compound(bytes) {
         return match bounds::compound_kind(bytes) {
             Some(CompoundKind::Xls) => Sniffed::Xls,
             Some(CompoundKind::Encrypted) => Sniffed::Not(password()),

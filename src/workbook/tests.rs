@@ -540,3 +540,44 @@ fn speed_2000_requests_10000_tasks() {
     assert_eq!((wb.requests.len(), wb.tasks.len()), (2000, 10_000));
     eprintln!("read and checked 2000 requests + 10000 tasks in {took:?}");
 }
+
+/// A workbook sent as bytes reads as the same file does, and one sent as cells is checked by
+/// the same rules; neither reads a seal file its 印章 cell names (it has no folder).
+#[test]
+fn uploads_and_cells_read_as_files_do_and_read_no_seal_file() {
+    let mut headers = header_row(&REQ_HEADERS);
+    headers.push(S("印章"));
+    let mut row = req_row("协作函〔2026〕1号");
+    row.push(S("seal.png"));
+    let mut bad = req_row("协作函〔2026〕2号");
+    set(&mut bad, "发函日期", S("2026-02-30"));
+    let book = xlsx(&[("协作需求", vec![headers, row, bad])]);
+    // A seal beside the file: read from the file, not from the upload.
+    std::fs::write(book.path.parent().unwrap().join("seal.png"), super::seal::tests_png()).unwrap();
+    let from_file = read(&book);
+    assert!(from_file.problems.iter().all(|p| !p.message.starts_with("印章")), "{:?}", printed(&from_file));
+    let bytes = std::fs::read(&book.path).unwrap();
+    let uploaded = read_upload("上传.xlsx", bytes, &[], Keep::Rows).unwrap();
+    let seal_warning = uploaded.problems.iter().find(|p| p.message.starts_with("印章")).expect("a seal warning");
+    assert!(seal_warning.message.contains("上传的工作簿不能引用文件"), "{seal_warning}");
+    assert_eq!(uploaded.requests.len(), 1);
+    assert!(uploaded.requests[0].seal.is_none());
+    let same = |wb: &Workbook| printed(wb).into_iter().filter(|p| !p.contains("印章")).collect::<Vec<_>>();
+    assert_eq!(same(&uploaded), same(&from_file));
+
+    let cells = |values: Vec<&str>| values.into_iter().map(|v| calamine::Data::String(v.into())).collect::<Vec<_>>();
+    let mut values = vec!["协作函〔2026〕3号", "行政部", "财务部", "2026-02-30", "流程", "目标", "2026-05-07"];
+    values.extend(["内容", "标准", "2026-03-22", "杨磊", "13800000003"]);
+    let headers: Vec<&str> = ["编号", "发函部门", "收函部门", "发函日期", "工作名称", "核心目标", "计划完成日期"]
+        .into_iter()
+        .chain(["协作内容", "交付标准", "完成时限", "对接人", "联系电话"])
+        .collect();
+    let sheets = vec![("协作需求".to_string(), vec![cells(headers), cells(values)])];
+    let wb = read_cells("请求", sheets, &[], Keep::Rows).unwrap();
+    assert_eq!(
+        printed(&wb),
+        [uploaded.problems.iter().find(|p| p.is_error()).unwrap().to_string().replace("D3", "D2")]
+    );
+    assert!(matches!(read_upload("x", Vec::new(), &[], Keep::Rows), Err(Fatal::Unreadable { .. })));
+    assert!(!claims_workbook(b"%PDF-1.7") && claims_workbook(&std::fs::read(&book.path).unwrap()));
+}
