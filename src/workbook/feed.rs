@@ -201,7 +201,7 @@ impl Feed<'_> {
         let mut requests = Vec::with_capacity(window.len());
         for &(row0, _) in window {
             let cursor = &mut self.requests;
-            let request = loop {
+            let mut request = loop {
                 let Some(cells) = cursor.next_upto(row0) else { return Err(changed(&wb.request_sheet)) };
                 if cells.row0 < row0 {
                     continue;
@@ -209,7 +209,6 @@ impl Feed<'_> {
                 let row = cursor.values(&cells).ok_or_else(|| changed(&wb.request_sheet))?;
                 break validate::valid_request(row, &cursor.header, &mut self.seals, &mut |_, _| {});
             };
-            let mut request = request;
             if let Some(rule) = &wb.seal_rule {
                 rule.apply(&mut request);
             }

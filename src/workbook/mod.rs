@@ -157,9 +157,9 @@ impl Workbook {
         let by_row = |row: u32| rows.iter().any(|&(a, b)| (a..=b).contains(&row));
         let by_id = |id: Option<&str>| id.is_some_and(|id| ids.iter().any(|i| i.trim() == id));
         let mut missing = Vec::new();
-        for &(a, b) in rows.iter().filter(|(a, b)| a == b) {
+        for &(a, _) in rows.iter().filter(|(a, b)| a == b) {
             let there = self.valid.iter().any(|(r, _)| r + 1 == a) || self.rejected.iter().any(|r| r.row == a);
-            if !there && a == b {
+            if !there {
                 missing.push(format!(
                     "--rows {a}：“{}”工作表的第 {a} 行不是需求行（表头、空行或没有这一行）；请写需求所在的行号",
                     self.request_sheet
