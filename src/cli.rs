@@ -181,28 +181,6 @@ pub enum FormsAction {
     },
 }
 
-/// `--rows 3,5-9` (commas, `，` or `、` between items; `-`, `–` or `~` in a range) as
-/// inclusive ranges of 1-based sheet rows, or why it cannot be read.
-pub fn chosen_rows(text: &str) -> Result<Vec<(u32, u32)>, String> {
-    let bad = |item: &str| format!("--rows “{text}”：“{item}”不是行号或行号范围；请写 Excel 的行号，如 3,5-9");
-    let mut ranges = Vec::new();
-    for item in text.split([',', '，', '、']).map(str::trim).filter(|i| !i.is_empty()) {
-        let (a, b) = match item.split_once(['-', '–', '~', '～']) {
-            Some((a, b)) => (a.trim(), b.trim()),
-            None => (item, item),
-        };
-        let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else { return Err(bad(item)) };
-        if a == 0 || b < a {
-            return Err(bad(item));
-        }
-        ranges.push((a, b));
-    }
-    if ranges.is_empty() {
-        return Err(bad(text));
-    }
-    Ok(ranges)
-}
-
 /// What `--help` prints for a command: clap's lists under Chinese headings with a full-width
 /// colon (clap's own headings end in an ASCII one); only the sections the command has.
 fn help_template(cmd: &clap::Command) -> String {

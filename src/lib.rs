@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod docx;
+pub mod find;
 pub mod fonts;
 pub mod forms;
 pub mod generate;

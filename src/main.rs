@@ -239,7 +239,7 @@ fn print_problems<'a>(problems: impl IntoIterator<Item = &'a workbook::Problem>,
 /// and whole sheets) are listed; the other rows' are counted in one line. `Err` when something
 /// chosen is not there (nothing is written). Returns the errors that count for this run.
 fn choose(wb: &mut Workbook, rows: Option<&str>, ids: &[String]) -> Result<usize, ExitCode> {
-    let rows = match rows.map(cli::chosen_rows).transpose() {
+    let rows = match rows.map(|t| workbook::rows_chosen(t).map_err(|e| format!("--rows “{t}”：{e}"))).transpose() {
         Ok(r) => r.unwrap_or_default(),
         Err(msg) => return Err(cannot_run(msg)),
     };

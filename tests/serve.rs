@@ -5,156 +5,14 @@
 //! end of its test, so nothing here can hang.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use common::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, Read, Write};
-use std::process::{Child, Command, Stdio};
+use server::{Answer, Server};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
-
-/// A running `gongwen serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    agent: ureq::Agent,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// What came back: status, headers we look at, body.
-struct Answer {
-    status: u16,
-    content_type: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, String::from_utf8_lossy(&self.body)))
-    }
-
-    /// The Chinese message of a failure, checked to be one.
-    fn error(&self) -> String {
-        assert!(self.content_type.starts_with("application/json"), "failure not JSON: {}", self.content_type);
-        let message = self.json()["error"].as_str().expect("an error field").to_string();
-        assert!(message.starts_with("错误："), "{message}");
-        message
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-impl Server {
-    /// Start `gongwen serve --listen 127.0.0.1:0 ARGS` with `env`; wait (at most 20 s) for the
-    /// line naming its address.
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gongwen"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start gongwen serve");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let base = loop {
-            match rx.recv_timeout(Duration::from_secs(20)) {
-                Ok(line) => {
-                    if let Some(at) = line.find("http://") {
-                        let host: String = line[at + 7..]
-                            .chars()
-                            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-                            .collect();
-                        break format!("http://{host}");
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!("gongwen serve printed no address within 20 s");
-                }
-            }
-        };
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(60)))
-            .http_status_as_error(false)
-            .build();
-        Server { child, base, agent: ureq::Agent::new_with_config(config) }
-    }
-
-    fn answer(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
-        let mut response = response.expect("an answer, not a dropped connection");
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect::<Vec<_>>();
-        let content_type =
-            headers.iter().find(|(n, _)| n == "content-type").map(|(_, v)| v.clone()).unwrap_or_default();
-        let body = response.body_mut().with_config().limit(200 * 1024 * 1024).read_to_vec().expect("the whole body");
-        Answer { status, content_type, headers, body }
-    }
-
-    fn get(&self, path: &str) -> Answer {
-        Server::answer(self.agent.get(&format!("{}{path}", self.base)).call())
-    }
-
-    fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut request = self.agent.get(&format!("{}{path}", self.base));
-        for (n, v) in headers {
-            request = request.header(*n, *v);
-        }
-        Server::answer(request.call())
-    }
-
-    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Answer {
-        let request = self.agent.post(&format!("{}{path}", self.base)).header("content-type", content_type);
-        Server::answer(request.send(body))
-    }
-
-    fn post_json(&self, path: &str, body: &Value) -> Answer {
-        self.post(path, "application/json", body.to_string().as_bytes())
-    }
-
-    /// A multipart form: (name, file name, bytes) per field.
-    fn post_form(&self, path: &str, fields: &[(&str, Option<&str>, &[u8])]) -> Answer {
-        let boundary = "gongwen-test-boundary-7f3a";
-        let mut body = Vec::new();
-        for (name, file, bytes) in fields {
-            write!(body, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").unwrap();
-            if let Some(file) = file {
-                write!(body, "; filename=\"{file}\"\r\nContent-Type: application/octet-stream").unwrap();
-            }
-            body.extend_from_slice(b"\r\n\r\n");
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        write!(body, "--{boundary}--\r\n").unwrap();
-        self.post(path, &format!("multipart/form-data; boundary={boundary}"), &body)
-    }
-
-    /// The server is still serving.
-    fn still_serving(&self) {
-        let forms = self.get("/api/forms");
-        assert_eq!(forms.status, 200, "the server stopped answering");
-    }
-}
 
 fn sample_bytes() -> Vec<u8> {
     std::fs::read(sample()).unwrap()
@@ -344,7 +202,8 @@ fn each_endpoint_answers_as_the_command_line_does() {
                 "get" => server.get(path),
                 _ => server.post(path, "application/octet-stream", b""),
             };
-            assert_ne!(answer.status, 404, "{method} {path}");
+            // `{id}` is no job's number: the job is not found, but the route is there.
+            assert!(answer.status != 404 || !answer.error().contains("没有这个地址"), "{method} {path}");
             assert_ne!(answer.status, 405, "{method} {path}");
         }
     }
@@ -540,4 +399,165 @@ fn a_panic_is_a_500_and_nothing_stays_on_disk() {
     assert!(unzip(&answer.body).iter().any(|(n, _)| n.starts_with("打印合集")));
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "left in the temporary folder: {left:?}");
+}
+
+/// A PNG's width and height, from its header.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let be = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+/// Follow a job to its end (at most 90 s): its last status.
+fn follow(server: &Server, status: &str) -> Value {
+    let started = Instant::now();
+    loop {
+        let answer = server.get(status);
+        assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+        let state = answer.json();
+        match state["state"].as_str().unwrap() {
+            "waiting" | "running" => {
+                assert!(started.elapsed() < Duration::from_secs(90), "the job did not finish: {state}");
+                let (done, total) = (state["done"].as_u64().unwrap(), state["total"].as_u64().unwrap());
+                assert!(done <= total || total == 0, "{state}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            _ => return state,
+        }
+    }
+}
+
+#[test]
+fn the_workbench_sees_cells_previews_pages_follows_jobs_and_chooses_rows() {
+    let server = Server::start(&[], &[]);
+    let sample = sample_bytes();
+    let dir = tempfile::tempdir().unwrap();
+
+    // check with cells: the sheet as the grid shows it, which rows can be made, who sends.
+    let report = server.post_form("/api/check?cells=true", &[("workbook", Some("requests.xlsx"), &sample)]).json();
+    let sheets = report["sheets"].as_array().unwrap();
+    let requests = sheets.iter().find(|s| s["name"] == "协作需求").expect("the request sheet");
+    let rows = requests["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["row"], 1);
+    assert_eq!(rows[0]["cells"][0], "编号");
+    assert_eq!(rows[1]["cells"][0], "协作函〔2026〕1号");
+    assert_eq!(rows[1]["cells"][3], "2026年3月2日", "a date cell reads as check reads it");
+    assert_eq!(report["valid"].as_array().unwrap().len(), 6);
+    assert_eq!(report["valid"][2], json!({"row": 4, "id": "协作函〔2026〕3号"}));
+    assert!(report["forms"].as_array().unwrap().contains(&json!("letter")));
+    assert!(report["senders"].as_array().unwrap().contains(&json!("行政部")));
+    assert!(sheets.iter().any(|s| s["name"] == "任务拆分"));
+
+    // preview: row 4's letter, page 1 then its last page, as A4 images.
+    let preview = |fields: &[(&str, &str)]| {
+        let mut all: Vec<(&str, Option<&str>, &[u8])> = vec![("workbook", Some("requests.xlsx"), &sample)];
+        all.extend(fields.iter().map(|(n, v)| (*n, None, v.as_bytes())));
+        server.post_form("/api/preview", &all)
+    };
+    let first = preview(&[("form", "工作联系函"), ("row", "4"), ("dpi", "50")]);
+    assert_eq!(first.status, 200, "{}", String::from_utf8_lossy(&first.body));
+    assert_eq!(first.content_type, "image/png");
+    let (w, h) = png_size(&first.body);
+    assert!((h as f32 / w as f32 - 297.0 / 210.0).abs() < 0.01 && (w as i32 - 413).abs() <= 1, "{w}×{h} at 50 dpi");
+    let pages: usize = first.header("x-gongwen-pages").unwrap().parse().unwrap();
+    assert!(first.header("x-gongwen-document").unwrap().starts_with("%E5%8D%8F%E4%BD%9C%E5%87%BD"), "协作函…");
+    let last = preview(&[("form", "letter"), ("id", "协作函〔2026〕3号"), ("page", &pages.to_string()), ("dpi", "50")]);
+    assert_eq!(last.status, 200);
+    assert_ne!(last.body, first.body, "the last page is another page");
+    let past = preview(&[("form", "letter"), ("row", "4"), ("page", &(pages + 1).to_string())]);
+    assert_eq!(past.status, 422);
+    assert!(past.error().contains(&format!("只有 {pages} 页")), "{}", past.error());
+    // The pages the preview counts are the PDF's.
+    let pdf = server.post_form(
+        "/api/generate?forms=letter&formats=pdf&id=协作函〔2026〕3号",
+        &[("workbook", Some("requests.xlsx"), &sample)],
+    );
+    assert_eq!(pdf.status, 200);
+    let files = unzip(&pdf.body);
+    let letter = files.iter().find(|(n, _)| n.ends_with("_工作联系函.pdf")).expect("a letter");
+    std::fs::write(dir.path().join("letter.pdf"), &letter.1).unwrap();
+    if have("pdfinfo") {
+        assert_eq!(pdf_pages(&dir.path().join("letter.pdf")), pages);
+    }
+    for (fields, status, says) in [
+        (&[("row", "4")][..], 400, "form"),
+        (&[("form", "公告"), ("row", "4")], 422, "没有“公告”这种表单"),
+        (&[("form", "letter")], 400, "row"),
+        (&[("form", "letter"), ("row", "99")], 422, "第 99 行"),
+        (&[("form", "letter"), ("row", "4"), ("to", "保卫处")], 422, "没有给“保卫处”的一份"),
+        (&[("form", "letter"), ("row", "4"), ("dpi", "5000")], 400, "dpi"),
+        (&[("form", "letter"), ("row", "4"), ("colour", "red")], 400, "没有参数“colour”"),
+    ] {
+        let answer = preview(fields);
+        assert_eq!(answer.status, status, "{fields:?}: {}", String::from_utf8_lossy(&answer.body));
+        assert!(answer.error().contains(says), "{fields:?}: {}", answer.error());
+    }
+    // A row with errors is not previewed, and says why.
+    let bad = std::fs::read(bad_date_workbook(dir.path())).unwrap();
+    let answer = server.post_form(
+        "/api/preview",
+        &[("workbook", Some("坏日期.xlsx"), &bad), ("form", None, b"letter"), ("row", None, b"3")],
+    );
+    assert_eq!(answer.status, 422);
+    assert!(answer.error().contains("有错误，不能预览") && answer.error().contains("2026-02-30"), "{}", answer.error());
+
+    // generate: chosen rows, one PDF per request, and a department's uploaded seal.
+    let zip = server.post_form(
+        "/api/generate?forms=letter&formats=pdf&rows=3&packet=true",
+        &[("workbook", Some("requests.xlsx"), &sample), ("seal:行政部", Some("seal.png"), RED_PNG)],
+    );
+    assert_eq!(zip.status, 200, "{}", String::from_utf8_lossy(&zip.body));
+    let names: Vec<String> = unzip(&zip.body).into_iter().map(|(n, _)| n).collect();
+    assert!(names.iter().all(|n| n == "manifest.csv" || n.starts_with("协作函〔2026〕2号_")), "{names:?}");
+    assert!(names.contains(&"协作函〔2026〕2号_审批合订.pdf".to_string()), "{names:?}");
+    let sealed = server.post_form(
+        "/api/generate?forms=letter&formats=pdf&id=协作函〔2026〕3号",
+        &[("workbook", Some("requests.xlsx"), &sample), ("seal:行政部", Some("seal.png"), RED_PNG)],
+    );
+    let sealed_letter = unzip(&sealed.body).into_iter().find(|(n, _)| n.ends_with("_工作联系函.pdf")).unwrap().1;
+    assert!(sealed_letter.len() > letter.1.len(), "3号 is sent by 行政部: its letter carries the seal image");
+    for (query, seal, status, says) in [
+        ("rows=甲", None, 400, "“甲”不是行号"),
+        ("id=协作函〔2026〕77号", None, 422, "没有编号为“协作函〔2026〕77号”的需求"),
+        ("rows=1", None, 422, "第 1 行不是需求行"),
+        ("", Some(&b"GIF89a not a png"[..]), 422, "行政部 的印章"),
+    ] {
+        let mut fields: Vec<(&str, Option<&str>, &[u8])> = vec![("workbook", Some("requests.xlsx"), &sample)];
+        if let Some(seal) = seal {
+            fields.push(("seal:行政部", Some("seal.png"), seal));
+        }
+        let answer = server.post_form(&format!("/api/generate?forms=letter&formats=pdf&{query}"), &fields);
+        assert_eq!(answer.status, status, "{query}: {}", String::from_utf8_lossy(&answer.body));
+        assert!(answer.error().contains(says), "{query}: {}", answer.error());
+    }
+
+    // jobs: started at once, followed to the end, downloaded once; a failing job says why.
+    let started =
+        server.post_form("/api/jobs?forms=letter&formats=pdf", &[("workbook", Some("requests.xlsx"), &sample)]);
+    assert_eq!(started.status, 202, "{}", String::from_utf8_lossy(&started.body));
+    let job = started.json();
+    let end = follow(&server, job["status"].as_str().unwrap());
+    assert_eq!(end["state"], "done", "{end}");
+    assert_eq!(end["done"], end["total"]);
+    let zip = server.get(job["download"].as_str().unwrap());
+    assert_eq!((zip.status, zip.content_type.as_str()), (200, "application/zip"));
+    let files = unzip(&zip.body);
+    assert_eq!(files.len() as u64, end["files"].as_u64().unwrap());
+    assert_eq!(
+        files.iter().filter(|(n, _)| n.ends_with("_工作联系函.pdf")).count() as u64,
+        end["total"].as_u64().unwrap()
+    );
+    let again = server.get(job["download"].as_str().unwrap());
+    assert_eq!(again.status, 410);
+    assert!(again.error().contains("已经下载过"));
+    let failing = server.post_form("/api/jobs?rows=99", &[("workbook", Some("requests.xlsx"), &sample)]).json();
+    let end = follow(&server, failing["status"].as_str().unwrap());
+    assert_eq!((end["state"].as_str(), end["status"].as_u64()), (Some("failed"), Some(422)), "{end}");
+    assert!(end["error"]["error"].as_str().unwrap().contains("第 99 行"), "{end}");
+    let unknown = server.get("/api/jobs/0123456789abcdef");
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.error().contains("没有编号为 0123456789abcdef 的生成任务"));
+    let refused = server.post_form("/api/jobs?colour=red", &[("workbook", Some("requests.xlsx"), &sample)]);
+    assert_eq!(refused.status, 400, "a bad option is refused before a job starts");
+    server.still_serving();
 }

@@ -69,34 +69,75 @@ fn report(name: &str, wb: &Workbook) -> Value {
 }
 
 /// `POST /api/check`: the workbook's problems, each with its sheet and cell.
+/// With `cells=true`, also every sheet's cells as text (`sheets`), for the workbench's grid.
 pub async fn check(State(state): State<Shared>, request: Request) -> Result<Json<Value>, ApiError> {
     let upload = upload::workbook(&state, request).await?;
-    if let Some((name, _)) = upload.fields.first() {
-        return Err(ApiError::bad_request(format!("/api/check 没有参数“{name}”；只需发送工作簿")));
+    if let Some((name, _)) = upload.fields.iter().find(|(n, _)| n != "cells") {
+        return Err(ApiError::bad_request(format!(
+            "/api/check 没有参数“{name}”；只需发送工作簿（可加 cells=true 取回各单元格）"
+        )));
     }
+    let cells = flag(&upload, "cells")?;
+    let all = state.forms.clone();
     guard::job(&state, move |_| {
         let name = upload.name.clone();
-        let wb = read(upload, &[], Keep::Index)?;
-        Ok(Json(report(&name, &wb)))
+        let bytes = if cells { Some(upload.bytes.clone()) } else { None };
+        // The workbench is shown what a generation of every form would say.
+        let wb = read(upload, if cells { &all } else { &[] }, Keep::Index)?;
+        let mut report = report(&name, &wb);
+        if let Some(bytes) = bytes {
+            let sheets = workbook::view::sheets(&name, bytes).map_err(|f| unreadable(f, true))?;
+            report["sheets"] = sheets
+                .into_iter()
+                .map(|s| {
+                    let rows: Vec<Value> =
+                        s.rows.into_iter().map(|(row, cells)| json!({"row": row, "cells": cells})).collect();
+                    json!({"name": s.name, "rows": rows, "more_rows": s.more_rows})
+                })
+                .collect();
+            report["request_sheet"] = Value::from(wb.request_sheet.clone());
+            report["senders"] = Value::from(wb.senders.clone());
+            report["valid"] = wb.valid.iter().map(|(row0, id)| json!({"row": row0 + 1, "id": &**id})).collect();
+            // The forms a run without --forms would make of this workbook.
+            report["forms"] =
+                choice::for_workbook(all, false, &wb).forms.iter().map(|f| Value::from(f.key.clone())).collect();
+        }
+        Ok(Json(report))
     })
     .await
 }
 
+/// A yes/no option (`bundle=true`); absent is no.
+pub(super) fn flag(upload: &Upload, name: &str) -> Result<bool, ApiError> {
+    match upload.values(name).last().map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if ["", "1", "true", "yes", "on", "是"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off", "否"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(ApiError::bad_request(format!("{name} 的值“{v}”不对：应为 true 或 false"))),
+    }
+}
+
 /// What a generation was asked for.
-struct Asked {
+pub(super) struct Asked {
     /// The forms named (`None`: every form the workbook can make, as the command line's default).
     forms: Option<Vec<String>>,
     formats: Vec<Format>,
     bundle: bool,
+    packet: bool,
+    /// The rows chosen (`rows=3,5-9`), as ranges of sheet rows; with `ids`, none: every row.
+    rows: Vec<(u32, u32)>,
+    ids: Vec<String>,
 }
 
-/// The options of `/api/generate`: `forms`, `formats`, `bundle` (each as the command line's
-/// `--forms`, `--format`, `--bundle`).
-fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
+/// The options of `/api/generate`: `forms`, `formats`, `bundle`, `packet`, `rows`, `id` (each
+/// as the command line's `--forms`, `--format`, `--bundle`, `--packet`, `--rows`, `--id`).
+pub(super) fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
+    const OPTIONS: [&str; 9] = ["forms", "form", "formats", "format", "bundle", "packet", "rows", "id", "ids"];
     for (name, _) in &upload.fields {
-        if !["forms", "form", "formats", "format", "bundle"].contains(&name.as_str()) {
+        if !OPTIONS.contains(&name.as_str()) {
             return Err(ApiError::bad_request(format!(
-                "没有参数“{name}”；可用：forms（表单）、formats（格式）、bundle（打印合集）"
+                "没有参数“{name}”；可用：forms（表单）、formats（格式）、bundle（打印合集）、packet（每条需求一份 PDF）、\
+                 rows（行号，如 3,5-9）、id（编号），印章用 seal:发函部门 字段上传"
             )));
         }
     }
@@ -119,13 +160,21 @@ fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
     }
     formats.sort();
     formats.dedup();
-    let bundle = match upload.values("bundle").last().map(|v| v.trim().to_ascii_lowercase()) {
-        None => false,
-        Some(v) if ["", "1", "true", "yes", "on", "是"].contains(&v.as_str()) => true,
-        Some(v) if ["0", "false", "no", "off", "否"].contains(&v.as_str()) => false,
-        Some(v) => return Err(ApiError::bad_request(format!("bundle 的值“{v}”不对：应为 true 或 false"))),
-    };
-    Ok(Asked { forms, formats, bundle })
+    let mut rows = Vec::new();
+    for text in upload.values("rows").filter(|t| !t.trim().is_empty()) {
+        rows.extend(workbook::rows_chosen(text).map_err(|e| ApiError::bad_request(format!("rows “{text}”：{e}")))?);
+    }
+    let ids: Vec<String> = upload
+        .values("id")
+        .chain(upload.values("ids"))
+        .flat_map(|v| choice::items(std::iter::once(v)))
+        .map(String::from)
+        .collect();
+    let packet = flag(upload, "packet")?;
+    if packet && !formats.contains(&Format::Pdf) {
+        formats.push(Format::Pdf);
+    }
+    Ok(Asked { forms, formats, bundle: flag(upload, "bundle")?, packet, rows, ids })
 }
 
 /// The keys of the forms `names` mean; an unknown name is 422 with the forms one can ask for.
@@ -141,7 +190,7 @@ pub async fn generate(State(state): State<Shared>, request: Request) -> Result<R
     let upload = upload::workbook(&state, request).await?;
     let asked = asked(&upload, &state.forms)?;
     let shared = state.clone();
-    let (zip, files) = guard::job(&state, move |stop| make_zip(&shared, upload, asked, stop)).await?;
+    let (zip, files) = guard::job(&state, move |stop| make_zip(&shared, upload, asked, stop, &generate::Quiet)).await?;
     let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(zip));
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
@@ -154,18 +203,27 @@ pub async fn generate(State(state): State<Shared>, request: Request) -> Result<R
 /// Make the documents into a temporary folder, as `gongwen generate` makes its folder, and
 /// pack them into a zip in a file that has no name on disk; the folder is removed before
 /// this returns. The zip (at its start) and how many files it holds.
-fn make_zip(
+pub(super) fn make_zip(
     state: &super::State,
-    upload: Upload,
+    mut upload: Upload,
     asked: Asked,
     stop: &generate::Stop,
+    progress: &(dyn generate::Progress + Sync),
 ) -> Result<(std::fs::File, usize), ApiError> {
     let chosen: Vec<Form> = match &asked.forms {
         Some(keys) => state.forms.iter().filter(|f| keys.contains(&f.key)).cloned().collect(),
         None => state.forms.clone(),
     };
     let name = upload.name.clone();
-    let wb = read(upload, &chosen, Keep::Index)?;
+    let seals = std::mem::take(&mut upload.seals);
+    let mut wb = read(upload, &chosen, Keep::Index)?;
+    apply_seals(&mut wb, seals)?;
+    if !asked.rows.is_empty() || !asked.ids.is_empty() {
+        let missing = wb.choose(&asked.rows, &asked.ids);
+        if !missing.is_empty() {
+            return Err(ApiError::unprocessable(missing.join("；")).with("check", report(&name, &wb)));
+        }
+    }
     let choice = choice::for_workbook(chosen, asked.forms.is_some(), &wb);
     if !choice.missing.is_empty() {
         let lines: Vec<String> = choice.missing.iter().map(|e| e.to_string()).collect();
@@ -193,12 +251,12 @@ fn make_zip(
         formats: &asked.formats,
         jobs: state.threads,
         bundle: asked.bundle,
-        packet: false,
+        packet: asked.packet,
         docx: crate::docx::DocxOptions::default(),
         clean: false,
         stop,
     };
-    match generate::run(&wb, &choice.forms, &out, &options, &generate::Quiet) {
+    match generate::run(&wb, &choice.forms, &out, &options, progress) {
         Ok(report) if report.interrupted => return Err(ApiError::internal()),
         Ok(_) => {}
         Err(generate::RunError::Write(e)) => return Err(failed(e.error)),
@@ -243,6 +301,22 @@ fn make_zip(
     drop(out);
     folder.close().map_err(failed)?;
     Ok((file, names.len()))
+}
+
+/// Print each department's uploaded seal (`seal:发函部门` fields) on its letters, at the
+/// command line's default size. An image that is not a usable PNG is 422, naming it.
+pub(super) fn apply_seals(wb: &mut Workbook, seals: Vec<(String, Vec<u8>)>) -> Result<(), ApiError> {
+    if seals.is_empty() {
+        return Ok(());
+    }
+    let loader = workbook::seal::SealLoader::without_files(workbook::DEFAULT_SEAL_MM);
+    let mut by_dept = std::collections::HashMap::new();
+    for (dept, bytes) in seals {
+        let image = loader.from_png(&bytes, &format!("{dept} 的印章")).map_err(ApiError::unprocessable)?;
+        by_dept.insert(dept, image);
+    }
+    wb.seal_rule = Some(std::sync::Arc::new(workbook::SealRule { by_dept, width_mm: workbook::DEFAULT_SEAL_MM }));
+    Ok(())
 }
 
 /// `Content-Disposition` for a download named `name` (UTF-8, RFC 6266), `ascii` for clients

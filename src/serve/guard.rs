@@ -67,6 +67,14 @@ impl ApiError {
     }
 
     /// Another field beside `error`.
+    /// The JSON body this error answers with.
+    pub fn body(&self) -> serde_json::Value {
+        let mut body = serde_json::Map::new();
+        body.insert("error".into(), self.message.clone().into());
+        body.extend(self.details.clone());
+        serde_json::Value::Object(body)
+    }
+
     pub fn with(mut self, key: &str, value: serde_json::Value) -> ApiError {
         self.details.insert(key.to_string(), value);
         self
@@ -75,10 +83,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = serde_json::Map::new();
-        body.insert("error".into(), self.message.into());
-        body.extend(self.details);
-        let mut response = (self.status, axum::Json(serde_json::Value::Object(body))).into_response();
+        let mut response = (self.status, axum::Json(self.body())).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
@@ -128,12 +133,10 @@ pub async fn job<T: Send + 'static>(
     let permit = match tokio::time::timeout(state.wait, state.jobs.clone().acquire_owned()).await {
         Ok(Ok(permit)) => permit,
         _ => {
-            let mut busy = ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("服务器正忙：同时处理的任务已满（{} 个），请 {RETRY_SECONDS} 秒后重试", state.job_count),
-            );
-            busy.retry_after = Some(RETRY_SECONDS);
-            return Err(busy);
+            return Err(busy(format!(
+                "服务器正忙：同时处理的任务已满（{} 个），请 {RETRY_SECONDS} 秒后重试",
+                state.job_count
+            )));
         }
     };
     let stop = Stop::new();
@@ -146,6 +149,24 @@ pub async fn job<T: Send + 'static>(
     });
     // A panic in the work (a bug) is this request's failure only.
     handle.await.unwrap_or_else(|_| Err(ApiError::internal()))
+}
+
+/// 503 with Retry-After: the server cannot take this now.
+pub fn busy(message: String) -> ApiError {
+    let mut busy = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message);
+    busy.retry_after = Some(RETRY_SECONDS);
+    busy
+}
+
+/// 503: the work took longer than `--timeout` and was stopped.
+pub fn timed_out(timeout: Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "这次请求超过 {} 秒仍未完成，已停止；请减少一次生成的需求行数，或稍后重试（时限由 gongwen serve --timeout 设定）",
+            timeout.as_secs()
+        ),
+    )
 }
 
 /// Asks the work to stop when its request's future is dropped (timed out, or the client left).
@@ -175,13 +196,7 @@ pub async fn json_errors(response: Response, max_upload: u64, timeout: Duration)
             ApiError::new(status, "这个地址不接受这种请求方法（GET/POST）；各接口的用法见 /api/openapi.json")
         }
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(max_upload),
-        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "这次请求超过 {} 秒仍未完成，已停止；请减少一次生成的需求行数，或稍后重试（时限由 gongwen serve --timeout 设定）",
-                timeout.as_secs()
-            ),
-        ),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => timed_out(timeout),
         s if s.is_server_error() => ApiError::internal(),
         s => ApiError::new(s, format!("请求有误（HTTP {}）；各接口的用法见 /api/openapi.json", s.as_u16())),
     };

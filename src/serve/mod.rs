@@ -13,8 +13,10 @@
 
 mod api;
 mod guard;
+mod jobs;
 mod openapi;
 mod page;
+mod preview;
 mod render;
 mod upload;
 
@@ -59,6 +61,10 @@ pub(crate) struct State {
     pub wait: Duration,
     /// Worker threads one generation uses.
     pub threads: usize,
+    /// How long one request (or one followed generation) may take.
+    pub timeout: Duration,
+    /// The generations the workbench follows.
+    pub jobs_followed: jobs::Jobs,
 }
 
 type Shared = Arc<State>;
@@ -68,9 +74,14 @@ type Shared = Arc<State>;
 fn routes() -> Vec<(&'static str, &'static str, MethodRouter<Shared>)> {
     vec![
         ("get", "/", get(page::index)),
+        ("get", "/fonts/hei.ttf", get(page::font)),
         ("post", "/api/check", post(api::check)),
         ("post", "/api/generate", post(api::generate)),
         ("post", "/api/render", post(render::render)),
+        ("post", "/api/preview", post(preview::preview)),
+        ("post", "/api/jobs", post(jobs::start)),
+        ("get", "/api/jobs/{id}", get(jobs::status)),
+        ("get", "/api/jobs/{id}/zip", get(jobs::zip)),
         ("get", "/api/forms", get(api::forms)),
         ("get", "/api/openapi.json", get(openapi::document)),
     ]
@@ -142,6 +153,8 @@ pub fn run(options: Options) -> Result<(), String> {
         job_count: jobs,
         wait: options.wait,
         threads: crate::generate::thread_count(None),
+        timeout: options.timeout,
+        jobs_followed: jobs::Jobs::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -170,6 +183,15 @@ pub fn run(options: Options) -> Result<(), String> {
                 say(&format!("警告：无法打开浏览器（{why}），请手动打开 {url}"));
             }
         }
+        // Finished generations' zips are dropped after their retention even if no one asks.
+        let sweeper = state.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                every.tick().await;
+                sweeper.jobs_followed.sweep();
+            }
+        });
         let app = router(state, options.timeout);
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown())

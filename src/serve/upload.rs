@@ -16,7 +16,12 @@ pub struct Upload {
     pub bytes: Vec<u8>,
     /// (name, value) of each option, from the query string then the form's other fields.
     pub fields: Vec<(String, String)>,
+    /// Seal images sent as form fields `seal:发函部门` (department, PNG bytes).
+    pub seals: Vec<(String, Vec<u8>)>,
 }
+
+/// The name of a form field holding a department's seal image: `seal:采购中心`.
+pub const SEAL_FIELD: &str = "seal:";
 
 impl Upload {
     /// The values given for option `name` (any number of times), in order.
@@ -89,6 +94,7 @@ pub async fn workbook(state: &Shared, request: Request) -> Result<Upload, ApiErr
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
     let mut name = UNNAMED.to_string();
     let mut workbook: Option<Bytes> = None;
+    let mut seals = Vec::new();
     let (parts, bytes) = body(request, state.max_upload).await?;
     if multipart {
         let request = Request::from_parts(parts, axum::body::Body::from(bytes));
@@ -102,7 +108,14 @@ pub async fn workbook(state: &Shared, request: Request) -> Result<Upload, ApiErr
                 Err(e) => return Err(body_error(e.status(), state.max_upload)),
             };
             let field_name = field.name().unwrap_or_default().to_string();
-            if let Some(file) = field.file_name().filter(|_| !field_name.starts_with("seal")).map(file_name) {
+            if let Some(dept) = field_name.strip_prefix(SEAL_FIELD) {
+                let dept = dept.trim().to_string();
+                if dept.is_empty() {
+                    return Err(ApiError::bad_request("印章字段应写作 seal:发函部门，如 seal:采购中心"));
+                }
+                let bytes = field.bytes().await.map_err(|e| body_error(e.status(), state.max_upload))?;
+                seals.push((dept, bytes.to_vec()));
+            } else if let Some(file) = field.file_name().map(file_name) {
                 if workbook.is_some() {
                     return Err(ApiError::bad_request("一次只能上传一个工作簿；请逐个上传"));
                 }
@@ -129,7 +142,7 @@ pub async fn workbook(state: &Shared, request: Request) -> Result<Upload, ApiErr
     if bytes.len() as u64 > state.max_upload {
         return Err(ApiError::too_large(state.max_upload));
     }
-    Ok(Upload { name, bytes: bytes.to_vec(), fields })
+    Ok(Upload { name, bytes: bytes.to_vec(), fields, seals })
 }
 
 /// A body that could not be read: over the limit (413), else malformed (400).

@@ -34,6 +34,7 @@ mod sheet;
 mod source;
 pub mod template;
 mod validate;
+pub mod view;
 
 pub use file::size_text;
 pub use problem::{Fatal, Problem, Severity};
@@ -152,7 +153,7 @@ impl Workbook {
     /// Keep only the requests chosen by sheet row (`rows`: inclusive ranges of 1-based rows)
     /// or by 编号 (`ids`), valid or not: the others are neither made nor reported as rejected.
     /// Returns what was asked for but is not there, one line each (a single row that is not a
-    /// request row, an 编号 no row has).
+    /// request row, an 编号 no row has), naming no option (`--rows`, the server's `rows`).
     pub fn choose(&mut self, rows: &[(u32, u32)], ids: &[String]) -> Vec<String> {
         let by_row = |row: u32| rows.iter().any(|&(a, b)| (a..=b).contains(&row));
         let by_id = |id: Option<&str>| id.is_some_and(|id| ids.iter().any(|i| i.trim() == id));
@@ -161,7 +162,7 @@ impl Workbook {
             let there = self.valid.iter().any(|(r, _)| r + 1 == a) || self.rejected.iter().any(|r| r.row == a);
             if !there {
                 missing.push(format!(
-                    "--rows {a}：“{}”工作表的第 {a} 行不是需求行（表头、空行或没有这一行）；请写需求所在的行号",
+                    "“{}”工作表的第 {a} 行不是需求行（表头、空行或没有这一行）；请写需求所在的行号",
                     self.request_sheet
                 ));
             }
@@ -170,7 +171,7 @@ impl Workbook {
             let there =
                 self.valid.iter().any(|(_, v)| &**v == id) || self.rejected.iter().any(|r| r.id.as_deref() == Some(id));
             if !there {
-                missing.push(format!("--id {id}：“{}”工作表中没有编号为“{id}”的需求", self.request_sheet));
+                missing.push(format!("“{}”工作表中没有编号为“{id}”的需求；编号要与表中完全一致", self.request_sheet));
             }
         }
         self.valid.retain(|(row0, id)| by_row(row0 + 1) || by_id(Some(id)));
@@ -215,6 +216,29 @@ impl Workbook {
             MAX_LISTED
         ))
     }
+}
+
+/// Rows as people write them, `3,5-9` (commas, `，` or `、` between items; `-`, `–` or `~`
+/// in a range), as inclusive ranges of 1-based sheet rows for [`Workbook::choose`], or why
+/// they cannot be read (without naming the option: `--rows` and the server's `rows` both use it).
+pub fn rows_chosen(text: &str) -> Result<Vec<(u32, u32)>, String> {
+    let bad = |item: &str| format!("“{item}”不是行号或行号范围；请写 Excel 的行号，如 3,5-9");
+    let mut ranges = Vec::new();
+    for item in text.split([',', '，', '、']).map(str::trim).filter(|i| !i.is_empty()) {
+        let (a, b) = match item.split_once(['-', '–', '~', '～']) {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (item, item),
+        };
+        let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else { return Err(bad(item)) };
+        if a == 0 || b < a {
+            return Err(bad(item));
+        }
+        ranges.push((a, b));
+    }
+    if ranges.is_empty() {
+        return Err(bad(text));
+    }
+    Ok(ranges)
 }
 
 /// Read and check the workbook at `path`, keeping its valid rows. `Err` only when nothing
