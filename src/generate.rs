@@ -519,15 +519,7 @@ pub fn visit_documents(
         let mut not_made = Vec::new();
         // No files: no formats, no packets.
         let stop = Stop::new();
-        let options = Options {
-            formats: &[],
-            jobs: 1,
-            bundle: false,
-            packet: false,
-            docx: DocxOptions::default(),
-            clean: false,
-            stop: &stop,
-        };
+        let options = Options::planning(&[], &stop);
         let (jobs, _) = jobs_of(&window, &rows, forms, &options, &mut NameBook::default(), &mut not_made);
         not_made.into_iter().for_each(&mut *skipped);
         if !jobs.iter().all(&mut *visit) {
@@ -761,17 +753,16 @@ pub fn with_jobs<T>(
     let rows = Rows::of(wb);
     let mut skipped = Vec::new();
     let stop = Stop::new();
-    let options = Options {
-        formats,
-        jobs: 1,
-        bundle: false,
-        packet: false,
-        docx: DocxOptions::default(),
-        clean: false,
-        stop: &stop,
-    };
+    let options = Options::planning(formats, &stop);
     let (jobs, _) = jobs_of(wb, &rows, forms, &options, &mut NameBook::default(), &mut skipped);
     with(&jobs, &skipped)
+}
+
+impl<'a> Options<'a> {
+    /// A run that only plans `formats`' files (one thread, no bundles or packets).
+    fn planning(formats: &'a [Format], stop: &'a Stop) -> Options<'a> {
+        Options { formats, jobs: 1, bundle: false, packet: false, docx: DocxOptions::default(), clean: false, stop }
+    }
 }
 
 impl Job<'_> {

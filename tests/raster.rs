@@ -248,26 +248,12 @@ fn every_page_is_its_own_file_without_page() {
     assert_eq!((first.width, first.height), (497, 702), "A4 at 60 dpi");
 }
 
-/// A workbook whose second request has an impossible date.
-fn workbook_with_a_bad_row(dir: &Path) -> PathBuf {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("协作需求").unwrap();
-    write_row(ws, 0, &REQUIRED_HEADERS.map(String::from));
-    write_row(ws, 1, &required_values("协作函〔2026〕1号", "采购中心"));
-    let mut bad = required_values("协作函〔2026〕2号", "财务部");
-    bad[3] = "2026-02-30".into();
-    write_row(ws, 2, &bad);
-    let path = dir.join("有错.xlsx");
-    wb.save(&path).unwrap();
-    path
-}
-
 /// Cases a clerk gets wrong: each said in one Chinese line starting 错误：, exit 2 when the
 /// preview cannot run, 1 when the chosen row's own data has an error; no image is left.
 #[test]
 fn wrong_page_resolution_or_row_is_refused_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
-    let bad_book = workbook_with_a_bad_row(dir.path());
+    let bad_book = bad_date_workbook(dir.path());
     let out = dir.path().join("预览.png");
     let nowhere = dir.path().join("没有的文件夹").join("预览.png");
     let (folder, nowhere) = (dir.path().to_str().unwrap(), nowhere.to_str().unwrap());
@@ -315,7 +301,7 @@ fn wrong_page_resolution_or_row_is_refused_in_chinese() {
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "有错.xlsx")
+            .filter(|n| n != "坏日期.xlsx")
             .collect();
         assert!(left.is_empty(), "{args:?} left {left:?}");
     }

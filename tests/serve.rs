@@ -18,20 +18,6 @@ fn sample_bytes() -> Vec<u8> {
     std::fs::read(sample()).unwrap()
 }
 
-/// A workbook of two requests, the second with the impossible date `2026-02-30`.
-fn bad_date_workbook(dir: &std::path::Path) -> std::path::PathBuf {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet().set_name("协作需求").unwrap();
-    write_row(ws, 0, &REQUIRED_HEADERS.map(String::from));
-    write_row(ws, 1, &required_values("协作函〔2026〕1号", "财务部"));
-    let mut bad = required_values("协作函〔2026〕2号", "财务部");
-    bad[3] = "2026-02-30".into();
-    write_row(ws, 2, &bad);
-    let path = dir.join("坏日期.xlsx");
-    book.save(&path).unwrap();
-    path
-}
-
 /// One request as `/api/render` takes it: the headers of [`REQUIRED_HEADERS`] → values.
 fn request_json(id: &str, date: &str) -> Value {
     let mut values = required_values(id, "财务部");

@@ -94,20 +94,6 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-/// A workbook of two requests, the second with the impossible date `2026-02-30` in D3.
-fn bad_date_workbook(dir: &Path) -> PathBuf {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet().set_name("协作需求").unwrap();
-    write_row(ws, 0, &REQUIRED_HEADERS.map(String::from));
-    write_row(ws, 1, &required_values("协作函〔2026〕1号", "财务部"));
-    let mut bad = required_values("协作函〔2026〕2号", "财务部");
-    bad[3] = "2026-02-30".into();
-    write_row(ws, 2, &bad);
-    let path = dir.join("坏日期.xlsx");
-    book.save(&path).unwrap();
-    path
-}
-
 /// The downloaded file `name` in `dir`, once Chromium has finished writing it.
 fn downloaded(dir: &Path, name: &str) -> Vec<u8> {
     let started = Instant::now();

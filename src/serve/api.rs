@@ -322,15 +322,19 @@ pub(super) fn apply_seals(wb: &mut Workbook, seals: Vec<(String, Vec<u8>)>) -> R
 /// `Content-Disposition` for a download named `name` (UTF-8, RFC 6266), `ascii` for clients
 /// that read only the plain form.
 pub(super) fn attachment(name: &str, ascii: &str) -> HeaderValue {
-    let encoded: String = name
-        .bytes()
+    HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", percent_encoded(name)))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// `text` as percent-encoded UTF-8 (RFC 3986's unreserved characters as they are), for a
+/// header that carries Chinese: a page reads it with `decodeURIComponent`.
+pub(super) fn percent_encoded(text: &str) -> String {
+    text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
-        .collect();
-    HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+        .collect()
 }
 
 fn column<F>(c: &Column<F>) -> Value {

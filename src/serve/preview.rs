@@ -15,16 +15,9 @@ use axum::response::{IntoResponse, Response};
 /// Resolution of a preview when none is asked: sharp enough on a screen, small to send.
 const DEFAULT_DPI: f32 = 96.0;
 
-/// Percent-encoded UTF-8, for a header a page reads with `decodeURIComponent`.
+/// A header of Chinese text, percent-encoded.
 fn encoded(text: &str) -> HeaderValue {
-    let text: String = text
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&api::percent_encoded(text)).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The fields: `form` (one form), `row` (the sheet row) or `id` (编号), `to` (receiving

@@ -455,3 +455,18 @@ pub fn outline(pdf: &Path) -> Vec<(String, usize)> {
     assert_eq!(pages.len(), titles.len(), "{json}");
     titles.into_iter().zip(pages).collect()
 }
+
+/// A workbook of two requests to 财务部, the second (row 3) with the impossible date
+/// `2026-02-30` in D3, saved as `坏日期.xlsx` in `dir`.
+pub fn bad_date_workbook(dir: &Path) -> PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet().set_name("协作需求").unwrap();
+    write_row(ws, 0, &REQUIRED_HEADERS.map(String::from));
+    write_row(ws, 1, &required_values("协作函〔2026〕1号", "财务部"));
+    let mut bad = required_values("协作函〔2026〕2号", "财务部");
+    bad[3] = "2026-02-30".into();
+    write_row(ws, 2, &bad);
+    let path = dir.join("坏日期.xlsx");
+    book.save(&path).unwrap();
+    path
+}
