@@ -3,7 +3,8 @@
 //! Flow: `workbook` reads and validates the rows into `request` values; `forms` turns one
 //! request into a format-neutral `model::Document` using the form definitions in `forms/`;
 //! `docx` and `pdf` (with its `layout` engine) render that document, `raster` draws the same
-//! laid-out pages as images; `names` makes every file name (one name
+//! laid-out pages as images; `package` holds what the zipped writers share (XML, zip, font
+//! subsets); `names` makes every file name (one name
 //! book per run), `output` writes and lists the files; `text` decides which characters may
 //! reach a file; `generate` runs a whole batch in parallel and `bundle` makes the print
 //! bundles; `fonts` holds the bundled faces; `typeset` the
@@ -21,6 +22,7 @@ pub mod model;
 pub mod names;
 pub mod oserror;
 pub mod output;
+pub(crate) mod package;
 pub mod pdf;
 pub mod raster;
 pub mod request;
