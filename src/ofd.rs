@@ -483,6 +483,52 @@ mod tests {
         assert_eq!(run_chars(&odd), vec![('a', 0.0), ('b', 10.0), ('c', 8.0)]);
     }
 
+    fn doc() -> Document {
+        Document {
+            title: "样张".into(),
+            author: "行政部".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5),
+            page: crate::model::PageSetup::a4_official(),
+            page_numbers: crate::model::PageNumbers::None,
+            blocks: Vec::new(),
+            styles: Vec::new(),
+        }
+    }
+
+    fn part(ofd: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(ofd)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    /// An empty document is one blank A4 page (as in the PDF), with its metadata, and the
+    /// same bytes every time.
+    #[test]
+    fn an_empty_document_is_one_blank_page() {
+        let laid = Laid { pages: Vec::new(), seals: Vec::new() };
+        let ofd = write_ofd(&doc(), &laid).unwrap();
+        assert_eq!(ofd, write_ofd(&doc(), &laid).unwrap());
+        let document = part(&ofd, "Doc_0/Document.xml");
+        assert!(document.contains("<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"), "{document}");
+        assert_eq!(document.matches("<ofd:Page ").count(), 1);
+        let entry = part(&ofd, "OFD.xml");
+        for want in ["<ofd:Title>样张</ofd:Title>", "<ofd:Author>行政部</ofd:Author>", "2026-03-05"] {
+            assert!(entry.contains(want), "{entry}");
+        }
+    }
+
+    /// A number that is not finite never reaches the file: the document fails as the PDF does.
+    #[test]
+    fn pages_with_a_nan_are_refused() {
+        let a4 = crate::model::PageSetup::a4_official();
+        let line = Item::Line { x1: 0.0, y1: f32::NAN, x2: 1.0, y2: 1.0, width: 1.0, gray: 0.0, dash: None };
+        let laid =
+            Laid { pages: vec![Page { width: a4.width, height: a4.height, items: vec![line] }], seals: Vec::new() };
+        assert!(write_ofd(&doc(), &laid).unwrap_err().0.contains("无效的数值"));
+    }
+
     #[test]
     fn creation_date_comes_from_the_data_then_source_date_epoch() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 5);
