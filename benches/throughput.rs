@@ -2,7 +2,7 @@
 //!
 //! Builds a synthetic, valid workbook of N requests (about five tasks each), then runs the
 //! release `gongwen` binary on it as a child process once per scenario — `check`, letters as
-//! PDF (all cores and `--jobs 1`), letters as DOCX, and the full set of forms in both formats —
+//! PDF (all cores and `--jobs 1`), letters as OFD, letters as DOCX, and the full set of forms in both formats —
 //! and reports wall seconds, requests/s, files/s, the child's own peak RSS (from `wait4`, so
 //! one scenario's memory never hides in another's) and the median file size per form and
 //! format, each next to its target. N comes from `GONGWEN_BENCH_N` (default `200,2000`);
@@ -287,6 +287,8 @@ fn machine() -> String {
 const SCENARIO_CHECK: &str = "check";
 const SCENARIO_LETTER_PDF: &str = "letter PDF";
 const SCENARIO_FULL: &str = "full set";
+/// Letters as OFD (issue 12), beside the letter PDF: same layout, another writer.
+const SCENARIO_LETTER_OFD: &str = "letter OFD";
 
 fn jobs_label(jobs: Option<usize>) -> String {
     jobs.map_or("all".into(), |j| j.to_string())
@@ -358,13 +360,15 @@ fn report(all: &[Measurement]) -> String {
         }
     }
 
-    // Median sizes, from the full-set run (it makes every form in both formats).
-    let _ = writeln!(s, "\nmedian file size (full-set run):");
-    for m in all.iter().filter(|m| m.label == SCENARIO_FULL) {
+    // Median sizes, from the full-set run (it makes every form in both formats) and the letter
+    // OFD run (beside the full set's letter PDF).
+    let _ = writeln!(s, "\nmedian file size (full-set and letter OFD runs):");
+    for m in all.iter().filter(|m| m.label == SCENARIO_FULL || m.label == SCENARIO_LETTER_OFD) {
         for ((form, format), sizes) in &m.sizes {
             let kb = median(sizes) as f64 / 1024.0;
             let target = match format.as_str() {
                 "PDF" => format!("target ≤ {MAX_MEDIAN_PDF_KB} KB: {}", mark(kb <= MAX_MEDIAN_PDF_KB)),
+                "OFD" => "no target; compare with the PDF".to_string(),
                 _ => format!("target ≤ {MAX_MEDIAN_DOCX_KB} KB: {}", mark(kb <= MAX_MEDIAN_DOCX_KB)),
             };
             let _ = writeln!(s, "  N={} {form} {format}: {kb:.1} KB over {} files ({target})", m.n, sizes.len());
@@ -436,6 +440,7 @@ fn main() {
         Scenario { label: SCENARIO_CHECK.into(), generate: None, jobs: None },
         Scenario { label: SCENARIO_LETTER_PDF.into(), generate: Some((vec!["letter"], "pdf")), jobs: None },
         Scenario { label: SCENARIO_LETTER_PDF.into(), generate: Some((vec!["letter"], "pdf")), jobs: Some(1) },
+        Scenario { label: SCENARIO_LETTER_OFD.into(), generate: Some((vec!["letter"], "ofd")), jobs: None },
         Scenario { label: "letter DOCX".into(), generate: Some((vec!["letter"], "docx")), jobs: None },
         Scenario { label: SCENARIO_FULL.into(), generate: Some((full_set, "docx,pdf")), jobs: None },
     ];

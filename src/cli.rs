@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// 生成文件：每条协作需求 → 工作联系函（每个收函部门一份）等，.docx 与 .pdf
+    /// 生成文件：每条协作需求 → 工作联系函（每个收函部门一份）等，.docx 与 .pdf（也可 .ofd）
     #[command(alias = "生成")]
     Generate {
         /// 工作簿（.xlsx / .xls / .ods），一次一个
@@ -37,7 +37,7 @@ pub enum Command {
         /// 要生成的表单（名称或英文名），用逗号或顿号分隔，如 工作联系函,协作需求申请表（默认：工作簿中有所需工作表的全部表单）
         #[arg(long, value_name = "表单", value_delimiter = ',')]
         forms: Vec<String>,
-        /// 输出格式，用逗号或顿号分隔：docx、pdf（大小写均可）
+        /// 输出格式，用逗号或顿号分隔：docx、pdf、ofd（大小写均可；ofd 为 GB/T 33190 版式文档）
         #[arg(long, value_name = "格式", value_delimiter = ',', default_value = "docx,pdf")]
         format: Vec<String>,
         /// 并行线程数（默认：CPU 核数；最多 64）
@@ -462,12 +462,12 @@ pub fn chosen_forms(values: &[String], forms: &[gongwen::forms::Form]) -> Result
     Ok(chosen)
 }
 
-/// `--format`: `docx` / `pdf` in any case, with or without the dot (`.PDF`); `word` is docx.
+/// `--format`: `docx` / `pdf` / `ofd` in any case, with or without the dot (`.PDF`); `word` is docx.
 pub fn chosen_formats(values: &[String]) -> Result<Vec<Format>, String> {
     let mut formats = Vec::new();
     for item in items(values) {
         formats.push(Format::from_name(item).ok_or_else(|| {
-            format!("--format：没有“{item}”这种格式；可用：docx、pdf，如 --format pdf 或 --format docx,pdf")
+            format!("--format：没有“{item}”这种格式；可用：docx、pdf、ofd，如 --format pdf 或 --format docx,pdf")
         })?);
     }
     if formats.is_empty() {
@@ -510,7 +510,9 @@ mod tests {
     fn formats_in_any_case() {
         assert_eq!(chosen_formats(&strings(&["PDF"])).unwrap(), [Format::Pdf]);
         assert_eq!(chosen_formats(&strings(&["Pdf、.DOCX", "pdf"])).unwrap(), [Format::Docx, Format::Pdf]);
-        assert!(chosen_formats(&strings(&["odt"])).unwrap_err().contains("没有“odt”这种格式"));
+        assert_eq!(chosen_formats(&strings(&[".OFD,pdf"])).unwrap(), [Format::Pdf, Format::Ofd]);
+        let err = chosen_formats(&strings(&["odt"])).unwrap_err();
+        assert!(err.contains("没有“odt”这种格式") && err.contains("docx、pdf、ofd"), "{err}");
     }
 
     #[test]

@@ -27,6 +27,8 @@ use std::sync::Arc;
 pub enum Format {
     Docx,
     Pdf,
+    /// GB/T 33190 版式文档, from the same laid-out pages as the PDF.
+    Ofd,
 }
 
 impl Format {
@@ -34,15 +36,17 @@ impl Format {
         match self {
             Format::Docx => "docx",
             Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
         }
     }
 
-    /// The format a user means by `name`: `docx` / `pdf` in any case, with or without the dot
-    /// (`.PDF`); `word` is docx.
+    /// The format a user means by `name`: `docx` / `pdf` / `ofd` in any case, with or without
+    /// the dot (`.PDF`); `word` is docx.
     pub fn from_name(name: &str) -> Option<Format> {
         match name.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
             "docx" | "word" => Some(Format::Docx),
             "pdf" => Some(Format::Pdf),
+            "ofd" => Some(Format::Ofd),
             _ => None,
         }
     }
@@ -52,8 +56,17 @@ impl Format {
         match self {
             Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Format::Pdf => "application/pdf",
+            Format::Ofd => "application/ofd",
         }
     }
+
+    /// Is this format written from `layout`'s pages (and so has a page count)?
+    pub fn laid_out(self) -> bool {
+        matches!(self, Format::Pdf | Format::Ofd)
+    }
+
+    /// Every format, in the order the formats list (`--help`, the API's `formats`) names them.
+    pub const ALL: [Format; 3] = [Format::Docx, Format::Pdf, Format::Ofd];
 }
 
 /// Told how the run goes (a progress bar on a terminal; nothing otherwise).
@@ -344,8 +357,9 @@ pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptio
     fault::maybe_panic(source.request);
     // Settled once for both writers: where table rows shrink or split depends on the page.
     let doc = crate::layout::settle(&form.build_from(source));
-    // Only the PDF needs the layout; a DOCX-only run leaves page counts to the word processor.
-    let laid = formats.contains(&Format::Pdf).then(|| crate::layout::layout(&doc));
+    // Only the PDF and the OFD need the layout (once for both); a DOCX-only run leaves page
+    // counts to the word processor.
+    let laid = formats.iter().any(|f| f.laid_out()).then(|| crate::layout::layout(&doc));
     let pages = laid.as_ref().map(|l| l.pages.len());
     formats
         .iter()
@@ -353,7 +367,8 @@ pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptio
             let bytes = match (f, &laid) {
                 (Format::Docx, _) => crate::docx::write_docx_with(&doc, docx),
                 (Format::Pdf, Some(laid)) => crate::pdf::write_pdf(&doc, laid),
-                (Format::Pdf, None) => unreachable!("laid out whenever a PDF is asked for"),
+                (Format::Ofd, Some(laid)) => crate::ofd::write_ofd(&doc, laid),
+                (Format::Pdf | Format::Ofd, None) => unreachable!("laid out whenever a PDF or OFD is asked for"),
             };
             #[cfg(feature = "fault-injection")]
             let bytes = fault::maybe_fail(source.request, f).map_or(bytes, Err);
@@ -708,7 +723,7 @@ pub fn run(
     let counts: Vec<(String, Format, usize)> = record
         .counts()
         .iter()
-        .map(|(form, format, n)| (form.clone(), if format == "pdf" { Format::Pdf } else { Format::Docx }, *n))
+        .map(|(form, format, n)| (form.clone(), Format::from_name(format).unwrap_or(Format::Docx), *n))
         .collect();
     // A document's file (it has a format) that was not made; rejected rows are the
     // workbook's problems, reported as such.

@@ -2,8 +2,9 @@
 //!
 //! Flow: `workbook` reads and validates the rows into `request` values; `forms` turns one
 //! request into a format-neutral `model::Document` using the form definitions in `forms/`;
-//! `docx` and `pdf` (with its `layout` engine) render that document, `raster` draws the same
-//! laid-out pages as images; `names` makes every file name (one name
+//! `docx` renders that document, `pdf` and `ofd` (GB/T 33190) write the pages its `layout`
+//! engine lays out, `raster` draws the same laid-out pages as images; `package` holds what
+//! the zipped writers share (XML, zip, font subsets); `names` makes every file name (one name
 //! book per run), `output` writes and lists the files; `text` decides which characters may
 //! reach a file; `generate` runs a whole batch in parallel and `bundle` makes the print
 //! bundles; `fonts` holds the bundled faces; `typeset` the
@@ -19,8 +20,10 @@ pub mod generate;
 pub mod layout;
 pub mod model;
 pub mod names;
+pub mod ofd;
 pub mod oserror;
 pub mod output;
+pub(crate) mod package;
 pub mod pdf;
 pub mod raster;
 pub mod request;

@@ -13,12 +13,12 @@
 
 use super::seal::{anchor_run, SealMedia};
 use super::stylesheet::{self, Sheet};
-use super::xml::Xml;
 use super::{eighth_points, font_face, half_points, twips, FooterPart, Geometry};
 use crate::model::{
     Align, Block, Borders, Cell, Document, FontRole, Inline, ParaStyle, Paragraph, SealBlock, StyleName, Table, VAlign,
     BLANK_CHAR, BLANK_ROLE,
 };
+use crate::package::xml::Xml;
 
 pub const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -661,7 +661,7 @@ pub(super) fn field(x: &mut Xml, rpr: &RunProps, base: &RunProps, instruction: &
 
 /// `w:t`, preserving leading/trailing spaces; nothing for empty text.
 fn text_element(x: &mut Xml, text: &str) {
-    let text = super::xml::clean_xml_text(text);
+    let text = crate::package::xml::clean_xml_text(text);
     if text.is_empty() {
         return;
     }

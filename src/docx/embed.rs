@@ -19,13 +19,10 @@
 
 use crate::fonts::{font_bytes, fonts, role_index, FALLBACK, ROLES};
 use crate::model::{Block, Document, FontRole, Inline, Paragraph, BLANK_CHAR, BLANK_ROLE};
-use read_fonts::collections::IntSet;
-use read_fonts::types::{NameId, Tag};
+use crate::package::subset::subset;
 use read_fonts::{FontRef, TableProvider};
-use sha2::{Digest, Sha256};
-use skera::{Plan, SubsetFlags};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// The characters each font role draws in one document (roles in [`ROLES`] order, only
 /// those the package names). A character the role's face lacks is drawn from the fallback
@@ -131,45 +128,17 @@ pub(super) struct EmbeddedFont {
 /// the unit tests make sure every bundled face subsets.
 pub(super) fn embed(uses: &[FontUse]) -> Vec<EmbeddedFont> {
     uses.iter()
-        .filter_map(|u| {
-            let key = font_key(u.role, &u.chars);
-            let subset = subset(u.role, &u.chars, &key).ok()?;
-            Some((u.role, key, subset))
-        })
+        .filter_map(|u| subset(u.role, &u.chars).ok())
         .enumerate()
-        .map(|(i, (role, key, subset))| EmbeddedFont {
-            role,
-            name: subset_family(role, &key),
+        .map(|(i, subset)| EmbeddedFont {
+            role: subset.role,
+            name: subset.family,
             rel_id: format!("rId{}", i + 1),
             file: format!("fonts/font{}.odttf", i + 1),
-            data: obfuscate(&subset, &key),
-            key: guid_string(&key),
+            data: obfuscate(&subset.data, &subset.key),
+            key: guid_string(&subset.key),
         })
         .collect()
-}
-
-/// The 16 key bytes of a subset: a hash of the face and the characters, so the same
-/// document always gets the same key (and the same bytes), and different subsets differ.
-fn font_key(role: FontRole, chars: &BTreeSet<char>) -> [u8; 16] {
-    let mut h = Sha256::new();
-    h.update(b"gongwen docx font key\0");
-    h.update([role_index(role) as u8]);
-    for c in chars {
-        h.update((*c as u32).to_be_bytes());
-    }
-    let digest = h.finalize();
-    let mut key = [0u8; 16];
-    key.copy_from_slice(&digest[..16]);
-    key
-}
-
-/// The family name of the subset with this key: the face's name and a tag of six hex digits.
-fn subset_family(role: FontRole, key: &[u8; 16]) -> String {
-    format!("{} {}", super::font_face(role).name, subset_tag(key))
-}
-
-fn subset_tag(key: &[u8; 16]) -> String {
-    key[..3].iter().map(|b| format!("{b:02X}")).collect()
 }
 
 /// The key as `w:fontKey` writes it: the bytes in order as hex digits, grouped 8-4-4-4-12.
@@ -186,100 +155,6 @@ fn obfuscate(font: &[u8], key: &[u8; 16]) -> Vec<u8> {
         *byte ^= key[15 - i % 16];
     }
     out
-}
-
-/// Subsets made so far in this process, by (role, characters): in a batch the headings' and
-/// the title's faces draw the same characters in most documents. Bounded in bytes; when full
-/// it is emptied (simpler than LRU; a batch refills the useful entries at once).
-type SubsetCache = Mutex<(HashMap<(FontRole, Vec<char>), Arc<Vec<u8>>>, usize)>;
-const CACHE_BYTES: usize = 16 << 20;
-
-/// The subset of the role's face that maps exactly `chars` (those it has) plus .notdef,
-/// renamed to [`subset_family`] of `key`.
-fn subset(role: FontRole, chars: &BTreeSet<char>, key: &[u8; 16]) -> Result<Arc<Vec<u8>>, skera::SubsetError> {
-    static CACHE: OnceLock<SubsetCache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let entry = (role, chars.iter().copied().collect::<Vec<char>>());
-    if let Some(hit) = cache.lock().expect("subset cache").0.get(&entry) {
-        return Ok(hit.clone());
-    }
-    let made = Arc::new(rename(&make_subset(role, chars)?, role, &subset_tag(key)));
-    let mut guard = cache.lock().expect("subset cache");
-    let (map, bytes) = &mut *guard;
-    if *bytes + made.len() > CACHE_BYTES {
-        map.clear();
-        *bytes = 0;
-    }
-    *bytes += made.len();
-    map.insert(entry, made.clone());
-    Ok(made)
-}
-
-fn make_subset(role: FontRole, chars: &BTreeSet<char>) -> Result<Vec<u8>, skera::SubsetError> {
-    let font = FontRef::new(font_bytes(role)).expect("bundled font parses");
-    let unicodes: IntSet<u32> = chars.iter().map(|&c| c as u32).collect();
-    // Dropped: the layout tables (our layout — and so the PDF — sets plain advances with no
-    // kerning or substitution; without them LibreOffice and Word do the same), and what
-    // hb-subset drops by default that our fonts could carry.
-    let drop: IntSet<Tag> = [
-        b"GSUB", b"GPOS", b"GDEF", b"BASE", b"JSTF", b"DSIG", b"kern", b"morx", b"mort", b"kerx", b"LTSH", b"PCLT",
-        b"EBDT", b"EBLC", b"EBSC", b"SVG ", b"vhea", b"vmtx", b"VORG",
-    ]
-    .into_iter()
-    .map(Tag::new)
-    .collect();
-    // Names: family, style, unique and full name, version, PostScript name, typographic
-    // family/style — what a word processor matches — and the copyright (0) and licence
-    // (13, 14) records the OFL asks every copy to carry; every language.
-    let mut name_ids: IntSet<NameId> = IntSet::empty();
-    for id in [0u16, 1, 2, 3, 4, 5, 6, 13, 14, 16, 17] {
-        name_ids.insert(NameId::new(id));
-    }
-    let mut languages: IntSet<u16> = IntSet::empty();
-    languages.invert();
-    let plan = Plan::new(
-        &IntSet::empty(),
-        &unicodes,
-        &font,
-        // The .notdef box keeps its outline: a word processor shows it for a character no
-        // font has, as our PDF does.
-        SubsetFlags::SUBSET_FLAGS_NOTDEF_OUTLINE | SubsetFlags::SUBSET_FLAGS_NO_HINTING,
-        &drop,
-        &IntSet::empty(),
-        &IntSet::empty(),
-        &name_ids,
-        &languages,
-    );
-    skera::subset_font(&font, &plan)
-}
-
-/// `font` with the face's names carrying `tag`: family, full and typographic family names
-/// ("Gongwen FangSong" → "Gongwen FangSong 5D36E0"), PostScript name and unique ID
-/// ("GongwenFangSong-Regular" → "GongwenFangSong5D36E0-Regular"). Word installs an embedded
-/// font under the family name inside it, so that must be the name the .docx uses.
-fn rename(font: &[u8], role: FontRole, tag: &str) -> Vec<u8> {
-    use write_fonts::tables::name::{Name as NameTable, NameRecord};
-    let family = super::font_face(role).name;
-    let tagged = format!("{family} {tag}");
-    let ps_family: String = family.chars().filter(|c| !c.is_whitespace()).collect();
-    let ps_tagged = format!("{ps_family}{tag}");
-    let parsed = FontRef::new(font).expect("subset parses");
-    let name = parsed.name().expect("subset has a name table");
-    let records = name
-        .name_record()
-        .iter()
-        .filter_map(|r| {
-            let text = r.string(name.string_data()).ok()?.to_string();
-            let text = match r.name_id().to_u16() {
-                1 | 4 | 16 => text.replace(family, &tagged),
-                3 | 6 => text.replace(&ps_family, &ps_tagged),
-                _ => text,
-            };
-            Some(NameRecord::new(r.platform_id(), r.encoding_id(), r.language_id(), r.name_id(), text.into()))
-        })
-        .collect();
-    let table = NameTable::new(records);
-    write_fonts::FontBuilder::new().add_table(&table).expect("name table compiles").copy_missing_tables(parsed).build()
 }
 
 /// What word/fontTable.xml says about a face, from its OS/2 table.
@@ -332,58 +207,6 @@ fn read_face_info(role: FontRole) -> FaceInfo {
 mod tests {
     use super::*;
 
-    fn chars(s: &str) -> BTreeSet<char> {
-        s.chars().collect()
-    }
-
-    #[test]
-    fn every_face_subsets_to_an_installable_font_with_exactly_its_characters() {
-        for role in ROLES {
-            let want = chars(" 工作联系函〔2026〕12号，。A");
-            let key = font_key(role, &want);
-            let bytes = subset(role, &want, &key).expect("subset");
-            let face = ttf_parser::Face::parse(&bytes, 0).expect("subset parses");
-            for c in &want {
-                assert!(face.glyph_index(*c).is_some(), "{role:?} subset lacks {c}");
-            }
-            assert!(face.glyph_index('的').is_none(), "{role:?} subset has a character not asked for");
-            assert!(face.number_of_glyphs() < 40, "{role:?}: {} glyphs", face.number_of_glyphs());
-            let family = face
-                .names()
-                .into_iter()
-                .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
-                .and_then(|n| n.to_string())
-                .unwrap();
-            assert_eq!(family, subset_family(role, &key));
-            let ps = face
-                .names()
-                .into_iter()
-                .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
-                .and_then(|n| n.to_string())
-                .unwrap();
-            assert!(
-                ps.starts_with(&format!("Gongwen{}", subset_tag(&key))[..7]) && ps.contains(&subset_tag(&key)),
-                "{ps}"
-            );
-            let raw = face.raw_face();
-            for table in [b"cmap", b"name", b"OS/2", b"hhea", b"hmtx", b"glyf", b"loca", b"post", b"maxp", b"head"] {
-                assert!(raw.table(ttf_parser::Tag::from_bytes(table)).is_some(), "{role:?} lacks {table:?}");
-            }
-            for table in [b"GSUB", b"GPOS"] {
-                assert!(raw.table(ttf_parser::Tag::from_bytes(table)).is_none());
-            }
-            // Allows embedding (fsType 0 installable or 8 editable), as LibreOffice checks.
-            let fs_type = face.tables().os2.unwrap().permissions();
-            assert!(
-                matches!(
-                    fs_type,
-                    None | Some(ttf_parser::Permissions::Installable) | Some(ttf_parser::Permissions::Editable)
-                ),
-                "{role:?}: {fs_type:?}"
-            );
-        }
-    }
-
     #[test]
     fn obfuscation_follows_the_spec_and_is_its_own_inverse() {
         // §17.8.1's example key order: the font's byte 0 is XORed with the GUID's last byte.
@@ -399,14 +222,6 @@ mod tests {
         assert_eq!(ob[1], 1 ^ 0xEE);
         assert_eq!(&ob[32..], &font[32..]);
         assert_eq!(obfuscate(&ob, &key), font);
-    }
-
-    #[test]
-    fn keys_are_deterministic_and_differ_per_subset() {
-        let a = font_key(FontRole::FangSong, &chars("甲乙"));
-        assert_eq!(a, font_key(FontRole::FangSong, &chars("乙甲")));
-        assert_ne!(a, font_key(FontRole::FangSong, &chars("甲丙")));
-        assert_ne!(a, font_key(FontRole::Kai, &chars("甲乙")));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Why hand-written XML and not `docx-rs`: docx-rs 0.4.22 writes run and paragraph properties
 //! out of ECMA-376 order (Word silently drops out-of-order fonts), leaves parts unlinked, has no
 //! `w:tblHeader` and stores its zip entries uncompressed (see shared/research/crates.md §1).
-//! The parts we need are few and small, so we write them ourselves: [`xml::Xml`] (a thin
+//! The parts we need are few and small, so we write them ourselves: [`crate::package::xml::Xml`] (a thin
 //! builder over `quick_xml::escape`) emits every element in schema order, one function per
 //! part or element kind, and `zip` packs the parts deflated, in a fixed order, with fixed
 //! timestamps — the same document always gives the same bytes.
@@ -12,22 +12,19 @@
 //! keep-together groups, section properties); `parts` writes every other part (styles, settings,
 //! font table, footers, relationships, content types, document properties). This file holds
 //! the shared pieces: the font-name table, the writer's options, unit conversions, the page
-//! geometry and the zip. `embed` makes the font subsets the package carries.
+//! geometry. `embed` says which subsets the package carries (`crate::package` makes them and
+//! packs the zip, for the OFD writer too).
 
 mod body;
 mod embed;
 mod parts;
 mod seal;
 mod stylesheet;
-mod xml;
 
 #[cfg(test)]
 mod tests;
 
 use crate::model::{Document, FontRole, PageNumbers, PageSetup, RenderError, MM};
-use std::io::{Cursor, Write};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// A font as a DOCX names it: `name` goes into every `w:rFonts` attribute (ascii, hAnsi,
 /// eastAsia, cs — one face for everything, as the PDF uses one bundled font per role);
@@ -218,31 +215,7 @@ pub fn write_docx_with(doc: &crate::model::Document, options: &DocxOptions) -> R
     zip_parts(&package)
 }
 
-/// Parts smaller than this many bytes are stored, not deflated.
-const STORE_BELOW: usize = 1024;
-
-/// Pack the parts (name, content) in the given order, timestamp 1980-01-01 00:00: small parts and
-/// images stored, the rest deflated.
+/// Pack the parts as a zip (see [`crate::package::zip_parts`]); a failure is named as the .docx's.
 fn zip_parts(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, RenderError> {
-    let options = SimpleFileOptions::DEFAULT.last_modified_time(DateTime::DEFAULT).unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, content) in parts {
-        // Deflate what is worth it. Setting up a compressor costs more than a small part
-        // would save (measured: half of the DOCX time went to that), and PNGs are compressed.
-        let method = if content.len() < STORE_BELOW || name.ends_with(".png") {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        // Writing to a Vec cannot fail; an error here is a bug in the zip crate, reported as
-        // this file's failure (a 未生成 line) rather than the end of the batch.
-        zip.start_file(name.as_str(), options.compression_method(method)).map_err(|_| zip_failed())?;
-        zip.write_all(content).map_err(|_| zip_failed())?;
-    }
-    Ok(zip.finish().map_err(|_| zip_failed())?.into_inner())
-}
-
-/// The zip crate's errors are English; the manifest says what they mean.
-fn zip_failed() -> RenderError {
-    RenderError("DOCX 打包失败（程序内部错误，请报告给维护者）".into())
+    crate::package::zip_parts(parts).map_err(|_| RenderError("DOCX 打包失败（程序内部错误，请报告给维护者）".into()))
 }

@@ -6,9 +6,9 @@ use super::body::{self, paragraph_properties, run, ParaProps, Placement, RunProp
 use super::embed::{self, EmbeddedFont, ExtraText, FontUse};
 use super::seal::SealMedia;
 use super::stylesheet::{self, Sheet};
-use super::xml::Xml;
 use super::{font_face, half_points, DocxOptions, FooterKind, FooterPart, DEFAULT_ROLE, PAGE_NUMBER_ROLE};
 use crate::model::{Align, Document, FontRole, PageNumbers, ParaStyle};
+use crate::package::xml::Xml;
 
 const NS_CONTENT_TYPES: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
 const NS_PACKAGE_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";

@@ -2,8 +2,8 @@
 //! anchored behind the text (`wp:anchor behindDoc="1"`, no wrapping), centred where the PDF
 //! layout centres it — on the signature lines, slightly above their middle (GB/T 9704).
 
-use super::xml::Xml;
 use crate::model::{Align, ParaStyle, SealBlock, SealImage, SEAL_RAISE};
+use crate::package::xml::Xml;
 
 const NS_WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
 const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";

@@ -24,9 +24,9 @@
 use super::body::{
     mark_style, needs_spacer, paragraph_values, run_properties, ParaValues, Placement, CUT_LINE_SIZE, SPACER_HEIGHT,
 };
-use super::xml::Xml;
 use super::{DEFAULT_ROLE, PAGE_NUMBER_ROLE, PAGE_NUMBER_SIZE};
 use crate::model::{Block, Document, FontRole, PageNumbers, ParaStyle, StyleName};
+use crate::package::xml::Xml;
 
 /// The styles of the paragraphs the DOCX writer makes itself, for what the model draws.
 const fn own_style(key: &'static str, label: &'static str) -> StyleName {

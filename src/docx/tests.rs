@@ -304,7 +304,7 @@ impl Package {
             let mut f = zip.by_index(i).unwrap();
             let name = f.name().unwrap().to_string();
             // The body is always big enough to deflate; parts under 1 KB are stored.
-            let want = if f.size() >= super::STORE_BELOW as u64 {
+            let want = if f.size() >= crate::package::STORE_BELOW as u64 {
                 zip::CompressionMethod::Deflated
             } else {
                 zip::CompressionMethod::Stored

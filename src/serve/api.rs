@@ -154,7 +154,7 @@ pub(super) fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
     for name in if names.is_empty() { vec!["docx", "pdf"] } else { names } {
         formats.push(Format::from_name(name).ok_or_else(|| {
             ApiError::unprocessable(format!(
-                "没有“{name}”这种格式；可用：docx、pdf，如 formats=pdf 或 formats=docx,pdf"
+                "没有“{name}”这种格式；可用：docx、pdf、ofd，如 formats=pdf 或 formats=docx,pdf"
             ))
         })?);
     }
@@ -384,5 +384,5 @@ pub async fn forms(State(state): State<Shared>) -> Json<Value> {
     for f in &state.forms {
         sheets.extend(f.sheets.iter().map(|s| sheet(*s)));
     }
-    Json(json!({"forms": forms, "sheets": sheets, "formats": ["docx", "pdf"]}))
+    Json(json!({"forms": forms, "sheets": sheets, "formats": ["docx", "pdf", "ofd"]}))
 }

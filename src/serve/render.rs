@@ -71,7 +71,7 @@ fn asked(body: &[u8], query: Vec<(String, String)>) -> Result<Asked, ApiError> {
     let form = option("form")?.unwrap_or_else(|| "letter".into());
     let format_name = option("format")?.unwrap_or_else(|| "pdf".into());
     let format = Format::from_name(&format_name)
-        .ok_or_else(|| ApiError::unprocessable(format!("没有“{format_name}”这种格式；可用：pdf、docx")))?;
+        .ok_or_else(|| ApiError::unprocessable(format!("没有“{format_name}”这种格式；可用：pdf、docx、ofd")))?;
     let to = option("to")?.filter(|t| !t.trim().is_empty());
     let request = fields(
         body.get("request").ok_or_else(|| bad(format!("缺少 request（这条需求的各列）；请求应写作 {SHAPE}")))?,
