@@ -17,9 +17,12 @@
 //! next to its target. The server is stopped at the end (and killed if the benchmark panics),
 //! so the run stops by itself. Linux only. See benches/README.md.
 
+#[path = "common/report.rs"]
+mod report;
 #[path = "common/workbook.rs"]
 mod workbook;
 
+use report::{load_average, machine, mark};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::io::{BufRead, Read};
@@ -562,37 +565,6 @@ fn cli_run(wb: &Synthetic, letter: &str, scratch: &Path) -> CliRun {
 
 fn mb(kib: u64) -> f64 {
     kib as f64 / 1024.0
-}
-
-/// `hit` / `MISS` for a target check.
-fn mark(ok: bool) -> &'static str {
-    if ok {
-        "hit"
-    } else {
-        "MISS"
-    }
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let date = chrono::Local::now().format("%Y-%m-%d %H:%M %Z");
-    format!("machine: nproc {cores}, CPU {cpu}, date {date}")
-}
-
-/// `/proc/loadavg`'s 1-, 5- and 15-minute averages.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn report(phases: &[&Phase], cli_letters_per_s: f64) -> String {

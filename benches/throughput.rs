@@ -10,9 +10,12 @@
 //! `GONGWEN_BENCH_KEEP=DIR` keeps the synthetic workbooks in DIR.
 //! See benches/README.md.
 
+#[path = "common/report.rs"]
+mod report;
 #[path = "common/workbook.rs"]
 mod workbook;
 
+use report::{load_average, machine, mark};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -260,30 +263,6 @@ fn median(sizes: &[u64]) -> u64 {
     s[s.len() / 2]
 }
 
-/// `hit` / `MISS` for a target check.
-fn mark(ok: bool) -> &'static str {
-    if ok {
-        "hit"
-    } else {
-        "MISS"
-    }
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let date = chrono::Local::now().format("%Y-%m-%d %H:%M %Z");
-    format!("machine: nproc {cores}, CPU {cpu}, date {date}")
-}
-
 const SCENARIO_CHECK: &str = "check";
 const SCENARIO_LETTER_PDF: &str = "letter PDF";
 const SCENARIO_FULL: &str = "full set";
@@ -471,11 +450,4 @@ fn main() {
     if load.split_whitespace().next().and_then(|l| l.parse::<f64>().ok()).is_some_and(|l| l > cores / 2.0) {
         println!("note: the machine was busy (load > nproc/2): wall-clock figures are pessimistic; cpu s and the ceilings much less so");
     }
-}
-
-/// `/proc/loadavg`'s 1-, 5- and 15-minute averages.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
