@@ -19,6 +19,7 @@
 
 mod common;
 use common::image::{covered, Image};
+use common::xml::Node;
 use common::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
@@ -75,66 +76,7 @@ fn parts(ofd: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// An element: its name (with prefix), attributes, text and children.
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    attrs: BTreeMap<String, String>,
-    text: String,
-    children: Vec<Node>,
-}
-
 impl Node {
-    fn parse(xml: &[u8]) -> Node {
-        use quick_xml::events::Event;
-        let mut reader = quick_xml::Reader::from_reader(xml);
-        let mut stack: Vec<Node> = vec![Node::default()];
-        let start = |e: &quick_xml::events::BytesStart| Node {
-            name: e.name().as_ref().to_string(),
-            attrs: e
-                .attributes()
-                .map(|a| {
-                    let a = a.unwrap();
-                    let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
-                    (a.key.as_ref().to_string(), value)
-                })
-                .collect(),
-            ..Node::default()
-        };
-        let mut buf = Vec::new();
-        loop {
-            match reader.read_event_into(&mut buf).expect("well-formed XML") {
-                Event::Start(e) => stack.push(start(&e)),
-                Event::Empty(e) => {
-                    let node = start(&e);
-                    stack.last_mut().unwrap().children.push(node);
-                }
-                Event::End(_) => {
-                    let node = stack.pop().unwrap();
-                    stack.last_mut().unwrap().children.push(node);
-                }
-                Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let c = match r.xml10_content().as_ref() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        other => panic!("entity {other:?}"),
-                    };
-                    stack.last_mut().unwrap().text.push(c);
-                }
-                Event::Eof => break,
-                _ => {}
-            }
-            buf.clear();
-        }
-        let mut root = stack.pop().unwrap();
-        assert_eq!(root.children.len(), 1, "one root element");
-        root.children.pop().unwrap()
-    }
-
     fn child(&self, name: &str) -> &Node {
         self.children
             .iter()

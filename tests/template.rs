@@ -4,10 +4,10 @@
 
 mod common;
 
+use common::xml::Node;
 use common::{gongwen, have, stderr, stdout};
 use gongwen::workbook::columns::{Kind, Sheet, REQUESTS, TASKS};
 use gongwen::workbook::template::{write_template, DATE_FORMAT, LAST_ROW};
-use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -69,15 +69,6 @@ fn an_existing_workbook_is_not_overwritten() {
 
 // ---- the XML parts ----
 
-/// An XML element: name, attributes, text content (own text only) and children.
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    attrs: HashMap<String, String>,
-    text: String,
-    children: Vec<Node>,
-}
-
 impl Node {
     fn attr(&self, key: &str) -> Option<&str> {
         self.attrs.get(key).map(String::as_str)
@@ -109,48 +100,6 @@ impl Node {
     }
 }
 
-fn parse(xml: &str) -> Node {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut stack = vec![Node::default()];
-    let node_of = |e: &quick_xml::events::BytesStart| Node {
-        name: e.name().as_ref().to_string(),
-        attrs: e
-            .attributes()
-            .map(|a| {
-                let a = a.unwrap();
-                let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
-                (a.key.as_ref().to_string(), value)
-            })
-            .collect(),
-        ..Node::default()
-    };
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            Event::Start(e) => stack.push(node_of(&e)),
-            Event::Empty(e) => stack.last_mut().unwrap().children.push(node_of(&e)),
-            Event::End(_) => {
-                let done = stack.pop().unwrap();
-                stack.last_mut().unwrap().children.push(done);
-            }
-            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => {
-                let c = match r.xml10_content().as_ref() {
-                    "quot" => '"',
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "apos" => '\'',
-                    other => panic!("unexpected entity &{other};"),
-                };
-                stack.last_mut().unwrap().text.push(c);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    stack.pop().unwrap()
-}
-
 /// The template's parts by name, parsed.
 struct Parts(HashMap<String, Node>);
 
@@ -167,7 +116,7 @@ impl Parts {
             if name.ends_with(".xml") || name.ends_with(".rels") {
                 let mut s = String::new();
                 f.read_to_string(&mut s).unwrap();
-                parts.insert(name, parse(&s));
+                parts.insert(name, Node::parse(s.as_bytes()));
             }
         }
         (dir, Parts(parts))

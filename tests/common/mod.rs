@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 pub mod image;
 mod skip;
+pub mod xml;
 pub use skip::skip;
 
 /// The required columns of 协作需求, in the template's order (FORMS.md §1).
