@@ -191,13 +191,19 @@ pub async fn generate(State(state): State<Shared>, request: Request) -> Result<R
     let asked = asked(&upload, &state.forms)?;
     let shared = state.clone();
     let (zip, files) = guard::job(&state, move |stop| make_zip(&shared, upload, asked, stop, &generate::Quiet)).await?;
+    Ok(zip_response(zip, files))
+}
+
+/// A made zip (a file at its start) as the download `公文.zip`, streamed, with how many files
+/// it holds (`X-Gongwen-Files`): `/api/generate`'s answer and a followed job's download.
+pub(super) fn zip_response(zip: std::fs::File, files: usize) -> Response {
     let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(zip));
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
     headers.insert(header::CONTENT_DISPOSITION, attachment("公文.zip", "gongwen.zip"));
     headers.insert("x-gongwen-files", HeaderValue::from(files));
-    Ok(response)
+    response
 }
 
 /// Make the documents into a temporary folder, as `gongwen generate` makes its folder, and

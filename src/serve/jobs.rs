@@ -11,9 +11,8 @@ use super::guard::{self, ApiError};
 use super::upload;
 use super::Shared;
 use crate::generate::Progress;
-use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -164,11 +163,5 @@ pub async fn zip(State(state): State<Shared>, Path(id): Path<String>) -> Result<
     let zip = zip
         .ok_or_else(|| ApiError::new(StatusCode::GONE, "这个 zip 已经下载过，服务器上已不再保留；需要时请重新生成"))?;
     drop(end);
-    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(zip));
-    let mut response = Body::from_stream(stream).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
-    headers.insert(header::CONTENT_DISPOSITION, api::attachment("公文.zip", "gongwen.zip"));
-    headers.insert("x-gongwen-files", HeaderValue::from(files));
-    Ok(response)
+    Ok(api::zip_response(zip, files))
 }
