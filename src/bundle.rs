@@ -151,7 +151,7 @@ fn write_parts(
             broken |= p.is_none();
             p
         });
-        let written = write_bundle(title, author, date, parts);
+        let written = write_bundle(title, author, date, crate::pdf::Standard::Plain, parts);
         (written, broken)
     });
     if stop.requested() {

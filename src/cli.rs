@@ -71,6 +71,9 @@ pub enum Command {
         /// 只生成这些编号的需求，如 协作函〔2026〕3号（可重复，或用逗号分隔）
         #[arg(long = "id", value_name = "编号", value_delimiter = ',')]
         ids: Vec<String>,
+        /// PDF 的标准：a-2b、a-2a、a-3b（PDF/A 存档格式，ISO 19005）；默认为普通 PDF。PDF/A 文件中不能有内置字体没有的字，有这种字的需求不生成
+        #[arg(long = "pdf-standard", value_name = "标准")]
+        pdf_standard: Option<String>,
         /// 另外为每条需求生成一个 PDF 审批合订本（{编号}_审批合订.pdf）：它的各份文件依次排列，每份从奇数页开始，带书签，可直接附在 OA 审批上
         #[arg(long)]
         packet: bool,
@@ -463,6 +466,17 @@ pub fn chosen_forms(values: &[String], forms: &[gongwen::forms::Form]) -> Result
 }
 
 /// `--format`: `docx` / `pdf` / `ofd` in any case, with or without the dot (`.PDF`); `word` is docx.
+/// `--pdf-standard`'s value: the PDF/A standard named (none: plain PDF).
+pub fn chosen_standard(value: Option<&str>) -> Result<gongwen::pdf::Standard, String> {
+    let Some(name) = value else { return Ok(gongwen::pdf::Standard::Plain) };
+    gongwen::pdf::Standard::from_name(name).ok_or_else(|| {
+        format!(
+            "--pdf-standard：没有“{}”这种标准；可用：a-2b、a-2a、a-3b（PDF/A），如 --pdf-standard a-2b",
+            name.trim()
+        )
+    })
+}
+
 pub fn chosen_formats(values: &[String]) -> Result<Vec<Format>, String> {
     let mut formats = Vec::new();
     for item in items(values) {

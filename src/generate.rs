@@ -134,11 +134,19 @@ pub struct Options<'a> {
     pub bundle: bool,
     /// Also write one PDF per request holding all its documents (`bundle::Packet`).
     pub packet: bool,
-    /// How the .docx files are written (fonts embedded or not).
-    pub docx: DocxOptions,
+    /// How the writers write: the .docx's fonts, the PDF's standard.
+    pub writing: Writing,
     /// Remove the earlier run's files this run does not make (`--clean`, see `output::record`).
     pub clean: bool,
     pub stop: &'a Stop,
+}
+
+/// How each writer writes, beyond the format: the .docx with its fonts embedded or not
+/// (`--no-embed-fonts`), the PDF plain or PDF/A (`--pdf-standard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Writing {
+    pub docx: DocxOptions,
+    pub pdf: crate::pdf::Standard,
 }
 
 /// One document to make: a form applied to a row of its source sheet (and one receiving
@@ -350,9 +358,9 @@ const PANICKED: &str = "生成此文件时程序出错（程序内部错误，�
 pub type Rendered = (Format, Result<Vec<u8>, RenderError>, Option<usize>);
 
 /// Render one document in the given formats: the bytes of each (or why its writer failed),
-/// and the page count as laid out for the PDF (none in a DOCX-only run). `docx` says how the
-/// .docx is written.
-pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptions) -> Vec<Rendered> {
+/// and the page count as laid out for the PDF (none in a DOCX-only run), each written as
+/// `writing` says.
+pub fn render(form: &Form, source: &Source, formats: &[Format], writing: &Writing) -> Vec<Rendered> {
     #[cfg(feature = "fault-injection")]
     fault::maybe_panic(source.request);
     // Settled once for both writers: where table rows shrink or split depends on the page.
@@ -365,8 +373,8 @@ pub fn render(form: &Form, source: &Source, formats: &[Format], docx: &DocxOptio
         .iter()
         .map(|&f| {
             let bytes = match (f, &laid) {
-                (Format::Docx, _) => crate::docx::write_docx_with(&doc, docx),
-                (Format::Pdf, Some(laid)) => crate::pdf::write_pdf(&doc, laid),
+                (Format::Docx, _) => crate::docx::write_docx_with(&doc, &writing.docx),
+                (Format::Pdf, Some(laid)) => crate::pdf::write_pdf(&doc, laid, writing.pdf),
                 (Format::Ofd, Some(laid)) => crate::ofd::write_ofd(&doc, laid),
                 (Format::Pdf | Format::Ofd, None) => unreachable!("laid out whenever a PDF or OFD is asked for"),
             };
@@ -649,7 +657,7 @@ pub fn run(
                 fatal = Some((MANIFEST_NAME.into(), e));
                 break 'windows;
             }
-            let make = |job: &Job| (!stopped()).then(|| make(job, out, progress, &options.docx));
+            let make = |job: &Job| (!stopped()).then(|| make(job, out, progress, &options.writing));
             // Made a few at a time, the memory they freed given back after each: a batch is
             // only for the manifest, and grows with the run.
             for part in batch.chunks(RELEASE_EVERY) {
@@ -776,7 +784,7 @@ pub fn with_jobs<T>(
 impl<'a> Options<'a> {
     /// A run that only plans `formats`' files (one thread, no bundles or packets).
     fn planning(formats: &'a [Format], stop: &'a Stop) -> Options<'a> {
-        Options { formats, jobs: 1, bundle: false, packet: false, docx: DocxOptions::default(), clean: false, stop }
+        Options { formats, jobs: 1, bundle: false, packet: false, writing: Writing::default(), clean: false, stop }
     }
 }
 
@@ -847,9 +855,9 @@ impl Job<'_> {
 /// Make one job's files and their manifest lines. A writer that fails or panics makes that
 /// file a 未生成 line; so does a file that cannot be written for a reason of its own; a write
 /// that fails for the whole folder is returned as fatal.
-fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), docx: &DocxOptions) -> Made {
+fn make(job: &Job, out: &OutDir, progress: &(dyn Progress + Sync), writing: &Writing) -> Made {
     let formats: Vec<Format> = job.names.iter().map(|(f, _)| *f).collect();
-    let rendered = quiet_panics(|| render(job.form, &job.source(), &formats, docx));
+    let rendered = quiet_panics(|| render(job.form, &job.source(), &formats, writing));
     let mut made = Made { lines: Vec::new(), fatal: None };
     for (i, line) in job.lines().enumerate() {
         let result = match &rendered {

@@ -209,12 +209,17 @@ static REPORT_LOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// Read the workbook and list every problem, one per line. `Err` = cannot run (exit 2); why
 /// is on stderr whatever `report` says, so a saved report never hides that nothing was checked.
 fn read(path: &Path, report: Report) -> Result<Workbook, ExitCode> {
-    read_with(path, &[], report)
+    read_with(path, &[], workbook::Glyphs::StandIn, report)
 }
 
-/// [`read`], with the sheets the forms in use declare.
-fn read_with(path: &Path, forms: &[gongwen::forms::Form], report: Report) -> Result<Workbook, ExitCode> {
-    let wb = read_quietly(path, forms)?;
+/// [`read`], with the sheets the forms in use declare, characters no font has as `glyphs` says.
+fn read_with(
+    path: &Path,
+    forms: &[gongwen::forms::Form],
+    glyphs: workbook::Glyphs,
+    report: Report,
+) -> Result<Workbook, ExitCode> {
+    let wb = read_quietly(path, forms, glyphs)?;
     print_problems(&wb.problems, report);
     if let Some(line) = wb.unlisted_line() {
         report.line(line);
@@ -223,10 +228,11 @@ fn read_with(path: &Path, forms: &[gongwen::forms::Form], report: Report) -> Res
 }
 
 /// Read the workbook without listing its problems.
-fn read_quietly(path: &Path, forms: &[gongwen::forms::Form]) -> Result<Workbook, ExitCode> {
+fn read_quietly(path: &Path, forms: &[gongwen::forms::Form], glyphs: workbook::Glyphs) -> Result<Workbook, ExitCode> {
     let sheets: Vec<_> = forms.iter().flat_map(|f| f.sheets.iter().copied()).collect();
     // Only which rows are valid is kept: generation reads them again a few at a time.
-    workbook::read_workbook_with(path, &sheets, workbook::Keep::Index).map_err(cannot_run)
+    let how = workbook::Reading { keep: workbook::Keep::Index, glyphs };
+    workbook::read_workbook_with(path, &sheets, how).map_err(cannot_run)
 }
 
 fn print_problems<'a>(problems: impl IntoIterator<Item = &'a workbook::Problem>, report: Report) {
@@ -334,10 +340,15 @@ fn main() -> ExitCode {
             rows,
             ids,
             packet,
+            pdf_standard,
         } => {
             let started = Instant::now();
             let formats = match cli::chosen_formats(&format) {
                 Ok(f) => f,
+                Err(msg) => return cannot_run(msg),
+            };
+            let pdf_standard = match cli::chosen_standard(pdf_standard.as_deref()) {
+                Ok(s) => s,
                 Err(msg) => return cannot_run(msg),
             };
             let all_forms = match gongwen::forms::load(forms_dir.as_deref()) {
@@ -364,10 +375,15 @@ fn main() -> ExitCode {
                 None => all_forms,
             };
             let selecting = rows.is_some() || !ids.is_empty();
+            // A PDF/A file may not print 〓 for a character no font has: such a cell is an error.
+            let glyphs = match pdf_standard.is_archival() && formats.contains(&generate::Format::Pdf) {
+                true => workbook::Glyphs::Refuse,
+                false => workbook::Glyphs::StandIn,
+            };
             let read = if selecting {
-                read_quietly(&workbook, &chosen)
+                read_quietly(&workbook, &chosen, glyphs)
             } else {
-                read_with(&workbook, &chosen, Report::Stderr)
+                read_with(&workbook, &chosen, glyphs, Report::Stderr)
             };
             let mut wb = match read {
                 Ok(wb) => wb,
@@ -426,7 +442,10 @@ fn main() -> ExitCode {
                 jobs: threads,
                 bundle,
                 packet,
-                docx: gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts },
+                writing: generate::Writing {
+                    docx: gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts },
+                    pdf: pdf_standard,
+                },
                 clean,
                 stop: &stop,
             };

@@ -328,6 +328,10 @@ pub struct Table {
     /// Inner cell padding, left/right and top/bottom, in points.
     pub pad_x: f32,
     pub pad_y: f32,
+    /// This table goes on from the table just before it: the rows of that table's last page,
+    /// detached by [`crate::layout::settle`] to keep with what follows, under a copy of its
+    /// header rows. Drawn as a table of its own, read as the rest of the other.
+    pub continues: bool,
 }
 
 /// An electronic seal: a PNG image printed `width_mm` wide over a signature, under its text.

@@ -342,7 +342,7 @@ fn page_xml(page: &Page, fonts: &[FontRes], images: &[ImageRes], ids: &mut Ids) 
                 line_object(&mut x, (*x1, *y1), (*x2, *y2), *width, *gray, *dash, ids)
             }
             Item::Fill { x: fx, y, w, h, gray } => fill_object(&mut x, *fx, *y, *w, *h, *gray, ids),
-            Item::Image { x: ix, y, w, h, image } => image_object(&mut x, *ix, *y, *w, *h, image, images, ids),
+            Item::Image { x: ix, y, w, h, image, .. } => image_object(&mut x, *ix, *y, *w, *h, image, images, ids),
         }
     }
     x.close("ofd:Layer");
@@ -477,6 +477,7 @@ mod tests {
             x: 0.0,
             baseline: 0.0,
             glyphs: vec![g("回执", 48.0), g("", 16.0), g("甲", 16.0)],
+            mark: crate::layout::Mark::DECORATION,
         };
         assert_eq!(run_chars(&run), vec![('回', 48.0), ('执', 16.0), ('甲', 16.0)]);
         let odd = TextRun { glyphs: vec![g("ab", 10.0), g("c", 5.0), g("", 3.0)], ..run };
@@ -507,7 +508,7 @@ mod tests {
     /// same bytes every time.
     #[test]
     fn an_empty_document_is_one_blank_page() {
-        let laid = Laid { pages: Vec::new(), seals: Vec::new() };
+        let laid = Laid { pages: Vec::new(), seals: Vec::new(), structure: Vec::new() };
         let ofd = write_ofd(&doc(), &laid).unwrap();
         assert_eq!(ofd, write_ofd(&doc(), &laid).unwrap());
         let document = part(&ofd, "Doc_0/Document.xml");
@@ -524,8 +525,11 @@ mod tests {
     fn pages_with_a_nan_are_refused() {
         let a4 = crate::model::PageSetup::a4_official();
         let line = Item::Line { x1: 0.0, y1: f32::NAN, x2: 1.0, y2: 1.0, width: 1.0, gray: 0.0, dash: None };
-        let laid =
-            Laid { pages: vec![Page { width: a4.width, height: a4.height, items: vec![line] }], seals: Vec::new() };
+        let laid = Laid {
+            pages: vec![Page { width: a4.width, height: a4.height, items: vec![line] }],
+            seals: Vec::new(),
+            structure: Vec::new(),
+        };
         assert!(write_ofd(&doc(), &laid).unwrap_err().0.contains("无效的数值"));
     }
 

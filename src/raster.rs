@@ -88,7 +88,7 @@ fn draw_page(pixmap: &mut Pixmap, page: &Page, scale: f32) {
                 draw_line(pixmap, (*x1, *y1), (*x2, *y2), *width, *gray, *dash, scale)
             }
             Item::Fill { x, y, w, h, gray } => draw_fill(pixmap, *x, *y, *w, *h, *gray, to_pixels),
-            Item::Image { x, y, w, h, image } => draw_image(pixmap, *x, *y, *w, *h, image, to_pixels),
+            Item::Image { x, y, w, h, image, .. } => draw_image(pixmap, *x, *y, *w, *h, image, to_pixels),
         }
     }
 }
@@ -237,12 +237,12 @@ fn encode_png(pixmap: &Pixmap, dpi: f32) -> Result<Vec<u8>, RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::PlacedGlyph;
+    use crate::layout::{Mark, PlacedGlyph};
     use crate::model::{FontRole, PageSetup};
 
     /// A page of `items` of `w` × `h` points.
     fn one_page(w: f32, h: f32, items: Vec<Item>) -> Laid {
-        Laid { pages: vec![Page { width: w, height: h, items }], seals: Vec::new() }
+        Laid { pages: vec![Page { width: w, height: h, items }], seals: Vec::new(), structure: Vec::new() }
     }
 
     /// The grey value (red channel) of pixel (x, y).
@@ -258,6 +258,7 @@ mod tests {
             x,
             baseline,
             glyphs: vec![PlacedGlyph { glyph: hit.glyph, advance: hit.advance_em * size, text: ch.to_string() }],
+            mark: Mark::DECORATION,
         })
     }
 
@@ -284,7 +285,14 @@ mod tests {
     fn glyphs_advance_by_their_placed_advances() {
         let hit = fonts().lookup(FontRole::Hei, '丨').unwrap();
         let g = |advance| PlacedGlyph { glyph: hit.glyph, advance, text: "丨".into() };
-        let run = TextRun { font: hit.font, size: 40.0, x: 10.0, baseline: 60.0, glyphs: vec![g(70.0), g(40.0)] };
+        let run = TextRun {
+            font: hit.font,
+            size: 40.0,
+            x: 10.0,
+            baseline: 60.0,
+            glyphs: vec![g(70.0), g(40.0)],
+            mark: Mark::DECORATION,
+        };
         let laid = one_page(160.0, 80.0, vec![Item::Text(run)]);
         let p = page_pixmap(&laid, 1, 72.0).unwrap();
         let dark: Vec<u32> = (0..160).filter(|&x| at(&p, x, 40) < 128).collect();
@@ -306,7 +314,7 @@ mod tests {
         let seal = SealImage { png: std::sync::Arc::new(png), width_px: 2, height_px: 2, width_mm: 10.0 };
         let items = vec![
             Item::Fill { x: 10.0, y: 10.0, w: 30.0, h: 20.0, gray: 0.85 },
-            Item::Image { x: 60.0, y: 10.0, w: 20.0, h: 20.0, image: seal },
+            Item::Image { x: 60.0, y: 10.0, w: 20.0, h: 20.0, image: seal, mark: Mark::DECORATION },
             Item::Line { x1: 10.0, y1: 50.0, x2: 90.0, y2: 50.0, width: 2.0, gray: 0.0, dash: None },
             Item::Line { x1: 10.0, y1: 70.0, x2: 90.0, y2: 70.0, width: 2.0, gray: 0.0, dash: Some((4.0, 4.0)) },
         ];

@@ -480,7 +480,7 @@ fn render_form(form: &Form, req: &Request, tasks: &[Task]) {
         stage(format!("{}: PDF", form.key));
         // A writer may refuse a document with an error (the run reports it as 未生成); what it
         // must not do is panic or write a broken file.
-        if let Ok(pdf) = gongwen::pdf::write_pdf(&doc, &laid) {
+        if let Ok(pdf) = gongwen::pdf::write_pdf(&doc, &laid, gongwen::pdf::Standard::Plain) {
             assert!(pdf.starts_with(b"%PDF"));
         }
         stage(format!("{}: .docx", form.key));

@@ -63,6 +63,7 @@ fn letter() -> Document {
         borders: Borders::NONE,
         pad_x: 0.0,
         pad_y: 0.0,
+        continues: false,
     };
     let body = named("body");
     let heading = named("heading");
@@ -183,6 +184,7 @@ fn table_doc() -> Document {
                 borders: Borders { outer: Some(1.0), inner: Some(0.5) },
                 pad_x: 4.0,
                 pad_y: 2.0,
+                continues: false,
             }),
             Block::Table(Table {
                 columns: vec![318.9, 318.9],
@@ -197,6 +199,7 @@ fn table_doc() -> Document {
                 borders: Borders::NONE,
                 pad_x: 0.0,
                 pad_y: 0.0,
+                continues: false,
             }),
         ],
         styles: Vec::new(),
@@ -820,6 +823,7 @@ fn keep_together_tables_cannot_split_and_keep_rows_with_the_next() {
         borders: Borders { outer: Some(1.0), inner: Some(0.5) },
         pad_x: 2.0,
         pad_y: 2.0,
+        continues: false,
     };
     doc.blocks =
         vec![Block::KeepTogether(vec![Block::Paragraph(para(ParaStyle::body(), "前言")), Block::Table(small)])];

@@ -970,6 +970,7 @@ impl Form {
                     borders: Borders::NONE,
                     pad_x: 0.0,
                     pad_y: 0.0,
+                    continues: false,
                 })]
             }
             Item::Table { columns, borders, rows: defs } => {
@@ -996,6 +997,7 @@ impl Form {
                     borders: *borders,
                     pad_x: PAD_X,
                     pad_y: PAD_Y,
+                    continues: false,
                 })]
             }
             Item::RowTable(t) => vec![Block::Table(row_table(t, value, src))],
@@ -1106,7 +1108,15 @@ fn row_table(t: &RowTable, value: &dyn Fn(&str) -> String, src: &Source) -> Tabl
             });
         }
     }
-    Table { columns: t.columns.clone(), rows, header_rows: 1, borders: t.borders, pad_x: TASK_PAD_X, pad_y: TASK_PAD_Y }
+    Table {
+        columns: t.columns.clone(),
+        rows,
+        header_rows: 1,
+        borders: t.borders,
+        pad_x: TASK_PAD_X,
+        pad_y: TASK_PAD_Y,
+        continues: false,
+    }
 }
 
 fn table_cell(c: &CellItem, p: Paragraph) -> Cell {

@@ -5,6 +5,7 @@
 //! units are drawn at their places, table headers repeated, page numbers added.
 
 use super::paragraph::{layout_paragraph, text_line};
+use super::structure::{mark_runs, paragraph_leaf, Furniture, Group, Leaf, Leaves, Mark, Node, SEAL_ALT};
 use super::table::{lay_out_table, render_segment, LaidTable, Slice};
 use super::{Item, Laid, Page, SealPlace};
 use crate::model::{Block, Document, FontRole, PageNumbers, Paragraph, SealImage, MM, SEAL_RAISE};
@@ -55,13 +56,52 @@ struct Flow<'a> {
     doc: &'a Document,
     units: Vec<Unit>,
     tables: Vec<LaidTable>,
-    /// Per seal block: its diameter and image.
-    seals: Vec<(f32, Option<SealImage>)>,
+    /// Per seal block: its diameter and image, and the image's leaf in the structure.
+    seals: Vec<(f32, Option<(SealImage, u32)>)>,
     /// The previous block asked to stay with the next one.
     keep_prev: bool,
+    /// The reading structure so far (of the section being filled), and its leaf numbers.
+    structure: Vec<Node>,
+    leaves: Leaves,
 }
 
-impl Flow<'_> {
+impl<'a> Flow<'a> {
+    fn new(doc: &'a Document) -> Self {
+        Flow {
+            doc,
+            units: Vec::new(),
+            tables: Vec::new(),
+            seals: Vec::new(),
+            keep_prev: false,
+            structure: Vec::new(),
+            leaves: Leaves::default(),
+        }
+    }
+
+    /// Add a table's reading structure: a table that goes on from the one before it
+    /// ([`crate::model::Table::continues`]) adds its rows to that table's body.
+    fn read_table(&mut self, t: &crate::model::Table, mut nodes: Vec<Node>) {
+        let before = self.structure.iter_mut().rev().find_map(|n| match n {
+            Node::Group { group: Group::Table, children } => Some(children),
+            _ => None,
+        });
+        if let (true, Some(before), [Node::Group { group: Group::Table, children }]) =
+            (t.continues, before, &mut nodes[..])
+        {
+            for part in children.drain(..) {
+                match (before.last_mut(), part) {
+                    (
+                        Some(Node::Group { group: Group::Body, children: rows }),
+                        Node::Group { group: Group::Body, children: more },
+                    ) => rows.extend(more),
+                    (_, part) => before.push(part),
+                }
+            }
+            return;
+        }
+        self.structure.append(&mut nodes);
+    }
+
     fn left(&self) -> f32 {
         self.doc.page.margin_left
     }
@@ -71,9 +111,12 @@ impl Flow<'_> {
     }
 
     fn paragraph(&mut self, p: &Paragraph, seal: Option<usize>) {
+        let id = self.leaves.next();
+        self.structure.push(Node::Leaf { leaf: paragraph_leaf(&p.style.name), id });
         let lines = layout_paragraph(p, self.left(), self.width());
         let n = lines.len();
-        for (k, line) in lines.into_iter().enumerate() {
+        for (k, mut line) in lines.into_iter().enumerate() {
+            mark_runs(&mut line.items, Mark::Content(id));
             self.units.push(Unit {
                 height: line.height,
                 space_before: if k == 0 { p.style.space_before } else { 0.0 },
@@ -114,7 +157,8 @@ impl Flow<'_> {
         match b {
             Block::Paragraph(p) => self.paragraph(p, None),
             Block::Table(t) => {
-                let laid = lay_out_table(t, left, self.doc.page.text_height());
+                let mut laid = lay_out_table(t, left, self.doc.page.text_height(), &mut self.leaves);
+                self.read_table(t, std::mem::take(&mut laid.structure));
                 let id = self.tables.len();
                 for s in &laid.slices {
                     let mut u = Unit::items(s.height, Vec::new());
@@ -132,7 +176,13 @@ impl Flow<'_> {
             Block::CutLine { height } => self.units.push(Unit::items(*height, cut_line(left, right, *height))),
             Block::Seal(s) => {
                 let id = self.seals.len();
-                self.seals.push((s.diameter_mm * MM, s.image.clone()));
+                // The seal is read first, as it is seen first: over the name and the date.
+                let image = s.image.clone().map(|image| {
+                    let leaf = self.leaves.next();
+                    self.structure.push(Node::Leaf { leaf: Leaf::Figure(SEAL_ALT), id: leaf });
+                    (image, leaf)
+                });
+                self.seals.push((s.diameter_mm * MM, image));
                 let first = self.units.len();
                 self.units.push(Unit::items(s.space_above, Vec::new()));
                 for p in &s.lines {
@@ -144,7 +194,15 @@ impl Flow<'_> {
             }
             Block::KeepTogether(inner) => {
                 let first = self.units.len();
+                // A group that begins with the cut line is the part torn off (the reply slip):
+                // a section of its own in the reading structure.
+                let torn_off = matches!(inner.first(), Some(Block::CutLine { .. }));
+                let outside = if torn_off { Some(std::mem::take(&mut self.structure)) } else { None };
                 self.blocks(inner);
+                if let Some(outside) = outside {
+                    let children = std::mem::replace(&mut self.structure, outside);
+                    self.structure.push(Node::Group { group: Group::Section, children });
+                }
                 let group = &mut self.units[first..];
                 let height: f32 = group.iter().map(|u| u.space_before + u.height + u.space_after).sum();
                 if height <= self.doc.page.text_height() + EPS {
@@ -260,7 +318,7 @@ pub(super) struct BandPlace {
 /// Every table band with the pages it landed on, in document order: what `settle` reads
 /// to find the rows that break across pages.
 pub(super) fn band_places(doc: &Document) -> Vec<BandPlace> {
-    let mut flow = Flow { doc, units: Vec::new(), tables: Vec::new(), seals: Vec::new(), keep_prev: false };
+    let mut flow = Flow::new(doc);
     flow.blocks(&doc.blocks);
     let plans = paginate(&flow.units, &flow.tables, doc.page.text_height());
     let mut out: Vec<BandPlace> = Vec::new();
@@ -278,9 +336,9 @@ pub(super) fn band_places(doc: &Document) -> Vec<BandPlace> {
 
 /// Lay out the whole document.
 pub fn layout_document(doc: &Document) -> Laid {
-    let mut flow = Flow { doc, units: Vec::new(), tables: Vec::new(), seals: Vec::new(), keep_prev: false };
+    let mut flow = Flow::new(doc);
     flow.blocks(&doc.blocks);
-    let Flow { units, tables, seals: seal_specs, .. } = flow;
+    let Flow { units, tables, seals: seal_specs, structure, .. } = flow;
     let setup = doc.page;
     let plans = paginate(&units, &tables, setup.text_height());
     let top = setup.margin_top;
@@ -298,7 +356,7 @@ pub fn layout_document(doc: &Document) -> Laid {
         if let Some(t) = plan.header {
             let mut y = top;
             let mut placed = Vec::new();
-            for s in tables[t].header_slices() {
+            for s in &tables[t].repeat {
                 placed.push((y, s));
                 y += s.height;
             }
@@ -338,13 +396,14 @@ pub fn layout_document(doc: &Document) -> Laid {
     for (b, (diameter, image)) in seal_boxes.iter().zip(seal_specs) {
         let Some((page, [x0, y0, x1, y1])) = *b else { continue };
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0 - SEAL_RAISE * diameter);
-        if let Some(image) = image {
+        if let Some((image, leaf)) = image {
             let (w, h) = image.size();
-            pages[page].items.insert(0, Item::Image { x: cx - w / 2.0, y: cy - h / 2.0, w, h, image });
+            let mark = Mark::Content(leaf);
+            pages[page].items.insert(0, Item::Image { x: cx - w / 2.0, y: cy - h / 2.0, w, h, image, mark });
         }
         seals.push(SealPlace { page, cx, cy, diameter });
     }
-    Laid { pages, seals }
+    Laid { pages, seals, structure }
 }
 
 /// Grow a seal's bounding box (on the page where it starts) by the em boxes of text items.
@@ -380,7 +439,9 @@ fn page_number(doc: &Document, n: usize, total: usize, items: &mut Vec<Item>) {
         PageNumbers::Dash => left + PAGE_NO_SIZE,
         _ => (left + right - w) / 2.0,
     };
-    items.extend(text_line(&text, FontRole::Song, PAGE_NO_SIZE, x, baseline).0);
+    let (mut number, _) = text_line(&text, FontRole::Song, PAGE_NO_SIZE, x, baseline);
+    mark_runs(&mut number, Mark::Artifact(Furniture::PageNumber));
+    items.extend(number);
 }
 
 #[cfg(test)]

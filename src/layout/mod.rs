@@ -13,10 +13,12 @@ mod breaking;
 mod flow;
 mod paragraph;
 mod settle;
+mod structure;
 mod table;
 
 pub use breaking::{forbidden_at_line_end, forbidden_at_line_start};
 pub use settle::settle;
+pub use structure::{Furniture, Group, Leaf, Mark, Node, Scope};
 
 /// One glyph placed on a line.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +43,9 @@ pub struct TextRun {
     pub x: f32,
     pub baseline: f32,
     pub glyphs: Vec<PlacedGlyph>,
+    /// What the run is in the reading structure ([`Laid::structure`]): part of a paragraph,
+    /// or page furniture no one reads (a page number, the ✂).
+    pub mark: Mark,
 }
 
 /// Something drawn on a page.
@@ -66,13 +71,14 @@ pub enum Item {
         gray: Gray,
     },
     /// An electronic seal, `w` × `h` with its top-left corner at (`x`, `y`); placed first on
-    /// its page so the signature text is drawn over it.
+    /// its page so the signature text is drawn over it. `mark`: its figure in the structure.
     Image {
         x: f32,
         y: f32,
         w: f32,
         h: f32,
         image: SealImage,
+        mark: Mark,
     },
 }
 
@@ -119,6 +125,11 @@ pub struct SealPlace {
 pub struct Laid {
     pub pages: Vec<Page>,
     pub seals: Vec<SealPlace>,
+    /// The reading structure, in reading order: headings, paragraphs, tables with their header
+    /// cells, the reply slip as a section. Its leaves are numbered; each text run and seal
+    /// image says by its [`Mark`] which leaf it belongs to. Decided here, once, so that every
+    /// writer that tags its output (the PDF's structure tree) tags the same document.
+    pub structure: Vec<Node>,
 }
 
 impl Laid {

@@ -3,7 +3,7 @@
 //! indents, alignment / justification, fill-in blanks, and the exact line pitch.
 
 use super::breaking::{break_opportunities, kinsoku_allows};
-use super::{Item, PlacedGlyph, TextRun};
+use super::{Item, Mark, PlacedGlyph, TextRun};
 use crate::fonts::{fonts, FALLBACK};
 use crate::model::{Align, FontRole, Inline, Paragraph, BLANK_CHAR, BLANK_ROLE};
 
@@ -239,7 +239,10 @@ fn emit(
                 if run.as_ref().is_some_and(|r| r.font != a.font) {
                     out.push(Item::Text(run.take().expect("checked")));
                 }
-                let r = run.get_or_insert_with(|| TextRun { font: a.font, size, x, baseline, glyphs: Vec::new() });
+                // Decoration until the block it belongs to claims it (`structure::mark_runs`).
+                let mark = Mark::DECORATION;
+                let r =
+                    run.get_or_insert_with(|| TextRun { font: a.font, size, x, baseline, glyphs: Vec::new(), mark });
                 let glyph = if a.kind == AtomKind::Space {
                     fonts().lookup(a.font, ' ').map_or(0, |h| h.glyph)
                 } else {

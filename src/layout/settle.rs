@@ -100,6 +100,7 @@ fn detach(b: Block, places: &[BandPlace], n: &mut usize) -> Vec<Block> {
                 Some(k) if k > t.header_rows => {
                     let mut tail = t.clone();
                     tail.rows = t.rows[..t.header_rows].iter().cloned().chain(t.rows[k..].iter().cloned()).collect();
+                    tail.continues = true;
                     let mut head = t;
                     head.rows.truncate(k);
                     vec![Block::Table(head), Block::KeepTogether(vec![Block::Table(tail)])]
@@ -171,8 +172,9 @@ fn split_rows(d: &mut Document) {
                         borders: t.borders,
                         pad_x: t.pad_x,
                         pad_y: t.pad_y,
+                        continues: false,
                     };
-                    lay_out_table(&head, 0.0, page_h).header_height()
+                    lay_out_table(&head, 0.0, page_h, &mut super::structure::Leaves::default()).header_height()
                 };
                 for (k, piece) in cut_to_pages(t, rest, page_h - header).into_iter().enumerate() {
                     t.rows.insert(r + 1 + k, piece);

@@ -5,6 +5,7 @@
 //! and re-opened at the top of the next.
 
 use super::paragraph::{layout_paragraph, LineBox};
+use super::structure::{mark_runs, paragraph_leaf, Furniture, Group, Leaves, Mark, Node, Scope};
 use super::Item;
 use crate::model::{Borders, Cell, Gray, Inline, ParaStyle, Paragraph, Row, Table, VAlign, CONTINUED};
 
@@ -41,9 +42,14 @@ pub struct Slice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaidTable {
     pub slices: Vec<Slice>,
+    /// The header slices as drawn again at the top of a continuation page: the same, their
+    /// text marked [`Furniture::Repeated`] (read once, where the table starts).
+    pub repeat: Vec<Slice>,
     pub x0: f32,
     pub x1: f32,
     pub borders: Borders,
+    /// What the table is in the reading structure (see [`table_structure`]).
+    pub structure: Vec<Node>,
 }
 
 impl LaidTable {
@@ -68,10 +74,16 @@ struct GridCell {
     valign: VAlign,
     lines: Vec<(f32, LineBox)>,
     content_h: f32,
+    /// Grid columns spanned; a label cell ([`Cell::label`]).
+    cols: usize,
+    label: bool,
+    /// The structure leaves of its paragraphs, in order.
+    leaves: Vec<(super::Leaf, u32)>,
 }
 
-/// Place every cell on the grid and lay out its paragraphs.
-fn grid_cells(t: &Table, x0: f32) -> Vec<GridCell> {
+/// Place every cell on the grid and lay out its paragraphs, numbering them as leaves of the
+/// reading structure from `leaves` on.
+fn grid_cells(t: &Table, x0: f32, leaves: &mut Leaves) -> Vec<GridCell> {
     let ncols = t.columns.len();
     let col_x: Vec<f32> = std::iter::once(x0)
         .chain(t.columns.iter().scan(x0, |x, w| {
@@ -100,9 +112,13 @@ fn grid_cells(t: &Table, x0: f32) -> Vec<GridCell> {
             let inner_w = (cx1 - cx0 - 2.0 * t.pad_x).max(1.0);
             let mut y = t.pad_y;
             let mut lines = Vec::new();
+            let mut ids = Vec::new();
             for p in &cell.paragraphs {
+                let id = leaves.next();
+                ids.push((paragraph_leaf(&p.style.name), id));
                 y += p.style.space_before;
-                for line in layout_paragraph(p, cx0 + t.pad_x, inner_w) {
+                for mut line in layout_paragraph(p, cx0 + t.pad_x, inner_w) {
+                    mark_runs(&mut line.items, Mark::Content(id));
                     let h = line.height;
                     lines.push((y, line));
                     y += h;
@@ -119,6 +135,9 @@ fn grid_cells(t: &Table, x0: f32) -> Vec<GridCell> {
                 valign: cell.valign,
                 lines,
                 content_h: y + t.pad_y,
+                cols: span,
+                label: cell.label,
+                leaves: ids,
             });
             col += span;
         }
@@ -144,8 +163,8 @@ fn row_heights(t: &Table, cells: &[GridCell]) -> Vec<f32> {
 
 /// Lay out a table at `x0`. `page_h` is the height of the type area: rows (with the
 /// repeated header) taller than that may split even when they say they may not.
-pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
-    let cells = grid_cells(t, x0);
+pub fn lay_out_table(t: &Table, x0: f32, page_h: f32, leaves: &mut Leaves) -> LaidTable {
+    let cells = grid_cells(t, x0, leaves);
     let heights = row_heights(t, &cells);
     let mut row_top = vec![0.0f32];
     for h in &heights {
@@ -220,6 +239,8 @@ pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
                 frags: Vec::new(),
                 items: Vec::new(),
             };
+            // The copied header of a table that goes on from another is not read again.
+            let repeated = header && t.continues;
             for (c, &(y0, y1, content_top)) in band_cells.iter().zip(&placed) {
                 if y1 <= a + EPS || y0 >= b - EPS {
                     continue;
@@ -235,7 +256,11 @@ pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
                 for (ly, line) in &c.lines {
                     let lt = content_top + ly;
                     if lt + EPS >= a && lt + EPS < b {
+                        let from = slice.items.len();
                         slice.items.extend(line.items.iter().cloned().map(|i| i.shifted(0.0, lt - a)));
+                        if repeated {
+                            mark_runs(&mut slice.items[from..], Mark::Artifact(Furniture::Repeated));
+                        }
                     }
                 }
             }
@@ -247,7 +272,57 @@ pub fn lay_out_table(t: &Table, x0: f32, page_h: f32) -> LaidTable {
         s.break_before = true;
     }
     let x1 = x0 + t.columns.iter().sum::<f32>();
-    LaidTable { slices, x0, x1, borders: t.borders }
+    let repeat = slices
+        .iter()
+        .take_while(|s| s.header)
+        .map(|s| {
+            let mut again = s.clone();
+            mark_runs(&mut again.items, Mark::Artifact(Furniture::Repeated));
+            again
+        })
+        .collect();
+    let structure = table_structure(t, &cells);
+    LaidTable { slices, repeat, x0, x1, borders: t.borders, structure }
+}
+
+/// The reading structure of a table. A table with borders is a table: its header rows a
+/// head whose cells are column headers, its label cells (协作背景) row headers, the rest data
+/// cells, each with its spans. A table with no lines at all only places text side by side
+/// (the letter's header block 发函部门：… 函件编号：…): its paragraphs are read as paragraphs,
+/// row by row. A table that goes on from another ([`Table::continues`]) is only a body: its
+/// header rows are copies, drawn and not read; the flow joins the body to the other table.
+fn table_structure(t: &Table, cells: &[GridCell]) -> Vec<Node> {
+    let leaf = |&(leaf, id): &(super::Leaf, u32)| Node::Leaf { leaf, id };
+    if t.borders.outer.is_none() && t.borders.inner.is_none() {
+        return cells.iter().flat_map(|c| c.leaves.iter().map(leaf)).collect();
+    }
+    let header_rows = t.header_rows.min(t.rows.len());
+    let row = |r: usize| {
+        let children = cells
+            .iter()
+            .filter(|c| c.row == r)
+            .map(|c| {
+                let header = if r < header_rows {
+                    Some(Scope::Column)
+                } else if c.label {
+                    Some(Scope::Row)
+                } else {
+                    None
+                };
+                let group = Group::Cell { header, rows: c.rows as u32, cols: c.cols as u32 };
+                Node::Group { group, children: c.leaves.iter().map(leaf).collect() }
+            })
+            .collect();
+        Node::Group { group: Group::Row, children }
+    };
+    let mut parts = Vec::new();
+    if header_rows > 0 && !t.continues {
+        parts.push(Node::Group { group: Group::Head, children: (0..header_rows).map(row).collect() });
+    }
+    if header_rows < t.rows.len() {
+        parts.push(Node::Group { group: Group::Body, children: (header_rows..t.rows.len()).map(row).collect() });
+    }
+    vec![Node::Group { group: Group::Table, children: parts }]
 }
 
 /// Where a body band may be cut between pages (band-relative y, including 0 and the band's
@@ -304,7 +379,7 @@ pub fn needs_settling(t: &Table, page_h: f32) -> bool {
     if t.rows.iter().any(|r| r.can_split || r.shrink_to.is_some()) {
         return true;
     }
-    let cells = grid_cells(t, 0.0);
+    let cells = grid_cells(t, 0.0, &mut Leaves::default());
     let heights = row_heights(t, &cells);
     let header: f32 = heights.iter().take(t.header_rows).sum();
     heights.iter().any(|h| *h > page_h - header)
@@ -329,8 +404,9 @@ pub fn cut_to_pages(t: &Table, rest: Row, room: f32) -> Vec<Row> {
             borders: t.borders,
             pad_x: t.pad_x,
             pad_y: t.pad_y,
+            continues: false,
         };
-        let cells = grid_cells(&single, 0.0);
+        let cells = grid_cells(&single, 0.0, &mut Leaves::default());
         let left = budget.get_or_insert_with(|| cells.iter().map(|c| c.lines.len()).sum::<usize>() + 1);
         *left = left.saturating_sub(1);
         let tall = *left > 0 && row_heights(&single, &cells)[0] > room + EPS;
@@ -361,7 +437,7 @@ const MIN_SPLIT_LINES: usize = 2;
 pub fn split_row(t: &Table, r: usize, room: f32, must: bool) -> Option<(Row, Row)> {
     let row = t.rows.get(r)?;
     let min_lines = if must { 1 } else { MIN_SPLIT_LINES };
-    let cells: Vec<GridCell> = grid_cells(t, 0.0).into_iter().filter(|c| c.row == r).collect();
+    let cells: Vec<GridCell> = grid_cells(t, 0.0, &mut Leaves::default()).into_iter().filter(|c| c.row == r).collect();
     if cells.len() != row.cells.len() || cells.iter().any(|c| c.rows != 1) {
         return None;
     }
@@ -588,6 +664,7 @@ mod tests {
             borders: Borders { outer: Some(1.0), inner: Some(0.5) },
             pad_x: 4.0,
             pad_y: 2.0,
+            continues: false,
         })
     }
 

@@ -258,7 +258,7 @@ pub(super) fn make_zip(
         jobs: state.threads,
         bundle: asked.bundle,
         packet: asked.packet,
-        docx: crate::docx::DocxOptions::default(),
+        writing: generate::Writing::default(),
         clean: false,
         stop,
     };

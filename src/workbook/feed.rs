@@ -31,6 +31,8 @@ pub struct Reread {
     pub tasks: Option<ChildSheet<TaskField>>,
     /// The other declared sheets whose rows were read.
     pub others: Vec<ChildSheet<()>>,
+    /// Read again as first read.
+    pub glyphs: super::Glyphs,
 }
 
 /// A child sheet: its name as written, its declaration, and which of its rows are used.
@@ -59,8 +61,13 @@ struct Cursor<'s, F: 'static> {
 }
 
 impl<'s, F: Copy> Cursor<'s, F> {
-    fn open(source: &'s mut Source, spec: &'static Sheet<F>, name: &'s str) -> Result<Cursor<'s, F>, Fatal> {
-        let reader = SheetReader { spec, name, sheet_no: 0 };
+    fn open(
+        source: &'s mut Source,
+        spec: &'static Sheet<F>,
+        name: &'s str,
+        glyphs: super::Glyphs,
+    ) -> Result<Cursor<'s, F>, Fatal> {
+        let reader = SheetReader { spec, name, sheet_no: 0, glyphs };
         let mut stream = source.rows(name)?;
         let mut dropped = Problems::default();
         let header = reader.header(&mut stream, &mut dropped).ok_or_else(|| changed(name))?;
@@ -159,10 +166,10 @@ impl Workbook {
     /// Read the valid rows again through `sources` (see [`Workbook::sources`]).
     pub fn feed<'s>(&'s self, sources: &'s mut Sources) -> Result<Feed<'s>, Fatal> {
         let reread = self.reread.as_deref().ok_or_else(|| changed(&self.request_sheet))?;
-        let requests = Cursor::open(&mut sources.requests, &REQUESTS, &reread.requests)?;
+        let requests = Cursor::open(&mut sources.requests, &REQUESTS, &reread.requests, reread.glyphs)?;
         let tasks = match (&mut sources.tasks, &reread.tasks) {
             (Some(source), Some(sheet)) => Some(Child {
-                cursor: Cursor::open(source, sheet.spec, &sheet.written)?,
+                cursor: Cursor::open(source, sheet.spec, &sheet.written, reread.glyphs)?,
                 index: &sheet.index,
                 pending: HashMap::new(),
                 build: Box::new(|mut row: RowValues, header: &Header| {
@@ -174,7 +181,7 @@ impl Workbook {
         let mut others = Vec::new();
         for (i, source) in &mut sources.others {
             let sheet = &reread.others[*i];
-            let cursor = Cursor::open(source, sheet.spec, &sheet.written)?;
+            let cursor = Cursor::open(source, sheet.spec, &sheet.written, reread.glyphs)?;
             let headers = records::headers(sheet.spec, &cursor.header);
             let spec = sheet.spec;
             let build = Box::new(move |row: RowValues, _: &Header| {

@@ -103,6 +103,31 @@ pub enum Keep {
     Index,
 }
 
+/// How a workbook is read: how much it keeps, and what a character no bundled font has does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub keep: Keep,
+    pub glyphs: Glyphs,
+}
+
+impl From<Keep> for Reading {
+    /// Keeping as `keep` says, a character no font has replaced by the stand-in.
+    fn from(keep: Keep) -> Reading {
+        Reading { keep, glyphs: Glyphs::StandIn }
+    }
+}
+
+/// What becomes of a character in a cell that no bundled font can draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Glyphs {
+    /// Printed as the stand-in 〓 ([`crate::text::STAND_IN`]), with a warning naming the cell.
+    #[default]
+    StandIn,
+    /// An error naming the cell: its row is not made (a task row: the task list). For PDF/A,
+    /// which may not show a character in place of another.
+    Refuse,
+}
+
 /// `--seal 部门=FILE.png`: seals by sending department, and the printed seal width.
 #[derive(Debug, Default)]
 pub struct SealRule {
@@ -252,9 +277,9 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, Fatal> {
 pub fn read_workbook_with(
     path: &Path,
     form_sheets: &[&'static columns::Sheet<()>],
-    keep: Keep,
+    how: impl Into<Reading>,
 ) -> Result<Workbook, Fatal> {
-    read_source(source::Source::open(path)?, form_sheets, keep)
+    read_source(source::Source::open(path)?, form_sheets, how.into())
 }
 
 /// [`read_workbook_with`] for a workbook sent rather than named (`gongwen serve`): its bytes,
@@ -264,9 +289,9 @@ pub fn read_upload(
     name: &str,
     bytes: Vec<u8>,
     form_sheets: &[&'static columns::Sheet<()>],
-    keep: Keep,
+    how: impl Into<Reading>,
 ) -> Result<Workbook, Fatal> {
-    read_source(source::Source::from_upload(name, bytes)?, form_sheets, keep)
+    read_source(source::Source::from_upload(name, bytes)?, form_sheets, how.into())
 }
 
 /// [`read_workbook_with`] for sheets given as cells — rows sent as values (`gongwen serve`'s
@@ -276,15 +301,15 @@ pub fn read_cells(
     name: &str,
     sheets: Vec<(String, Vec<Vec<calamine::Data>>)>,
     form_sheets: &[&'static columns::Sheet<()>],
-    keep: Keep,
+    how: impl Into<Reading>,
 ) -> Result<Workbook, Fatal> {
-    read_source(source::Source::from_cells(name, sheets), form_sheets, keep)
+    read_source(source::Source::from_cells(name, sheets), form_sheets, how.into())
 }
 
 fn read_source(
     mut book: source::Source,
     form_sheets: &[&'static columns::Sheet<()>],
-    keep: Keep,
+    how: Reading,
 ) -> Result<Workbook, Fatal> {
     let path = book.path().to_path_buf();
     let path = path.as_path();
@@ -319,11 +344,11 @@ fn read_source(
     let task_hidden = task_name.as_ref().map(|(name, _)| book.hidden_rows(name)).unwrap_or_default();
     let task_sheet = task_name.as_ref().map(|(n, by_name)| (n.as_str(), *by_name));
     let mut seals = book.seal_loader(DEFAULT_SEAL_MM);
-    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seals, keep);
+    let mut result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seals, how);
     // Rows out of order (never written by Excel) void what was read row by row: read again whole.
     if book.read_again_whole() {
         let mut seals = book.seal_loader(DEFAULT_SEAL_MM);
-        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seals, keep);
+        result = check(&mut book, &req_name, task_sheet, &other_sheets, &mut seals, how);
     }
     drop(book);
     // A requests sheet taken by position that does not fit: say which sheets there are and
@@ -431,10 +456,11 @@ fn check(
     task_sheet: Option<(&str, bool)>,
     other_sheets: &[(String, &'static columns::Sheet<()>)],
     seals: &mut seal::SealLoader,
-    keep: Keep,
+    how: Reading,
 ) -> Result<Workbook, Fatal> {
+    let Reading { keep, glyphs } = how;
     let mut problems = Problems::default();
-    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0 };
+    let reqs = SheetReader { spec: &REQUESTS, name: req_name, sheet_no: 0, glyphs };
     let mut req_stream = book.rows(req_name)?;
     let header = reqs.header(&mut req_stream, &mut problems);
     let header_fault = match &header {
@@ -463,7 +489,7 @@ fn check(
     let mut wb = Workbook::default();
     let mut task_read = None;
     if let Some((name, by_name)) = task_sheet {
-        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1 };
+        let tasks = SheetReader { spec: &TASKS, name, sheet_no: 1, glyphs };
         let mut stream = book.rows(name)?;
         let mut header_problems = Problems::default();
         match tasks.header(&mut stream, &mut header_problems) {
@@ -501,7 +527,7 @@ fn check(
     let mut others_read = Vec::new();
     for (i, (name, spec)) in other_sheets.iter().enumerate() {
         let no = 2 + i.min(200) as u8;
-        let reader = SheetReader { spec, name, sheet_no: no };
+        let reader = SheetReader { spec, name, sheet_no: no, glyphs };
         let mut stream = book.rows(name)?;
         let Some(header) = reader.header(&mut stream, &mut problems) else {
             stream.finish()?;
@@ -542,6 +568,7 @@ fn check(
         requests: req_name.to_string(),
         tasks: task_read.map(|(written, index)| feed::ChildSheet { written, spec: &TASKS, index }),
         others: others_read,
+        glyphs,
     }));
     Ok(wb)
 }

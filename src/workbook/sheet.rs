@@ -102,6 +102,8 @@ pub struct SheetReader<'a, F: 'static> {
     pub spec: &'static Sheet<F>,
     pub name: &'a str,
     pub sheet_no: u8,
+    /// What a character no bundled font has does.
+    pub glyphs: super::Glyphs,
 }
 
 /// The header row: where it is and which sheet column holds each table column.
@@ -452,7 +454,7 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                     problems.at(self.sheet_no, self.name, severity, row0, col0, message);
                 }
             };
-            let value = read_cell(column.header, column.kind, cell, &mut report);
+            let value = read_cell(column.header, column.kind, cell, self.glyphs, &mut report);
             let failed = !cell_errors.is_empty();
             if !mostly_empty {
                 row.errors.extend(cell_errors.into_iter().map(|m| (col0, m)));
@@ -479,7 +481,7 @@ impl<'a, F: Copy> SheetReader<'a, F> {
                     problems.at(self.sheet_no, self.name, severity, row0, col0, message);
                 }
             };
-            let value = read_cell(&e.header, e.kind, cells.get(col0), &mut report);
+            let value = read_cell(&e.header, e.kind, cells.get(col0), self.glyphs, &mut report);
             if value.is_none() && e.required && !failed && !mostly_empty {
                 let message = format!("{}：必填，不能为空", e.header);
                 row.errors.push((col0, message.clone()));
@@ -506,7 +508,13 @@ fn total_row(row: &GridRow) -> Option<(u32, &'static str)> {
 
 /// Read one cell by its column's kind. Problems go to `report` (severity, message naming
 /// the column); `None` for a blank cell or one with an error.
-fn read_cell(h: &str, kind: Kind, cell: &Data, report: &mut impl FnMut(Severity, String)) -> Option<Value> {
+fn read_cell(
+    h: &str,
+    kind: Kind,
+    cell: &Data,
+    glyphs: super::Glyphs,
+    report: &mut impl FnMut(Severity, String),
+) -> Option<Value> {
     match kind {
         Kind::Date => match cells::cell_date(cell) {
             Ok(None) => None,
@@ -560,7 +568,7 @@ fn read_cell(h: &str, kind: Kind, cell: &Data, report: &mut impl FnMut(Severity,
             }
         },
         Kind::Text | Kind::Choice(_) | Kind::Email | Kind::Phone | Kind::DeptList | Kind::AnnexList => {
-            let text = read_text(h, cell, report)?;
+            let text = read_text(h, cell, glyphs, report)?;
             match kind {
                 Kind::Choice(allowed) => {
                     if !allowed.contains(&text.as_str()) {
@@ -613,9 +621,10 @@ fn read_cell(h: &str, kind: Kind, cell: &Data, report: &mut impl FnMut(Severity,
     }
 }
 
-/// A cell as cleaned text: formula errors are errors, removed control characters and
-/// characters no bundled font can draw are warnings. `None` when blank.
-fn read_text(h: &str, cell: &Data, report: &mut impl FnMut(Severity, String)) -> Option<String> {
+/// A cell as cleaned text: formula errors are errors, removed control characters are warnings,
+/// characters no bundled font can draw warnings (printed as the stand-in) or, refused by
+/// `glyphs`, errors. `None` when blank (or refused).
+fn read_text(h: &str, cell: &Data, glyphs: super::Glyphs, report: &mut impl FnMut(Severity, String)) -> Option<String> {
     let raw = match cells::raw_text(cell) {
         Ok(raw) => raw?,
         Err(code) => {
@@ -635,6 +644,17 @@ fn read_text(h: &str, cell: &Data, report: &mut impl FnMut(Severity, String)) ->
     let missing = if text.is_ascii() { Vec::new() } else { crate::fonts::fonts().missing_chars(&text) };
     if let Some(first) = missing.first() {
         let more = if missing.len() > 1 { format!("等 {} 个字符", missing.len()) } else { String::new() };
+        if glyphs == super::Glyphs::Refuse {
+            report(
+                Severity::Error,
+                format!(
+                    "{h}：“{first}”（U+{:04X}）{more}在内置字体中没有字形；PDF/A 存档文件不能用“{}”代替原字，此行不生成。请改用常用字，或不生成 PDF/A",
+                    *first as u32,
+                    crate::text::STAND_IN
+                ),
+            );
+            return None;
+        }
         report(
             Severity::Warning,
             format!(

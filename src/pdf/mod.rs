@@ -21,24 +21,43 @@ use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::SerializeSettings;
 use std::sync::OnceLock;
+use tagging::Marker;
+
+mod archival;
+mod tagging;
+
+pub use archival::Standard;
 
 /// Written as the PDF /Creator.
 const CREATOR: &str = "gongwen";
 /// Main language of every document (PDF /Lang).
 const LANGUAGE: &str = "zh-CN";
 
-/// Write laid-out pages as a PDF: fonts embedded as subsets with ToUnicode, title/author
-/// metadata, deterministic bytes (no wall-clock dates: creation date from `doc.date` or
-/// `SOURCE_DATE_EPOCH` or none). An error says, in Chinese, that krilla refused the file.
-pub fn write_pdf(doc: &Document, laid: &Laid) -> Result<Vec<u8>, RenderError> {
+/// Write laid-out pages as a PDF of `standard`: tagged, fonts embedded as subsets with
+/// ToUnicode, title/author metadata, deterministic bytes (no wall-clock dates: creation date
+/// from `doc.date` or `SOURCE_DATE_EPOCH` or none). An error says, in Chinese, why krilla
+/// refused the file (for PDF/A: what does not conform).
+pub fn write_pdf(doc: &Document, laid: &Laid, standard: Standard) -> Result<Vec<u8>, RenderError> {
     laid.drawable()?;
-    let mut pdf = krilla::Document::new_with(serialize_settings());
-    draw_document(&mut pdf, doc, laid);
+    let mut pdf = krilla::Document::new_with(serialize_settings(standard));
+    let mut tags = krilla::tagging::TagTree::new();
+    for node in draw_document(&mut pdf, doc, laid).1 {
+        tags.push(node);
+    }
+    pdf.set_tag_tree(tags);
     pdf.set_metadata(metadata(&doc.title, &doc.author, doc.date));
-    // Without a validator krilla fails only on bad input it was given (e.g. a zero-sized
-    // page), which the layout engine should never produce: a bug, reported as this file's
-    // failure (a 未生成 line) rather than the end of the batch.
-    pdf.finish().map_err(|_| krilla_failed())
+    finish(pdf, standard)
+}
+
+/// The file's bytes. A PDF/A validator's refusal says what does not conform; otherwise krilla
+/// fails only on bad input it was given (e.g. a zero-sized page), which the layout engine
+/// should never produce: a bug. Either is this file's failure (a 未生成 line), not the end of
+/// the batch.
+fn finish(pdf: krilla::Document, standard: Standard) -> Result<Vec<u8>, RenderError> {
+    pdf.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(errors) => archival::refused(standard, &errors),
+        _ => krilla_failed(),
+    })
 }
 
 /// One document of a print bundle, laid out (see [`write_bundle`]).
@@ -60,33 +79,38 @@ pub fn write_bundle(
     title: &str,
     author: &str,
     date: Option<chrono::NaiveDate>,
+    standard: Standard,
     parts: impl IntoIterator<Item = BundlePart>,
 ) -> Result<(Vec<u8>, usize), RenderError> {
-    let mut pdf = krilla::Document::new_with(serialize_settings());
+    let mut pdf = krilla::Document::new_with(serialize_settings(standard));
     let mut outline = krilla::outline::Outline::new();
+    let mut tags = krilla::tagging::TagTree::new();
     let mut pages = 0;
     for part in parts {
         part.laid.drawable()?;
-        let drawn = draw_document(&mut pdf, &part.doc, &part.laid);
+        let (drawn, nodes) = draw_document(&mut pdf, &part.doc, &part.laid);
+        // Each document of the bundle is a part of its structure.
+        tags.push(krilla::tagging::TagGroup::with_children(krilla::tagging::Tag::Part, nodes));
         let destination = krilla::destination::XyzDestination::new(pages, Point::from_xy(0.0, 0.0));
         outline.push_child(krilla::outline::OutlineNode::new(part.bookmark, destination));
         pages += drawn;
         if drawn % 2 == 1 {
             let last = part.laid.pages.last();
             let (width, height) = last.map_or((part.doc.page.width, part.doc.page.height), |p| (p.width, p.height));
-            write_page(&mut pdf, &Page { width, height, items: Vec::new() });
+            write_page(&mut pdf, &Page { width, height, items: Vec::new() }, &mut Marker::default());
             pages += 1;
         }
     }
     if pages == 0 {
         // A PDF needs at least one page.
         let a4 = crate::model::PageSetup::a4_official();
-        write_page(&mut pdf, &Page { width: a4.width, height: a4.height, items: Vec::new() });
+        write_page(&mut pdf, &Page { width: a4.width, height: a4.height, items: Vec::new() }, &mut Marker::default());
         pages = 1;
     }
+    pdf.set_tag_tree(tags);
     pdf.set_outline(outline);
     pdf.set_metadata(metadata(title, author, date));
-    let bytes = pdf.finish().map_err(|_| krilla_failed())?;
+    let bytes = finish(pdf, standard)?;
     Ok((show_outlines(bytes), pages))
 }
 
@@ -176,14 +200,16 @@ fn outlines_update(pdf: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// krilla's defaults, spelled out: compressed streams, XMP metadata (its IDs are hashes of the
-/// content, so deterministic), no tagging (we have no structure tree to give it).
-fn serialize_settings() -> SerializeSettings {
+/// content, so deterministic), tagged (the layout's reading structure, see [`tagging`]), and
+/// the standard's validator.
+fn serialize_settings(standard: Standard) -> SerializeSettings {
     SerializeSettings {
+        configuration: standard.configuration(),
         compress_content_streams: true,
         pretty: false,
         ascii_compatible: false,
         xmp_metadata: true,
-        enable_tagging: false,
+        enable_tagging: true,
         ..SerializeSettings::default()
     }
 }
@@ -205,18 +231,20 @@ fn krilla_font(role: FontRole) -> Font {
 }
 
 /// The pages of one document, appended to `pdf` (a single file or a print bundle); returns
-/// how many pages were added (at least one: an empty document is one blank sheet).
-fn draw_document(pdf: &mut krilla::Document, doc: &Document, laid: &Laid) -> usize {
+/// how many pages were added (at least one: an empty document is one blank sheet) and the
+/// document's structure tree nodes.
+fn draw_document(pdf: &mut krilla::Document, doc: &Document, laid: &Laid) -> (usize, Vec<krilla::tagging::Node>) {
+    let mut marker = Marker::default();
     if laid.pages.is_empty() {
         // A PDF needs at least one page; an empty document is one blank sheet.
         let blank = Page { width: doc.page.width, height: doc.page.height, items: Vec::new() };
-        write_page(pdf, &blank);
-        return 1;
+        write_page(pdf, &blank, &mut marker);
+        return (1, Vec::new());
     }
     for page in &laid.pages {
-        write_page(pdf, page);
+        write_page(pdf, page, &mut marker);
     }
-    laid.pages.len()
+    (laid.pages.len(), marker.tree(&laid.structure))
 }
 
 fn metadata(title: &str, author: &str, date: Option<chrono::NaiveDate>) -> Metadata {
@@ -253,21 +281,23 @@ fn creation_date(date: Option<chrono::NaiveDate>, source_date_epoch: Option<&str
     )
 }
 
-fn write_page(pdf: &mut krilla::Document, page: &Page) {
+fn write_page(pdf: &mut krilla::Document, page: &Page, marker: &mut Marker) {
     // Checked by `Laid::drawable`; a blank A4 page should it ever not hold.
     let settings = PageSettings::from_wh(page.width, page.height).unwrap_or_default();
     let mut pdf_page = pdf.start_page_with(settings);
     let mut surface = pdf_page.surface();
     for item in &page.items {
+        marker.enter(&mut surface, item);
         match item {
             Item::Text(run) => draw_run(&mut surface, run),
             Item::Line { x1, y1, x2, y2, width, gray, dash } => {
                 draw_line(&mut surface, (*x1, *y1), (*x2, *y2), *width, *gray, *dash)
             }
             Item::Fill { x, y, w, h, gray } => draw_fill(&mut surface, *x, *y, *w, *h, *gray),
-            Item::Image { x, y, w, h, image } => draw_image(&mut surface, *x, *y, *w, *h, image),
+            Item::Image { x, y, w, h, image, .. } => draw_image(&mut surface, *x, *y, *w, *h, image),
         }
     }
+    marker.leave(&mut surface);
     surface.finish();
     pdf_page.finish();
 }
@@ -370,7 +400,7 @@ mod tests {
         assert!(outlines_update(b"xref\n0 1\ntrailer\n<</Root 1 0 R/Prev 5>>\nstartxref\n0\n%%EOF").is_none());
     }
     use crate::fonts::fonts;
-    use crate::layout::PlacedGlyph;
+    use crate::layout::{Mark, PlacedGlyph};
     use crate::model::{PageNumbers, PageSetup};
     use std::path::Path;
     use std::process::Command;
@@ -385,7 +415,14 @@ mod tests {
             let glyph = PlacedGlyph { glyph: hit.glyph, advance: hit.advance_em * size, text: ch.to_string() };
             match out.last_mut() {
                 Some(run) if run.font == hit.font => run.glyphs.push(glyph),
-                _ => out.push(TextRun { font: hit.font, size, x: pen, baseline, glyphs: vec![glyph] }),
+                _ => out.push(TextRun {
+                    font: hit.font,
+                    size,
+                    x: pen,
+                    baseline,
+                    glyphs: vec![glyph],
+                    mark: Mark::DECORATION,
+                }),
             }
             pen += hit.advance_em * size;
         }
@@ -441,6 +478,7 @@ mod tests {
                 Page { width: a4.width, height: a4.height, items: p2 },
             ],
             seals: Vec::new(),
+            structure: Vec::new(),
         }
     }
 
@@ -466,7 +504,8 @@ mod tests {
         let path = dir.join("sample.pdf");
         std::fs::write(
             &path,
-            write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample()).unwrap(),
+            write_pdf(&doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5)), &sample(), Standard::Plain)
+                .unwrap(),
         )
         .unwrap();
         path
@@ -501,19 +540,19 @@ mod tests {
         };
         for (what, laid) in [("text", nan_text(sample())), ("line", inf_line(sample())), ("dash", nan_dash(sample()))] {
             assert!(!laid.is_finite(), "{what}");
-            let err = write_pdf(&d, &laid).expect_err(what);
+            let err = write_pdf(&d, &laid, Standard::Plain).expect_err(what);
             assert!(err.0.contains("无效的数值"), "{what}: {}", err.0);
             let part = BundlePart { bookmark: what.into(), doc: d.clone(), laid };
-            assert!(write_bundle("合集", "行政部", None, [part]).is_err(), "{what} in a bundle");
+            assert!(write_bundle("合集", "行政部", None, Standard::Plain, [part]).is_err(), "{what} in a bundle");
         }
-        assert!(sample().is_finite() && write_pdf(&d, &sample()).is_ok());
+        assert!(sample().is_finite() && write_pdf(&d, &sample(), Standard::Plain).is_ok());
     }
 
     #[test]
     fn same_input_gives_identical_bytes() {
         let d = doc("协作函样张", chrono::NaiveDate::from_ymd_opt(2026, 3, 5));
-        let a = write_pdf(&d, &sample()).unwrap();
-        let b = write_pdf(&d, &sample()).unwrap();
+        let a = write_pdf(&d, &sample(), Standard::Plain).unwrap();
+        let b = write_pdf(&d, &sample(), Standard::Plain).unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
     }
@@ -586,10 +625,14 @@ mod tests {
         let Item::Text(run) = &mut items[0] else { unreachable!() };
         run.glyphs.iter_mut().for_each(|g| g.advance = 2.0 * size);
         let a4 = PageSetup::a4_official();
-        let laid = Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() };
+        let laid = Laid {
+            pages: vec![Page { width: a4.width, height: a4.height, items }],
+            seals: Vec::new(),
+            structure: Vec::new(),
+        };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("spaced.pdf");
-        std::fs::write(&path, write_pdf(&doc("间距", None), &laid).unwrap()).unwrap();
+        std::fs::write(&path, write_pdf(&doc("间距", None), &laid, Standard::Plain).unwrap()).unwrap();
         let Some(out) = tool("pdftotext", &["-bbox", "{}", "-"], &path) else { return };
         let html = stdout(&out);
         let attr = |line: &str, name: &str| -> f32 {
@@ -626,16 +669,40 @@ mod tests {
             x: 100.0,
             baseline: 240.0,
             glyphs: vec![PlacedGlyph { glyph: 0, advance: 16.0, text: "\u{20000}".to_string() }],
+            mark: Mark::DECORATION,
         }));
-        let laid = Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() };
+        let laid = Laid {
+            pages: vec![Page { width: a4.width, height: a4.height, items }],
+            seals: Vec::new(),
+            structure: Vec::new(),
+        };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("odd.pdf");
-        std::fs::write(&path, write_pdf(&doc("", None), &laid).unwrap()).unwrap();
+        std::fs::write(&path, write_pdf(&doc("", None), &laid, Standard::Plain).unwrap()).unwrap();
         let Some(check) = tool("qpdf", &["--check", "{}"], &path) else { return };
         assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
         let Some(out) = tool("pdftotext", &["-enc", "UTF-8", "{}", "-"], &path) else { return };
         let text: String = stdout(&out).chars().filter(|c| !c.is_whitespace()).collect();
         assert_eq!(text, "甲乚");
+    }
+
+    /// A PDF/A file may not draw .notdef: a character no font has is refused, named, and no
+    /// bytes come out; a plain PDF draws it as a box.
+    #[test]
+    fn a_glyph_no_font_has_is_refused_in_pdf_a_with_its_character_named() {
+        let a4 = PageSetup::a4_official();
+        let glyphs = vec![PlacedGlyph { glyph: 0, advance: 16.0, text: "\u{20000}".to_string() }];
+        let run =
+            TextRun { font: FontRole::Song, size: 16.0, x: 100.0, baseline: 240.0, glyphs, mark: Mark::Content(0) };
+        let page = Page { width: a4.width, height: a4.height, items: vec![Item::Text(run)] };
+        let structure = vec![crate::layout::Node::Leaf { leaf: crate::layout::Leaf::Paragraph, id: 0 }];
+        let laid = Laid { pages: vec![page], seals: Vec::new(), structure };
+        for standard in [Standard::A2b, Standard::A2a, Standard::A3b] {
+            let err = write_pdf(&doc("生僻字", None), &laid, standard).expect_err("refused");
+            assert!(err.0.starts_with("“\u{20000}”在内置字体中没有字形"), "{}", err.0);
+            assert!(err.0.contains(standard.label()), "{}", err.0);
+        }
+        assert!(write_pdf(&doc("生僻字", None), &laid, Standard::Plain).is_ok());
     }
 
     /// Page 1 of [`sample`] rendered at 72 dpi (one pixel per point) in grey: (width, pixels).
@@ -701,7 +768,7 @@ mod tests {
         let d = doc("协作函样张", None);
         let laid = sample();
         let outputs: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| write_pdf(&d, &laid).unwrap())).collect();
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| write_pdf(&d, &laid, Standard::Plain).unwrap())).collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert!(outputs.windows(2).all(|w| w[0] == w[1]));
@@ -733,7 +800,11 @@ mod tests {
                 other => other,
             })
             .collect();
-        Laid { pages: vec![Page { width: a4.width, height: a4.height, items }], seals: Vec::new() }
+        Laid {
+            pages: vec![Page { width: a4.width, height: a4.height, items }],
+            seals: Vec::new(),
+            structure: Vec::new(),
+        }
     }
 
     /// Where the ignored tests leave their PDFs for a look (pdftoppm, checkdocs).
@@ -758,12 +829,12 @@ mod tests {
             [(FontRole::FangSong, 1000), (FontRole::FangSong, 200), (FontRole::FangSong, 28), (FontRole::Song, 200)];
         for (role, distinct) in cases {
             let laid = full_page(role, distinct);
-            let first = write_pdf(&d, &laid).unwrap();
+            let first = write_pdf(&d, &laid, Standard::Plain).unwrap();
             std::fs::write(samples_dir().join(format!("full_page_{role:?}_{distinct}.pdf")), &first).unwrap();
             let n = 200;
             let t = std::time::Instant::now();
             for _ in 0..n {
-                assert_eq!(write_pdf(&d, &laid).unwrap().len(), first.len());
+                assert_eq!(write_pdf(&d, &laid, Standard::Plain).unwrap().len(), first.len());
             }
             let secs = t.elapsed().as_secs_f64();
             let used: std::collections::HashSet<char> = QIANZIWEN.chars().take(distinct).collect();
