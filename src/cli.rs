@@ -56,7 +56,7 @@ pub enum Command {
         /// 电子印章的直径（毫米）
         #[arg(long = "seal-size", value_name = "毫米", default_value_t = workbook::DEFAULT_SEAL_MM)]
         seal_size: f32,
-        /// 另外为每种表单生成一个打印合集 PDF（打印合集_工作联系函.pdf 等），每份从奇数页开始，便于双面打印
+        /// 另外为每种表单生成一个打印合集（打印合集_工作联系函.pdf 等；格式含 ofd 时另有 .ofd），每份从奇数页开始，便于双面打印
         #[arg(long)]
         bundle: bool,
         /// 不在 .docx 中嵌入字体（默认嵌入所用字形的子集，使没有这些字体的电脑也显示相同字体）
@@ -71,7 +71,7 @@ pub enum Command {
         /// 只生成这些编号的需求，如 协作函〔2026〕3号（可重复，或用逗号分隔）
         #[arg(long = "id", value_name = "编号", value_delimiter = ',')]
         ids: Vec<String>,
-        /// 另外为每条需求生成一个 PDF 审批合订本（{编号}_审批合订.pdf）：它的各份文件依次排列，每份从奇数页开始，带书签，可直接附在 OA 审批上
+        /// 另外为每条需求生成一个审批合订本（{编号}_审批合订.pdf；格式含 ofd 时另有 .ofd）：它的各份文件依次排列，每份从奇数页开始，带书签，可直接附在 OA 审批上
         #[arg(long)]
         packet: bool,
     },
