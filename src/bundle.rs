@@ -369,8 +369,53 @@ fn split_digits(s: &str) -> (&str, &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::natural_cmp;
+    use super::{natural_cmp, place, BundlePart};
+    use crate::layout::{Item, Laid, Page};
+    use crate::model::{Document, PageNumbers, PageSetup};
     use std::cmp::Ordering::*;
+
+    fn part(name: &str, sizes: &[(f32, f32)]) -> BundlePart {
+        let doc = Document {
+            title: name.into(),
+            author: String::new(),
+            date: None,
+            page: PageSetup::a4_official(),
+            page_numbers: PageNumbers::None,
+            blocks: Vec::new(),
+            styles: Vec::new(),
+        };
+        let pages = sizes.iter().map(|&(width, height)| Page { width, height, items: Vec::new() }).collect();
+        BundlePart { bookmark: name.into(), doc, laid: Laid { pages, seals: Vec::new() } }
+    }
+
+    /// The one plan both writers draw: every document from an odd page (its first page's index
+    /// even), a blank back page the size of its last after an odd count, an empty document one
+    /// blank sheet of its page size (and its back page); a document with a NaN is an error.
+    #[test]
+    fn documents_are_placed_each_from_an_odd_page() {
+        let a4 = PageSetup::a4_official();
+        let (portrait, landscape) = ((a4.width, a4.height), (a4.height, a4.width));
+        let parts = [
+            part("三页", &[portrait, portrait, portrait]),
+            part("空", &[]),
+            part("两页", &[portrait, landscape]),
+            part("横", &[landscape]),
+        ];
+        let placed: Vec<_> = place(parts).map(Result::unwrap).collect();
+        let plan: Vec<(&str, usize, usize)> =
+            placed.iter().map(|p| (p.bookmark.as_str(), p.first, p.pages.len())).collect();
+        assert_eq!(plan, [("三页", 0, 4), ("空", 4, 2), ("两页", 6, 2), ("横", 8, 2)]);
+        let size = |p: &Page| (p.width, p.height);
+        assert_eq!(size(&placed[0].pages[3]), portrait);
+        assert!(placed[1].pages.iter().all(|p| size(p) == portrait && p.items.is_empty()));
+        assert_eq!(size(&placed[3].pages[1]), landscape, "the back page is the size of the page before it");
+
+        let mut broken = part("坏", &[portrait]);
+        let nan = Item::Line { x1: f32::NAN, y1: 0.0, x2: 1.0, y2: 1.0, width: 1.0, gray: 0.0, dash: None };
+        broken.laid.pages[0].items.push(nan);
+        let placed: Vec<_> = place([part("好", &[portrait]), broken]).collect();
+        assert!(placed[0].is_ok() && placed[1].as_ref().is_err_and(|e| e.0.contains("无效的数值")));
+    }
 
     #[test]
     fn numbers_in_ids_sort_by_value() {

@@ -642,6 +642,36 @@ mod tests {
         assert!(write_ofd(&doc(), &laid).unwrap_err().0.contains("无效的数值"));
     }
 
+    /// A bundle: the placed documents' pages in order, blank back pages included, and an
+    /// outline entry per document going to the ID of its first page.
+    #[test]
+    fn a_bundle_has_an_outline_entry_per_document_at_its_first_page() {
+        let a4 = crate::model::PageSetup::a4_official();
+        let page = || Page { width: a4.width, height: a4.height, items: Vec::new() };
+        let parts = [("甲", 1), ("乙", 2)].map(|(name, n)| crate::bundle::BundlePart {
+            bookmark: name.into(),
+            doc: doc(),
+            laid: Laid { pages: (0..n).map(|_| page()).collect(), seals: Vec::new() },
+        });
+        let mut writer = BundleWriter::new();
+        for placed in crate::bundle::place(parts) {
+            writer.add(&placed.unwrap()).unwrap();
+        }
+        let (ofd, pages) = writer.finish("打印合集_样张", "行政部", None).unwrap();
+        assert_eq!(pages, 4);
+        let document = part(&ofd, "Doc_0/Document.xml");
+        let values = |attr: &str| -> Vec<String> {
+            document.split(&format!(" {attr}=\"")).skip(1).map(|v| v.split('"').next().unwrap().to_string()).collect()
+        };
+        let ids: Vec<String> =
+            document.split("<ofd:Page ID=\"").skip(1).map(|v| v.split('"').next().unwrap().to_string()).collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(values("Title"), ["甲", "乙"]);
+        assert_eq!(values("PageID"), [ids[0].clone(), ids[2].clone()]);
+        assert!(document.contains("<ofd:PageMode>UseOutlines</ofd:PageMode>"), "{document}");
+        assert!(part(&ofd, "OFD.xml").contains("<ofd:Title>打印合集_样张</ofd:Title>"));
+    }
+
     #[test]
     fn creation_date_comes_from_the_data_then_source_date_epoch() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 5);
