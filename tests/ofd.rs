@@ -138,6 +138,12 @@ for path in sys.argv[1:]:
 print(json.dumps(out, ensure_ascii=False))
 "#;
 
+/// ofdkit's reading ([`OFDKIT`]) of each of `files`, in order.
+fn ofdkit(python: &str, files: &[PathBuf]) -> Vec<serde_json::Value> {
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    serde_json::from_str(&run_python(python, OFDKIT, &paths)).unwrap()
+}
+
 /// Every .ofd read by ofdkit has our PDF's pages and text: page by page, the text of its runs
 /// in the order the page holds them equals `pdftotext -raw` of the PDF (the content stream's
 /// order — both files draw the laid-out items in the same order), whitespace ignored. (Each
@@ -152,8 +158,7 @@ fn ofdkit_reads_our_pdfs_text_and_metadata_from_every_ofd() {
         return;
     }
     let files = ofds();
-    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
-    let read: Vec<serde_json::Value> = serde_json::from_str(&run_python(&python, OFDKIT, &paths)).unwrap();
+    let read = ofdkit(&python, &files);
     let mut pages = 0;
     for (ofd, got) in files.iter().zip(&read) {
         let name = ofd.file_name().unwrap().to_string_lossy();
@@ -196,8 +201,7 @@ fn bundles_and_packets_have_their_pdfs_pages_and_bookmarks() {
     }
     let files: Vec<PathBuf> = ofds().into_iter().filter(|f| is_bundle(f)).collect();
     assert_eq!(files.len(), 5 + 6, "a bundle per form, a packet per request");
-    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
-    let read: Vec<serde_json::Value> = serde_json::from_str(&run_python(&python, OFDKIT, &paths)).unwrap();
+    let read = ofdkit(&python, &files);
     let mut entries = 0;
     for (ofd, got) in files.iter().zip(&read) {
         let name = ofd.file_name().unwrap().to_string_lossy();
