@@ -56,7 +56,7 @@ pub enum Command {
         /// 电子印章的直径（毫米）
         #[arg(long = "seal-size", value_name = "毫米", default_value_t = workbook::DEFAULT_SEAL_MM)]
         seal_size: f32,
-        /// 另外为每种表单生成一个打印合集 PDF（打印合集_工作联系函.pdf 等），每份从奇数页开始，便于双面打印
+        /// 另外为每种表单生成一个打印合集（打印合集_工作联系函.pdf 等；格式含 ofd 时另有 .ofd），每份从奇数页开始，便于双面打印
         #[arg(long)]
         bundle: bool,
         /// 不在 .docx 中嵌入字体（默认嵌入所用字形的子集，使没有这些字体的电脑也显示相同字体）
@@ -74,7 +74,7 @@ pub enum Command {
         /// PDF 的标准：a-2b、a-2a、a-3b（PDF/A 存档格式，ISO 19005）；默认为普通 PDF。PDF/A 文件中不能有内置字体没有的字，有这种字的需求不生成
         #[arg(long = "pdf-standard", value_name = "标准")]
         pdf_standard: Option<String>,
-        /// 另外为每条需求生成一个 PDF 审批合订本（{编号}_审批合订.pdf）：它的各份文件依次排列，每份从奇数页开始，带书签，可直接附在 OA 审批上
+        /// 另外为每条需求生成一个审批合订本（{编号}_审批合订.pdf；格式含 ofd 时另有 .ofd）：它的各份文件依次排列，每份从奇数页开始，带书签，可直接附在 OA 审批上
         #[arg(long)]
         packet: bool,
     },

@@ -132,7 +132,8 @@ pub struct Options<'a> {
     pub jobs: usize,
     /// Also write the print bundles of `bundle::write_bundles`.
     pub bundle: bool,
-    /// Also write one PDF per request holding all its documents (`bundle::Packet`).
+    /// Also write one file per request holding all its documents (`bundle::Packet`), in the
+    /// bundles' formats (`bundle::formats`).
     pub packet: bool,
     /// How the writers write: the .docx's fonts, the PDF's standard.
     pub writing: Writing,
@@ -517,8 +518,9 @@ fn jobs_of<'a>(
         }
         // The packet is named right after its documents: the same order in every reading.
         if options.packet && work.len() > first {
-            let file = book.claim(&format!("{}_{PACKET_FORM}", request.id), "pdf");
-            packets.push(Packet { file, jobs: first..work.len() });
+            let stem = format!("{}_{PACKET_FORM}", request.id);
+            let files = crate::bundle::formats(formats).into_iter().map(|f| (f, book.claim(&stem, f.ext()))).collect();
+            packets.push(Packet { files, jobs: first..work.len() });
         }
     }
     (work, packets)
@@ -593,7 +595,7 @@ pub fn run(
         while let Some(window) = feed.next_window(PLAN_WINDOW)? {
             let rows = Rows::of(&window);
             let (jobs, packets) = jobs_of(&window, &rows, forms, options, &mut book, &mut skipped);
-            planned.extend(packets.into_iter().map(|p| p.file));
+            planned.extend(packets.into_iter().flat_map(|p| p.files).map(|(_, file)| file));
             for job in jobs {
                 documents += 1;
                 let kind = forms.iter().position(|f| std::ptr::eq(f, job.form)).expect("one of the forms");
@@ -605,10 +607,12 @@ pub fn run(
         }
     }
     let kinds: Vec<&Form> = kinds.into_iter().map(|i| &forms[i]).collect();
-    let bundles = if options.bundle { crate::bundle::plan(&kinds, &mut book) } else { Vec::new() };
+    let bundles = if options.bundle { crate::bundle::plan(&kinds, options.formats, &mut book) } else { Vec::new() };
     drop(book);
-    let mut record =
-        Record::new(out, planned.iter().map(String::as_str).chain(bundles.iter().map(|b| b.file.as_str())));
+    let mut record = Record::new(
+        out,
+        planned.iter().map(String::as_str).chain(bundles.iter().flat_map(|b| &b.files).map(|(_, file)| file.as_str())),
+    );
     drop(planned);
     if wb.chosen_only {
         let ids: std::collections::HashSet<&str> =
@@ -678,13 +682,13 @@ pub fn run(
             }
         }
         if !packets.is_empty() && !stopped() {
-            let writing: Vec<ManifestEntry> = packets.iter().map(|p| p.line(&work)).collect();
+            let writing: Vec<ManifestEntry> = packets.iter().flat_map(|p| p.lines(&work)).collect();
             if let Err(e) = record.checkpoint(out, &writing) {
                 fatal = Some((MANIFEST_NAME.into(), e));
                 break 'windows;
             }
             let made = on(pool.as_ref(), || {
-                packets.par_iter().filter_map(|p| p.write(&work, out, options.stop)).collect::<Vec<_>>()
+                packets.par_iter().flat_map_iter(|p| p.write(&work, out, options)).collect::<Vec<_>>()
             });
             if record_written(&mut record, out, made, &mut fatal) {
                 halt.store(true, Ordering::SeqCst);
@@ -695,7 +699,7 @@ pub fn run(
     drop(feed);
     drop(sources);
     if !bundles.is_empty() && !stopped() && reread.is_none() {
-        let writing: Vec<ManifestEntry> = bundles.iter().map(|b| b.line()).collect();
+        let writing: Vec<ManifestEntry> = bundles.iter().flat_map(|b| b.lines()).collect();
         match record.checkpoint(out, &writing) {
             Err(e) => fatal = Some((MANIFEST_NAME.into(), e)),
             Ok(_) => {
@@ -705,7 +709,7 @@ pub fn run(
                 let rows = Rows::of(&all);
                 let bundled = Options { packet: false, ..*options };
                 let (work, _) = jobs_of(&all, &rows, forms, &bundled, &mut NameBook::default(), &mut Vec::new());
-                let made = on(pool.as_ref(), || crate::bundle::write_bundles(&bundles, &work, out, options.stop));
+                let made = on(pool.as_ref(), || crate::bundle::write_bundles(&bundles, &work, out, options));
                 record_written(&mut record, out, made, &mut fatal);
             }
         }

@@ -7,7 +7,8 @@
 //! - `OFD.xml` — the entry: one `DocBody` with its `DocInfo` (title, author = 发函部门,
 //!   creation date from the row as in the PDF, creator) and `DocRoot`;
 //! - `Doc_0/Document.xml` — `CommonData` (`MaxUnitID`, the default `PageArea`, the two
-//!   resource files) and one `Page` per laid-out page;
+//!   resource files), one `Page` per laid-out page and, for a print bundle or packet
+//!   ([`BundleWriter`]), `Outlines` with an entry per document and `VPreferences` showing them;
 //! - `Doc_0/PublicRes.xml` — the fonts, each a subset of a bundled face holding the characters
 //!   the document draws (`FontFile`, made by [`crate::package::subset`] as for the .docx);
 //! - `Doc_0/DocumentRes.xml` — the seal images (`MultiMedia`, PNG), when there are any;
@@ -19,15 +20,17 @@
 //! Units are millimetres (§7.3: the default page unit), origin top-left, y down — the layout's
 //! own orientation, so only the unit changes. Every ID in the document is unique and
 //! `MaxUnitID` is the largest. Deterministic: no clock, no random IDs (`DocID` is a hash of
-//! the pages' content), the zip packed by [`crate::package::zip_parts`] with fixed timestamps.
-//!
-//! Print bundles and packets stay PDF-only (their outline and duplex padding are the PDF's).
+//! the pages' content), the zip packed by [`crate::package::Zip`] with fixed timestamps. Pages
+//! are packed as they are drawn and the root parts last (the standard fixes no order of the
+//! zip's entries; readers find `OFD.xml` by name).
 
+use crate::bundle::Placed;
 use crate::fonts::{role_index, ROLES};
 use crate::layout::{Item, Laid, LineEnds, Page, TextRun};
 use crate::model::{gray_level, Document, FontRole, Gray, RenderError, SealImage, MM};
 use crate::package::subset::subset;
 use crate::package::xml::Xml;
+use crate::package::Zip;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -95,7 +98,7 @@ struct FontRes {
     role: FontRole,
     family: String,
     file: String,
-    data: Vec<u8>,
+    data: std::sync::Arc<Vec<u8>>,
 }
 
 /// One image resource: a seal's PNG (the same image drawn twice is one resource).
@@ -152,89 +155,161 @@ fn run_chars(run: &TextRun) -> Vec<(char, f32)> {
 /// metadata, deterministic bytes. An error says, in Chinese, why the file was not written.
 pub fn write_ofd(doc: &Document, laid: &Laid) -> Result<Vec<u8>, RenderError> {
     laid.drawable()?;
-    let blank;
-    let pages: &[Page] = if laid.pages.is_empty() {
+    let mut writer = Writer::new();
+    if laid.pages.is_empty() {
         // An empty document is one blank sheet, as in the PDF.
-        blank = [Page { width: doc.page.width, height: doc.page.height, items: Vec::new() }];
-        &blank
-    } else {
-        &laid.pages
-    };
-    let mut ids = Ids(0);
+        writer.page(&Page { width: doc.page.width, height: doc.page.height, items: Vec::new() })?;
+    }
+    for page in &laid.pages {
+        writer.page(page)?;
+    }
+    writer.finish(&doc.title, &doc.author, doc.date, &[])
+}
 
-    // Fonts: per role, every character its runs draw.
-    let mut used: [BTreeSet<char>; 5] = Default::default();
-    for page in pages {
-        for item in &page.items {
-            if let Item::Text(run) = item {
-                used[role_index(run.font)].extend(run_chars(run).into_iter().map(|(c, _)| c));
-            }
-        }
-    }
-    let mut fonts = Vec::new();
-    for role in ROLES {
-        let chars = &used[role_index(role)];
-        if chars.is_empty() {
-            continue;
-        }
-        let made = subset(role, chars).map_err(|_| font_failed())?;
-        // The file is named for the font (its family name without spaces, as a PostScript
-        // name is): readers built on reportlab (ofd2img) register an embedded font under its
-        // file's name and look it up by the `FontName` with the spaces taken out.
-        let file = format!("{}.ttf", made.family.replace(' ', ""));
-        fonts.push(FontRes { id: ids.next(), role, family: made.family, file, data: made.data.to_vec() });
-    }
-    // Images, in the order first drawn.
-    let mut images: Vec<ImageRes> = Vec::new();
-    for page in pages {
-        for item in &page.items {
-            if let Item::Image { image, .. } = item {
-                if !images.iter().any(|r| r.png == image.png) {
-                    let id = ids.next();
-                    images.push(ImageRes { id, file: format!("image_{id}.png"), png: image.png.clone() });
-                }
-            }
-        }
+/// A print bundle or packet as one .ofd: the documents as [`crate::bundle::place`] placed
+/// them, their pages in order (blank pages included), and `Outlines` in `Document.xml` with
+/// one entry per document going to its first page — the PDF bundle's bookmarks — shown when
+/// the file opens (`VPreferences/PageMode` `UseOutlines`). Documents are added one at a time
+/// and their pages packed at once; fonts are subset once for the whole bundle.
+pub struct BundleWriter {
+    writer: Writer,
+    /// Each document's bookmark and the index of its first page.
+    outline: Vec<(String, usize)>,
+}
+
+impl BundleWriter {
+    pub fn new() -> BundleWriter {
+        BundleWriter { writer: Writer::new(), outline: Vec::new() }
     }
 
-    let page_ids: Vec<u32> = pages.iter().map(|_| ids.next()).collect();
-    let contents: Vec<String> = pages.iter().map(|page| page_xml(page, &fonts, &images, &mut ids)).collect();
-    let first = &pages[0];
-    let document = document_xml(ids.0, (first.width, first.height), &page_ids, &images);
-    let ofd = ofd_xml(doc, &doc_id(&contents));
+    /// Draw one placed document's pages, after those added before.
+    pub fn add(&mut self, placed: &Placed) -> Result<(), RenderError> {
+        debug_assert_eq!(placed.first, self.writer.page_ids.len(), "placed after the pages drawn so far");
+        self.outline.push((placed.bookmark.clone(), self.writer.page_ids.len()));
+        for page in &placed.pages {
+            self.writer.page(page)?;
+        }
+        Ok(())
+    }
 
-    let mut parts: Vec<(String, Vec<u8>)> = vec![
-        ("OFD.xml".into(), ofd.into_bytes()),
-        ("Doc_0/Document.xml".into(), document.into_bytes()),
-        ("Doc_0/PublicRes.xml".into(), public_res_xml(&fonts).into_bytes()),
-    ];
-    if !images.is_empty() {
-        parts.push(("Doc_0/DocumentRes.xml".into(), document_res_xml(&images).into_bytes()));
+    /// The package, with the bundle's title, author (发函部门) and date, and its page count.
+    pub fn finish(
+        mut self,
+        title: &str,
+        author: &str,
+        date: Option<chrono::NaiveDate>,
+    ) -> Result<(Vec<u8>, usize), RenderError> {
+        if self.writer.page_ids.is_empty() {
+            // An OFD has at least one page, as a PDF does.
+            let a4 = crate::model::PageSetup::a4_official();
+            self.writer.page(&Page { width: a4.width, height: a4.height, items: Vec::new() })?;
+        }
+        let pages = self.writer.page_ids.len();
+        Ok((self.writer.finish(title, author, date, &self.outline)?, pages))
     }
-    for (i, content) in contents.into_iter().enumerate() {
-        parts.push((format!("Doc_0/Pages/Page_{i}/Content.xml"), content.into_bytes()));
+}
+
+impl Default for BundleWriter {
+    fn default() -> Self {
+        Self::new()
     }
-    for font in fonts {
-        parts.push((format!("Doc_0/Res/{}", font.file), font.data));
+}
+
+/// An .ofd being written a page at a time: each page's `Content.xml` is packed into the zip as
+/// soon as it is made (a bundle of thousands of pages never holds their XML), while the
+/// characters each font draws and the images drawn are gathered for the resources, which
+/// [`Writer::finish`] writes with the document's root parts. IDs are handed out in drawing
+/// order: a font's and an image's when first drawn.
+struct Writer {
+    zip: Zip,
+    ids: Ids,
+    /// Per role: its font's ID once the role has drawn a character, and the characters.
+    fonts: FontUse,
+    images: Vec<ImageRes>,
+    page_ids: Vec<u32>,
+    /// The first page's size: the document's default `PageArea`.
+    first_size: Option<(f32, f32)>,
+    /// Hashes every page's content, for `DocID`.
+    hash: Sha256,
+}
+
+impl Writer {
+    fn new() -> Writer {
+        let mut hash = Sha256::new();
+        hash.update(b"gongwen ofd\0");
+        Writer {
+            zip: Zip::new(),
+            ids: Ids(0),
+            fonts: Default::default(),
+            images: Vec::new(),
+            page_ids: Vec::new(),
+            first_size: None,
+            hash,
+        }
     }
-    for image in images {
-        parts.push((format!("Doc_0/Res/{}", image.file), image.png.to_vec()));
+
+    /// Draw one page (its numbers checked finite by the caller) and pack its content.
+    fn page(&mut self, page: &Page) -> Result<(), RenderError> {
+        let index = self.page_ids.len();
+        self.page_ids.push(self.ids.next());
+        self.first_size.get_or_insert((page.width, page.height));
+        let content = page_xml(page, &mut self.fonts, &mut self.images, &mut self.ids);
+        self.hash.update(content.as_bytes());
+        self.zip.add(&format!("Doc_0/Pages/Page_{index}/Content.xml"), content.as_bytes()).map_err(|_| zip_failed())
     }
-    crate::package::zip_parts(&parts).map_err(|_| RenderError("OFD 打包失败（程序内部错误，请报告给维护者）".into()))
+
+    /// The resources and the root parts, after the pages: the finished package.
+    fn finish(
+        mut self,
+        title: &str,
+        author: &str,
+        date: Option<chrono::NaiveDate>,
+        outline: &[(String, usize)],
+    ) -> Result<Vec<u8>, RenderError> {
+        let mut fonts = Vec::new();
+        for role in ROLES {
+            let (Some(id), chars) = &self.fonts[role_index(role)] else { continue };
+            let made = subset(role, chars).map_err(|_| font_failed())?;
+            // The file is named for the font (its family name without spaces, as a PostScript
+            // name is): readers built on reportlab (ofd2img) register an embedded font under its
+            // file's name and look it up by the `FontName` with the spaces taken out.
+            let file = format!("{}.ttf", made.family.replace(' ', ""));
+            fonts.push(FontRes { id: *id, role, family: made.family, file, data: made.data });
+        }
+        let doc_id: String = self.hash.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let outline: Vec<(&str, u32)> =
+            outline.iter().map(|(title, page)| (title.as_str(), self.page_ids[*page])).collect();
+        let size = self.first_size.expect("at least one page");
+        let document = document_xml(self.ids.0, size, &self.page_ids, &self.images, &outline);
+        let mut parts: Vec<(String, &[u8])> = Vec::new();
+        let ofd = ofd_xml(title, author, date, &doc_id);
+        let public = public_res_xml(&fonts);
+        let res = (!self.images.is_empty()).then(|| document_res_xml(&self.images));
+        parts.push(("OFD.xml".into(), ofd.as_bytes()));
+        parts.push(("Doc_0/Document.xml".into(), document.as_bytes()));
+        parts.push(("Doc_0/PublicRes.xml".into(), public.as_bytes()));
+        if let Some(res) = &res {
+            parts.push(("Doc_0/DocumentRes.xml".into(), res.as_bytes()));
+        }
+        for font in &fonts {
+            parts.push((format!("Doc_0/Res/{}", font.file), &font.data));
+        }
+        for image in &self.images {
+            parts.push((format!("Doc_0/Res/{}", image.file), &image.png));
+        }
+        for (name, bytes) in parts {
+            self.zip.add(&name, bytes).map_err(|_| zip_failed())?;
+        }
+        self.zip.finish().map_err(|_| zip_failed())
+    }
+}
+
+fn zip_failed() -> RenderError {
+    RenderError("OFD 打包失败（程序内部错误，请报告给维护者）".into())
 }
 
 fn font_failed() -> RenderError {
     RenderError("OFD 写入器无法为此文件制作字体子集（程序内部错误，请报告给维护者）".into())
-}
-
-/// `DocID`: 32 hex digits hashed from the pages, so the same document has the same ID.
-fn doc_id(contents: &[String]) -> String {
-    let mut h = Sha256::new();
-    h.update(b"gongwen ofd\0");
-    for c in contents {
-        h.update(c.as_bytes());
-    }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The creation date `DocInfo` states: the document's own date, else `SOURCE_DATE_EPOCH`'s
@@ -247,20 +322,20 @@ fn creation_date(date: Option<chrono::NaiveDate>, source_date_epoch: Option<&str
     Some(chrono::DateTime::from_timestamp(epoch, 0)?.date_naive())
 }
 
-fn ofd_xml(doc: &Document, doc_id: &str) -> String {
+fn ofd_xml(title: &str, author: &str, date: Option<chrono::NaiveDate>, doc_id: &str) -> String {
     let mut x = Xml::new();
     x.open("ofd:OFD", &[("xmlns:ofd", &NAMESPACE), ("Version", &"1.0"), ("DocType", &"OFD")]);
     x.open("ofd:DocBody", &[]);
     x.open("ofd:DocInfo", &[]);
     x.text_element("ofd:DocID", &[], doc_id);
-    if !doc.title.is_empty() {
-        x.text_element("ofd:Title", &[], &doc.title);
+    if !title.is_empty() {
+        x.text_element("ofd:Title", &[], title);
     }
-    if !doc.author.is_empty() {
-        x.text_element("ofd:Author", &[], &doc.author);
+    if !author.is_empty() {
+        x.text_element("ofd:Author", &[], author);
     }
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    if let Some(date) = creation_date(doc.date, epoch.as_deref()) {
+    if let Some(date) = creation_date(date, epoch.as_deref()) {
         x.text_element("ofd:CreationDate", &[], &date.format("%Y-%m-%d").to_string());
     }
     x.text_element("ofd:Creator", &[], CREATOR);
@@ -272,7 +347,17 @@ fn ofd_xml(doc: &Document, doc_id: &str) -> String {
     x.finish()
 }
 
-fn document_xml(max_id: u32, size: (f32, f32), page_ids: &[u32], images: &[ImageRes]) -> String {
+/// `Document.xml`: the common data, the page tree and, for a bundle, the outline (§7.5: after
+/// `Pages`, then `VPreferences` after where `Permissions` and `Actions` would be) — one
+/// `OutlineElem` per document whose click action goes to its first page's top-left corner
+/// (`Dest Type="XYZ"`, as the PDF bookmark's `XyzDestination` at 0, 0), the panel shown on opening.
+fn document_xml(
+    max_id: u32,
+    size: (f32, f32),
+    page_ids: &[u32],
+    images: &[ImageRes],
+    outline: &[(&str, u32)],
+) -> String {
     let mut x = Xml::new();
     x.open("ofd:Document", &[("xmlns:ofd", &NAMESPACE)]);
     x.open("ofd:CommonData", &[]);
@@ -290,6 +375,24 @@ fn document_xml(max_id: u32, size: (f32, f32), page_ids: &[u32], images: &[Image
         x.empty("ofd:Page", &[("ID", id), ("BaseLoc", &format!("Pages/Page_{i}/Content.xml"))]);
     }
     x.close("ofd:Pages");
+    if !outline.is_empty() {
+        x.open("ofd:Outlines", &[]);
+        for (title, page) in outline {
+            x.open("ofd:OutlineElem", &[("Title", title)]);
+            x.open("ofd:Actions", &[]);
+            x.open("ofd:Action", &[("Event", &"CLICK")]);
+            x.open("ofd:Goto", &[]);
+            x.empty("ofd:Dest", &[("Type", &"XYZ"), ("PageID", page), ("Left", &"0"), ("Top", &"0")]);
+            x.close("ofd:Goto");
+            x.close("ofd:Action");
+            x.close("ofd:Actions");
+            x.close("ofd:OutlineElem");
+        }
+        x.close("ofd:Outlines");
+        x.open("ofd:VPreferences", &[]);
+        x.text_element("ofd:PageMode", &[], "UseOutlines");
+        x.close("ofd:VPreferences");
+    }
     x.close("ofd:Document");
     x.finish()
 }
@@ -326,8 +429,11 @@ fn document_res_xml(images: &[ImageRes]) -> String {
     x.finish()
 }
 
+/// Per role ([`role_index`]): its font's ID, once given, and the characters it draws.
+type FontUse = [(Option<u32>, BTreeSet<char>); 5];
+
 /// One page's `Content.xml`: its size and one body layer with every item, in drawing order.
-fn page_xml(page: &Page, fonts: &[FontRes], images: &[ImageRes], ids: &mut Ids) -> String {
+fn page_xml(page: &Page, fonts: &mut FontUse, images: &mut Vec<ImageRes>, ids: &mut Ids) -> String {
     let mut x = Xml::new();
     x.open("ofd:Page", &[("xmlns:ofd", &NAMESPACE)]);
     x.open("ofd:Area", &[]);
@@ -354,20 +460,19 @@ fn page_xml(page: &Page, fonts: &[FontRes], images: &[ImageRes], ids: &mut Ids) 
 /// One run: a `TextObject` whose boundary holds the run's em boxes (a reader may clip to it),
 /// with one `TextCode` — the origin of the first glyph relative to the boundary, the text, and
 /// the distance from each character to the next (`DeltaX`, one fewer than the characters).
-fn text_object(x: &mut Xml, run: &TextRun, fonts: &[FontRes], ids: &mut Ids) {
+fn text_object(x: &mut Xml, run: &TextRun, fonts: &mut FontUse, ids: &mut Ids) {
     let chars = run_chars(run);
-    let Some(font) = fonts.iter().find(|f| f.role == run.font) else { return };
     if chars.is_empty() || run.size <= 0.0 {
         return;
     }
+    let (font, used) = &mut fonts[role_index(run.font)];
+    let font = *font.get_or_insert_with(|| ids.next());
+    used.extend(chars.iter().map(|c| c.0));
     let width: f32 = chars.iter().map(|c| c.1).sum::<f32>().max(run.size);
     // The em box above the baseline, and room for descenders below it.
     let (top, height) = (run.baseline - run.size, run.size * 1.5);
     let boundary = Mms(&[run.x, top, width + run.size, height]).to_string();
-    x.open(
-        "ofd:TextObject",
-        &[("ID", &ids.next()), ("Boundary", &boundary), ("Font", &font.id), ("Size", &Mm(run.size))],
-    );
+    x.open("ofd:TextObject", &[("ID", &ids.next()), ("Boundary", &boundary), ("Font", &font), ("Size", &Mm(run.size))]);
     x.empty("ofd:FillColor", &[("Value", &"0 0 0")]);
     let text: String = chars.iter().map(|c| c.0).collect();
     let deltas: Vec<f32> = chars[..chars.len() - 1].iter().map(|c| c.1).collect();
@@ -441,13 +546,21 @@ fn image_object(
     w: f32,
     h: f32,
     image: &SealImage,
-    images: &[ImageRes],
+    images: &mut Vec<ImageRes>,
     ids: &mut Ids,
 ) {
-    let Some(res) = images.iter().find(|r| r.png == image.png) else { return };
     if w <= 0.0 || h <= 0.0 {
         return;
     }
+    // The same image drawn again is the same resource.
+    let res = match images.iter().position(|r| r.png == image.png) {
+        Some(i) => &images[i],
+        None => {
+            let id = ids.next();
+            images.push(ImageRes { id, file: format!("image_{id}.png"), png: image.png.clone() });
+            images.last().expect("just added")
+        }
+    };
     let boundary = Mms(&[left, top, w, h]).to_string();
     let ctm = format!("{} 0 0 {} 0 0", Mm(w), Mm(h));
     x.empty("ofd:ImageObject", &[("ID", &ids.next()), ("Boundary", &boundary), ("CTM", &ctm), ("ResourceID", &res.id)]);
@@ -531,6 +644,36 @@ mod tests {
             structure: Vec::new(),
         };
         assert!(write_ofd(&doc(), &laid).unwrap_err().0.contains("无效的数值"));
+    }
+
+    /// A bundle: the placed documents' pages in order, blank back pages included, and an
+    /// outline entry per document going to the ID of its first page.
+    #[test]
+    fn a_bundle_has_an_outline_entry_per_document_at_its_first_page() {
+        let a4 = crate::model::PageSetup::a4_official();
+        let page = || Page { width: a4.width, height: a4.height, items: Vec::new() };
+        let parts = [("甲", 1), ("乙", 2)].map(|(name, n)| crate::bundle::BundlePart {
+            bookmark: name.into(),
+            doc: doc(),
+            laid: Laid { pages: (0..n).map(|_| page()).collect(), seals: Vec::new(), structure: Vec::new() },
+        });
+        let mut writer = BundleWriter::new();
+        for placed in crate::bundle::place(parts) {
+            writer.add(&placed.unwrap()).unwrap();
+        }
+        let (ofd, pages) = writer.finish("打印合集_样张", "行政部", None).unwrap();
+        assert_eq!(pages, 4);
+        let document = part(&ofd, "Doc_0/Document.xml");
+        let values = |attr: &str| -> Vec<String> {
+            document.split(&format!(" {attr}=\"")).skip(1).map(|v| v.split('"').next().unwrap().to_string()).collect()
+        };
+        let ids: Vec<String> =
+            document.split("<ofd:Page ID=\"").skip(1).map(|v| v.split('"').next().unwrap().to_string()).collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(values("Title"), ["甲", "乙"]);
+        assert_eq!(values("PageID"), [ids[0].clone(), ids[2].clone()]);
+        assert!(document.contains("<ofd:PageMode>UseOutlines</ofd:PageMode>"), "{document}");
+        assert!(part(&ofd, "OFD.xml").contains("<ofd:Title>打印合集_样张</ofd:Title>"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! end of its test, so nothing here can hang.
 
 mod common;
+#[path = "common/ofd.rs"]
+mod ofd_check;
 #[path = "common/server.rs"]
 mod server;
 
@@ -197,6 +199,78 @@ fn each_endpoint_answers_as_the_command_line_does() {
     assert_eq!(page.status, 200);
     assert!(page.content_type.starts_with("text/html"));
     assert!(String::from_utf8(page.body).unwrap().contains("工作台"));
+}
+
+/// OFD over HTTP: `/api/generate` with `formats=ofd` (and a bundle) answers a zip of .ofd files
+/// and no other documents — a letter and the bundle opened and checked against the standard's
+/// structure (`common/ofd.rs`, as tests/ofd.rs checks every .ofd), the manifest listing them as
+/// ofd — and `/api/render` with `format=ofd` answers `application/ofd`, a valid OFD package with
+/// its page count and a `.ofd` file name. The API's description names ofd wherever it lists
+/// formats.
+#[test]
+fn ofd_comes_over_http_as_from_the_command_line() {
+    let server = Server::start(&[], &[]);
+    let answer = server.post_form(
+        "/api/generate",
+        &[
+            ("workbook", Some("requests.xlsx"), &sample_bytes()),
+            ("forms", None, b"letter"),
+            ("formats", None, b"ofd"),
+            ("bundle", None, b"true"),
+        ],
+    );
+    assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(answer.content_type, "application/zip");
+    let files = unzip(&answer.body);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.iter().all(|n| n.ends_with(".ofd") || *n == "manifest.csv"), "only .ofd files: {names:?}");
+    let letters: Vec<&(String, Vec<u8>)> =
+        files.iter().filter(|(n, _)| n.starts_with("协作函") && n.ends_with(".ofd")).collect();
+    assert_eq!(letters.len(), 8, "a letter per receiving department of the sample: {names:?}");
+    let (name, letter) = letters[0];
+    ofd_check::check(name, &ofd_check::parts(letter), false);
+    let (name, bundle) = files.iter().find(|(n, _)| n == "打印合集_工作联系函.ofd").expect("the bundle as .ofd");
+    ofd_check::check(name, &ofd_check::parts(bundle), true);
+    let manifest = String::from_utf8(files.iter().find(|(n, _)| n == "manifest.csv").unwrap().1.clone()).unwrap();
+    let made: Vec<&str> = manifest.lines().filter(|l| l.contains("已生成")).collect();
+    assert_eq!(made.len(), 8 + 1, "{manifest}");
+    assert!(made.iter().all(|l| l.split(',').nth(2) == Some("ofd")), "{manifest}");
+
+    let request = request_json("协作函〔2026〕9号", "2026-03-05");
+    let answer = server.post_json("/api/render", &json!({"form": "工作联系函", "format": "ofd", "request": request}));
+    assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(answer.content_type, "application/ofd");
+    let disposition = answer.header("content-disposition").unwrap();
+    assert!(disposition.contains(".ofd"), "{disposition}");
+    let parts = ofd_check::parts(&answer.body);
+    ofd_check::check("render", &parts, false);
+    let pages = common::xml::Node::parse(&parts["Doc_0/Document.xml"]).all("ofd:Page").len();
+    assert_eq!(answer.header("x-gongwen-pages"), Some(pages.to_string().as_str()));
+
+    // openapi: every list of formats has ofd — the enums, the descriptions of `formats`, the
+    // media types /api/render answers with.
+    let doc = server.get("/api/openapi.json").json();
+    let mut lists = 0;
+    let mut walk = vec![(String::new(), &doc)];
+    while let Some((path, value)) = walk.pop() {
+        match value {
+            Value::Object(map) => {
+                let formats = map.get("name").is_some_and(|n| n == "formats" || n == "format")
+                    || path.ends_with("/properties/formats")
+                    || path.ends_with("/properties/format");
+                if formats {
+                    lists += 1;
+                    assert!(value.to_string().contains("ofd"), "{path} lists formats without ofd: {value}");
+                }
+                walk.extend(map.iter().map(|(k, v)| (format!("{path}/{k}"), v)));
+            }
+            Value::Array(items) => walk.extend(items.iter().map(|v| (path.clone(), v))),
+            _ => {}
+        }
+    }
+    assert!(lists >= 5, "{lists} lists of formats found");
+    let render = &doc["paths"]["/api/render"]["post"]["responses"]["200"]["content"];
+    assert!(render.get("application/ofd").is_some(), "{render}");
 }
 
 /// An .xlsx that is the sample plus a part inflating to 17 MB of zeros (about 17 KB zipped):

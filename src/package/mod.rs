@@ -15,9 +15,28 @@ pub(crate) const STORE_BELOW: usize = 1024;
 /// Pack the parts (name, content) in the given order, timestamp 1980-01-01 00:00: small parts and
 /// images stored, the rest deflated. Deterministic: the same parts give the same bytes.
 pub fn zip_parts(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
-    let options = SimpleFileOptions::DEFAULT.last_modified_time(DateTime::DEFAULT).unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut zip = Zip::new();
     for (name, content) in parts {
+        zip.add(name, content)?;
+    }
+    zip.finish()
+}
+
+/// A zip package written a part at a time, as [`zip_parts`] packs it: a writer that makes its
+/// parts one by one (an OFD bundle's pages) keeps them compressed here instead of holding them
+/// all until the end.
+pub(crate) struct Zip {
+    writer: ZipWriter<Cursor<Vec<u8>>>,
+}
+
+impl Zip {
+    pub(crate) fn new() -> Zip {
+        Zip { writer: ZipWriter::new(Cursor::new(Vec::new())) }
+    }
+
+    /// Add one part (small parts and PNGs stored, the rest deflated).
+    pub(crate) fn add(&mut self, name: &str, content: &[u8]) -> zip::result::ZipResult<()> {
+        let options = SimpleFileOptions::DEFAULT.last_modified_time(DateTime::DEFAULT).unix_permissions(0o644);
         // Deflate what is worth it. Setting up a compressor costs more than a small part
         // would save (measured: half of the DOCX time went to that), and PNGs are compressed.
         let method = if content.len() < STORE_BELOW || name.ends_with(".png") {
@@ -25,8 +44,13 @@ pub fn zip_parts(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>>
         } else {
             CompressionMethod::Deflated
         };
-        zip.start_file(name.as_str(), options.compression_method(method))?;
-        zip.write_all(content)?;
+        self.writer.start_file(name, options.compression_method(method))?;
+        self.writer.write_all(content)?;
+        Ok(())
     }
-    Ok(zip.finish()?.into_inner())
+
+    /// The package's bytes.
+    pub(crate) fn finish(self) -> zip::result::ZipResult<Vec<u8>> {
+        Ok(self.writer.finish()?.into_inner())
+    }
 }

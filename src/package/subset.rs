@@ -17,7 +17,7 @@ use read_fonts::types::{NameId, Tag};
 use read_fonts::{FontRef, TableProvider};
 use sha2::{Digest, Sha256};
 use skera::{Plan, SubsetFlags};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One subset of a role's face.
@@ -64,30 +64,50 @@ fn subset_tag(key: &[u8; 16]) -> String {
     key[..3].iter().map(|b| format!("{b:02X}")).collect()
 }
 
-/// Subsets made so far in this process, by (role, characters): in a batch the headings' and
-/// the title's faces draw the same characters in most documents. Bounded in bytes; when full
-/// it is emptied (simpler than LRU; a batch refills the useful entries at once).
-type SubsetCache = Mutex<(HashMap<(FontRole, Vec<char>), Arc<Vec<u8>>>, usize)>;
+/// Subsets made in this process that were asked for more than once, by their key (a hash of
+/// role and characters, [`font_key`]): in a batch the headings' and the title's faces draw the
+/// same characters in most documents, while the body text's characters differ in every
+/// document. A subset is kept only when asked for a second time — the first time only its key
+/// is remembered — so the body text's subsets, each used once, never fill the cache (they
+/// did: at 2,000 letters the cache held 12 MB of them, half of an OFD or .docx run's memory).
+/// Bounded in bytes and in keys remembered; when full it is emptied (simpler than LRU; a
+/// batch refills the useful entries at once).
+#[derive(Default)]
+struct SubsetCache {
+    /// Keys asked for once.
+    seen: HashSet<[u8; 16]>,
+    /// Subsets asked for again, and their bytes in all.
+    kept: HashMap<[u8; 16], Arc<Vec<u8>>>,
+    bytes: usize,
+}
 const CACHE_BYTES: usize = 16 << 20;
+const SEEN_KEYS: usize = 1 << 14;
 
 /// The subset of the role's face that maps exactly `chars` (those it has) plus .notdef,
-/// renamed to [`subset_family`] of `key`; made once per process for the same characters.
+/// renamed to [`subset_family`] of `key`; made once per process for the same characters when
+/// they come back (see [`SubsetCache`]).
 fn cached(role: FontRole, chars: &BTreeSet<char>, key: &[u8; 16]) -> Result<Arc<Vec<u8>>, skera::SubsetError> {
-    static CACHE: OnceLock<SubsetCache> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<SubsetCache>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let entry = (role, chars.iter().copied().collect::<Vec<char>>());
-    if let Some(hit) = cache.lock().expect("subset cache").0.get(&entry) {
+    if let Some(hit) = cache.lock().expect("subset cache").kept.get(key) {
         return Ok(hit.clone());
     }
     let made = Arc::new(rename(&make_subset(role, chars)?, role, &subset_tag(key)));
     let mut guard = cache.lock().expect("subset cache");
-    let (map, bytes) = &mut *guard;
-    if *bytes + made.len() > CACHE_BYTES {
-        map.clear();
-        *bytes = 0;
+    let cache = &mut *guard;
+    if cache.seen.remove(key) {
+        if cache.bytes + made.len() > CACHE_BYTES {
+            cache.kept.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += made.len();
+        cache.kept.insert(*key, made.clone());
+    } else {
+        if cache.seen.len() >= SEEN_KEYS {
+            cache.seen.clear();
+        }
+        cache.seen.insert(*key);
     }
-    *bytes += made.len();
-    map.insert(entry, made.clone());
     Ok(made)
 }
 

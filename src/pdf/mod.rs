@@ -8,6 +8,7 @@
 //! derives the file IDs from the content, and the creation date comes from the document's data
 //! (or `SOURCE_DATE_EPOCH`), never from the clock.
 
+use crate::bundle::Placed;
 use crate::fonts::{font_bytes, role_index, ROLES};
 use crate::layout::{Item, Laid, LineEnds, Page, TextRun};
 use crate::model::{gray_level, Document, FontRole, Gray, RenderError, SealImage};
@@ -41,7 +42,7 @@ pub fn write_pdf(doc: &Document, laid: &Laid, standard: Standard) -> Result<Vec<
     laid.drawable()?;
     let mut pdf = krilla::Document::new_with(serialize_settings(standard));
     let mut tags = krilla::tagging::TagTree::new();
-    for node in draw_document(&mut pdf, doc, laid).1 {
+    for node in draw_document(&mut pdf, doc, laid) {
         tags.push(node);
     }
     pdf.set_tag_tree(tags);
@@ -60,19 +61,11 @@ fn finish(pdf: krilla::Document, standard: Standard) -> Result<Vec<u8>, RenderEr
     })
 }
 
-/// One document of a print bundle, laid out (see [`write_bundle`]).
-pub struct BundlePart {
-    /// Its bookmark in the bundle's outline, e.g. `协作函〔2026〕3号 采购中心`.
-    pub bookmark: String,
-    pub doc: Document,
-    pub laid: Laid,
-}
-
-/// Write many documents as one PDF for duplex printing: each document starts on an odd page
-/// (a document with an odd page count is followed by one blank, unnumbered page of its own
-/// size, the last one included), and the outline has one bookmark per document pointing at
-/// its first page, shown when the file opens ([`show_outlines`]). `parts` is consumed one at a time — each document's pages are drawn and
-/// dropped before the next is asked for (krilla keeps only the compressed page streams and
+/// Write many documents as one PDF for duplex printing, as [`crate::bundle::place`] placed
+/// them: each document's pages (its blank pages included) in order, and an outline with one
+/// bookmark per document pointing at its first page, shown when the file opens
+/// ([`show_outlines`]). `placed` is consumed one at a time — each document's pages are drawn
+/// and dropped before the next is asked for (krilla keeps only the compressed page streams and
 /// the glyphs used); fonts are subset once for the whole bundle. Returns the bytes and the
 /// page count.
 pub fn write_bundle(
@@ -80,26 +73,24 @@ pub fn write_bundle(
     author: &str,
     date: Option<chrono::NaiveDate>,
     standard: Standard,
-    parts: impl IntoIterator<Item = BundlePart>,
+    placed: impl IntoIterator<Item = Result<Placed, RenderError>>,
 ) -> Result<(Vec<u8>, usize), RenderError> {
     let mut pdf = krilla::Document::new_with(serialize_settings(standard));
     let mut outline = krilla::outline::Outline::new();
     let mut tags = krilla::tagging::TagTree::new();
     let mut pages = 0;
-    for part in parts {
-        part.laid.drawable()?;
-        let (drawn, nodes) = draw_document(&mut pdf, &part.doc, &part.laid);
-        // Each document of the bundle is a part of its structure.
-        tags.push(krilla::tagging::TagGroup::with_children(krilla::tagging::Tag::Part, nodes));
-        let destination = krilla::destination::XyzDestination::new(pages, Point::from_xy(0.0, 0.0));
-        outline.push_child(krilla::outline::OutlineNode::new(part.bookmark, destination));
-        pages += drawn;
-        if drawn % 2 == 1 {
-            let last = part.laid.pages.last();
-            let (width, height) = last.map_or((part.doc.page.width, part.doc.page.height), |p| (p.width, p.height));
-            write_page(&mut pdf, &Page { width, height, items: Vec::new() }, &mut Marker::default());
-            pages += 1;
+    for part in placed {
+        let part = part?;
+        let mut marker = Marker::default();
+        for page in &part.pages {
+            write_page(&mut pdf, page, &mut marker);
         }
+        // Each document of the bundle is a part of its structure.
+        let nodes = marker.tree(&part.structure);
+        tags.push(krilla::tagging::TagGroup::with_children(krilla::tagging::Tag::Part, nodes));
+        let destination = krilla::destination::XyzDestination::new(part.first, Point::from_xy(0.0, 0.0));
+        outline.push_child(krilla::outline::OutlineNode::new(part.bookmark, destination));
+        pages = part.first + part.pages.len();
     }
     if pages == 0 {
         // A PDF needs at least one page.
@@ -230,21 +221,20 @@ fn krilla_font(role: FontRole) -> Font {
     .clone()
 }
 
-/// The pages of one document, appended to `pdf` (a single file or a print bundle); returns
-/// how many pages were added (at least one: an empty document is one blank sheet) and the
-/// document's structure tree nodes.
-fn draw_document(pdf: &mut krilla::Document, doc: &Document, laid: &Laid) -> (usize, Vec<krilla::tagging::Node>) {
+/// The pages of one document, appended to `pdf` (at least one: an empty document is one blank
+/// sheet); returns the document's structure tree nodes.
+fn draw_document(pdf: &mut krilla::Document, doc: &Document, laid: &Laid) -> Vec<krilla::tagging::Node> {
     let mut marker = Marker::default();
     if laid.pages.is_empty() {
         // A PDF needs at least one page; an empty document is one blank sheet.
         let blank = Page { width: doc.page.width, height: doc.page.height, items: Vec::new() };
         write_page(pdf, &blank, &mut marker);
-        return (1, Vec::new());
+        return Vec::new();
     }
     for page in &laid.pages {
         write_page(pdf, page, &mut marker);
     }
-    (laid.pages.len(), marker.tree(&laid.structure))
+    marker.tree(&laid.structure)
 }
 
 fn metadata(title: &str, author: &str, date: Option<chrono::NaiveDate>) -> Metadata {
@@ -542,8 +532,9 @@ mod tests {
             assert!(!laid.is_finite(), "{what}");
             let err = write_pdf(&d, &laid, Standard::Plain).expect_err(what);
             assert!(err.0.contains("无效的数值"), "{what}: {}", err.0);
-            let part = BundlePart { bookmark: what.into(), doc: d.clone(), laid };
-            assert!(write_bundle("合集", "行政部", None, Standard::Plain, [part]).is_err(), "{what} in a bundle");
+            let part = crate::bundle::BundlePart { bookmark: what.into(), doc: d.clone(), laid };
+            let placed = crate::bundle::place([part]);
+            assert!(write_bundle("合集", "行政部", None, Standard::Plain, placed).is_err(), "{what} in a bundle");
         }
         assert!(sample().is_finite() && write_pdf(&d, &sample(), Standard::Plain).is_ok());
     }

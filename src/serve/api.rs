@@ -136,7 +136,7 @@ pub(super) fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
     for (name, _) in &upload.fields {
         if !OPTIONS.contains(&name.as_str()) {
             return Err(ApiError::bad_request(format!(
-                "没有参数“{name}”；可用：forms（表单）、formats（格式）、bundle（打印合集）、packet（每条需求一份 PDF）、\
+                "没有参数“{name}”；可用：forms（表单）、formats（格式）、bundle（打印合集）、packet（每条需求一份合订本）、\
                  rows（行号，如 3,5-9）、id（编号），印章用 seal:发函部门 字段上传"
             )));
         }
@@ -171,7 +171,9 @@ pub(super) fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
         .map(String::from)
         .collect();
     let packet = flag(upload, "packet")?;
-    if packet && !formats.contains(&Format::Pdf) {
+    // A packet is drawn from laid-out pages (`bundle::formats`): a .docx-only request also gets
+    // the PDFs a packet is made of.
+    if packet && !formats.iter().any(|f| f.laid_out()) {
         formats.push(Format::Pdf);
     }
     Ok(Asked { forms, formats, bundle: flag(upload, "bundle")?, packet, rows, ids })

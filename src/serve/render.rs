@@ -213,7 +213,7 @@ pub async fn render(State(state): State<Shared>, request: Request) -> Result<Res
     Ok(response)
 }
 
-/// Check the values, make the one document: (bytes, file name, pages of a PDF).
+/// Check the values, make the one document: (bytes, file name, pages of a PDF or OFD).
 fn make(form: Form, mut asked: Asked) -> Result<(Vec<u8>, String, Option<usize>), ApiError> {
     // A task without its own 编号 belongs to the request sent with it.
     let id = asked.request.iter().find(|(h, _)| REQUESTS.column_for_header(h) == Some(0)).map(|(_, v)| v.clone());
@@ -282,7 +282,7 @@ fn make(form: Form, mut asked: Asked) -> Result<(Vec<u8>, String, Option<usize>)
         let mut rendered = generate::render(job.form, &job.source(), &formats, &Default::default());
         let (_, bytes, pages) = rendered.pop().expect("one format asked");
         let bytes = bytes.map_err(|e| unmade(e.to_string()))?;
-        Ok((bytes, file, pages.filter(|_| asked.format == Format::Pdf)))
+        Ok((bytes, file, pages.filter(|_| asked.format.laid_out())))
     })
 }
 
