@@ -150,6 +150,17 @@ pub struct Writing {
     pub pdf: crate::pdf::Standard,
 }
 
+impl Writing {
+    /// How the workbook is read for a run making `formats`: a PDF/A file may not print 〓 for
+    /// a character no font has, so making PDF/A such a cell is an error; else a stand-in.
+    pub fn glyphs(&self, formats: &[Format]) -> crate::workbook::Glyphs {
+        match self.pdf.is_archival() && formats.contains(&Format::Pdf) {
+            true => crate::workbook::Glyphs::Refuse,
+            false => crate::workbook::Glyphs::StandIn,
+        }
+    }
+}
+
 /// One document to make: a form applied to a row of its source sheet (and one receiving
 /// department), with the child rows it prints.
 pub struct Job<'a> {

@@ -375,11 +375,11 @@ fn main() -> ExitCode {
                 None => all_forms,
             };
             let selecting = rows.is_some() || !ids.is_empty();
-            // A PDF/A file may not print 〓 for a character no font has: such a cell is an error.
-            let glyphs = match pdf_standard.is_archival() && formats.contains(&generate::Format::Pdf) {
-                true => workbook::Glyphs::Refuse,
-                false => workbook::Glyphs::StandIn,
+            let writing = generate::Writing {
+                docx: gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts },
+                pdf: pdf_standard,
             };
+            let glyphs = writing.glyphs(&formats);
             let read = if selecting {
                 read_quietly(&workbook, &chosen, glyphs)
             } else {
@@ -437,18 +437,8 @@ fn main() -> ExitCode {
                 );
             }
             let bar = Bar::new();
-            let options = generate::Options {
-                formats: &formats,
-                jobs: threads,
-                bundle,
-                packet,
-                writing: generate::Writing {
-                    docx: gongwen::docx::DocxOptions { embed_fonts: !no_embed_fonts },
-                    pdf: pdf_standard,
-                },
-                clean,
-                stop: &stop,
-            };
+            let options =
+                generate::Options { formats: &formats, jobs: threads, bundle, packet, writing, clean, stop: &stop };
             let report = generate::run(&wb, &chosen, &out, &options, &bar);
             bar.finish();
             let report = match report {

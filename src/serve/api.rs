@@ -31,10 +31,10 @@ pub(super) fn unreadable(fatal: Fatal, claims_workbook: bool) -> ApiError {
 }
 
 /// Read an uploaded workbook with the sheets `forms` declare, as the command line reads a file.
-fn read(upload: Upload, forms: &[Form], keep: Keep) -> Result<Workbook, ApiError> {
+fn read(upload: Upload, forms: &[Form], how: impl Into<workbook::Reading>) -> Result<Workbook, ApiError> {
     let claims = workbook::claims_workbook(&upload.bytes);
     let sheets: Vec<_> = forms.iter().flat_map(|f| f.sheets.iter().copied()).collect();
-    workbook::read_upload(&upload.name, upload.bytes, &sheets, keep).map_err(|f| unreadable(f, claims))
+    workbook::read_upload(&upload.name, upload.bytes, &sheets, how).map_err(|f| unreadable(f, claims))
 }
 
 /// What `gongwen check` says of a workbook, as JSON.
@@ -124,20 +124,24 @@ pub(super) struct Asked {
     formats: Vec<Format>,
     bundle: bool,
     packet: bool,
+    /// How the writers write (`pdf_standard=a-2b`: PDF/A).
+    writing: generate::Writing,
     /// The rows chosen (`rows=3,5-9`), as ranges of sheet rows; with `ids`, none: every row.
     rows: Vec<(u32, u32)>,
     ids: Vec<String>,
 }
 
-/// The options of `/api/generate`: `forms`, `formats`, `bundle`, `packet`, `rows`, `id` (each
-/// as the command line's `--forms`, `--format`, `--bundle`, `--packet`, `--rows`, `--id`).
+/// The options of `/api/generate`: `forms`, `formats`, `bundle`, `packet`, `rows`, `id`,
+/// `pdf_standard` (each as the command line's `--forms`, `--format`, `--bundle`, `--packet`,
+/// `--rows`, `--id`, `--pdf-standard`).
 pub(super) fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
-    const OPTIONS: [&str; 9] = ["forms", "form", "formats", "format", "bundle", "packet", "rows", "id", "ids"];
+    const OPTIONS: [&str; 10] =
+        ["forms", "form", "formats", "format", "bundle", "packet", "rows", "id", "ids", "pdf_standard"];
     for (name, _) in &upload.fields {
         if !OPTIONS.contains(&name.as_str()) {
             return Err(ApiError::bad_request(format!(
                 "没有参数“{name}”；可用：forms（表单）、formats（格式）、bundle（打印合集）、packet（每条需求一份合订本）、\
-                 rows（行号，如 3,5-9）、id（编号），印章用 seal:发函部门 字段上传"
+                 rows（行号，如 3,5-9）、id（编号）、pdf_standard（PDF/A：a-2b、a-2a、a-3b），印章用 seal:发函部门 字段上传"
             )));
         }
     }
@@ -176,7 +180,16 @@ pub(super) fn asked(upload: &Upload, all: &[Form]) -> Result<Asked, ApiError> {
     if packet && !formats.iter().any(|f| f.laid_out()) {
         formats.push(Format::Pdf);
     }
-    Ok(Asked { forms, formats, bundle: flag(upload, "bundle")?, packet, rows, ids })
+    let pdf = match upload.values("pdf_standard").last().map(str::trim).filter(|v| !v.is_empty()) {
+        None => crate::pdf::Standard::Plain,
+        Some(name) => crate::pdf::Standard::from_name(name).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "没有“{name}”这种 PDF 标准；可用：a-2b、a-2a、a-3b（PDF/A），如 pdf_standard=a-2b"
+            ))
+        })?,
+    };
+    let writing = generate::Writing { pdf, ..Default::default() };
+    Ok(Asked { forms, formats, bundle: flag(upload, "bundle")?, packet, writing, rows, ids })
 }
 
 /// The keys of the forms `names` mean; an unknown name is 422 with the forms one can ask for.
@@ -224,7 +237,8 @@ pub(super) fn make_zip(
     };
     let name = upload.name.clone();
     let seals = std::mem::take(&mut upload.seals);
-    let mut wb = read(upload, &chosen, Keep::Index)?;
+    let how = workbook::Reading { keep: Keep::Index, glyphs: asked.writing.glyphs(&asked.formats) };
+    let mut wb = read(upload, &chosen, how)?;
     apply_seals(&mut wb, seals)?;
     if !asked.rows.is_empty() || !asked.ids.is_empty() {
         let missing = wb.choose(&asked.rows, &asked.ids);
@@ -260,7 +274,7 @@ pub(super) fn make_zip(
         jobs: state.threads,
         bundle: asked.bundle,
         packet: asked.packet,
-        writing: generate::Writing::default(),
+        writing: asked.writing,
         clean: false,
         stop,
     };
